@@ -1,0 +1,82 @@
+import type { Finding } from '../model/finding.js';
+import type { ManifestForm } from '../model/manifest.js';
+import type { ScoreMode } from '../model/profile.js';
+import type { ScoredForm } from '../model/scored-form.js';
+
+export interface SourceInfo {
+  /** as given on the command line or found in a folder, with / separators */
+  source: string;
+  sha256: string;
+  profile: string;
+  mode: ScoreMode;
+}
+
+export function manifestEntry(scored: ScoredForm, info: SourceInfo, ingestFindings: Finding[]): ManifestForm {
+  const input = scored.input;
+  return {
+    source: info.source,
+    sheet: input.source.sheet,
+    sourceSha256: info.sha256,
+    status: 'ok',
+    profile: info.profile,
+    scores: info.mode,
+    year: input.year.value,
+    projectName: input.projectName.text,
+    department: input.department.text,
+    implementingUnit: input.implementingUnit.text,
+    funds: {
+      initialBudget: scored.funds.initialBudget,
+      fullYearBudget: scored.funds.fullYearBudget,
+      executed: scored.funds.executed,
+      executionRate: scored.funds.executionRate,
+      weight: scored.funds.weight,
+      score: scored.funds.score,
+    },
+    indicators: input.indicators.map((line, i) => {
+      const s = scored.indicators[i];
+      return {
+        level1: line.level1.text,
+        level2: line.level2.text,
+        name: line.name.text,
+        target: line.target.text,
+        actual: line.actual.text,
+        weight: s?.weight ?? null,
+        rule: s?.rule ?? 'notApplicable',
+        filledScore: s?.filledScore ?? null,
+        computedScore: s?.computedScore ?? null,
+        score: s?.score ?? null,
+        cell: line.score.cell,
+      };
+    }),
+    totalWeight: scored.totalWeight,
+    filledTotal: scored.filledTotal,
+    computedTotal: scored.computedTotal,
+    total: scored.total,
+    grade: scored.grade,
+    findings: [...ingestFindings, ...scored.findings],
+  };
+}
+
+/** A file that gave no form: it still gets an entry, so nothing disappears from the record. */
+export function errorEntry(info: SourceInfo, findings: Finding[]): ManifestForm {
+  return {
+    source: info.source,
+    sheet: null,
+    sourceSha256: info.sha256,
+    status: 'error',
+    profile: info.profile,
+    scores: info.mode,
+    year: null,
+    projectName: null,
+    department: null,
+    implementingUnit: null,
+    funds: null,
+    indicators: [],
+    totalWeight: null,
+    filledTotal: null,
+    computedTotal: null,
+    total: null,
+    grade: null,
+    findings,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Finding } from '../model/finding.js';
+import type { ManifestForm } from '../model/manifest.js';
+
+const severityText: Record<Finding['severity'], string> = { error: '错误', warning: '警告', info: '提示' };
+
+const num = (n: number | null | undefined, digits = 2): string => (n === null || n === undefined ? '—' : String(Number(n.toFixed(digits))));
+
+/** The human summary of one form, in Chinese, with every finding and its cell. */
+export function formReport(form: ManifestForm): string {
+  const lines: string[] = [];
+  const where = `${form.source}${form.sheet ? ` · 工作表“${form.sheet}”` : ''}`;
+  if (form.status === 'error') {
+    lines.push(`✗ ${where}：未能处理`);
+  } else {
+    lines.push(`${form.findings.some((f) => f.severity === 'error') ? '!' : '✓'} ${where}`);
+    lines.push(`  项目：${form.projectName || '(未填写项目名称)'}${form.year ? `(${form.year}年度)` : ''}`);
+    lines.push(`  主管部门：${form.department || '—'}；实施单位：${form.implementingUnit || '—'}`);
+    const f = form.funds;
+    if (f) {
+      const rate = f.executionRate === null ? '无法计算' : `${num(f.executionRate * 100)}%`;
+      lines.push(`  预算执行：全年预算数 ${num(f.fullYearBudget, 4)} 万元，全年执行数 ${num(f.executed, 4)} 万元，执行率 ${rate}，执行率得分 ${num(f.score)}/${num(f.weight)}`);
+    }
+    lines.push(`  分值合计 ${num(form.totalWeight)}；填报总分 ${num(form.filledTotal)}；复核总分 ${num(form.computedTotal)}；本次输出总分 ${num(form.total)}；等级 ${form.grade ?? '—'}`);
+  }
+  const counts = (['error', 'warning', 'info'] as const).map((s) => `${severityText[s]} ${form.findings.filter((x) => x.severity === s).length}`).join('，');
+  lines.push(form.findings.length === 0 ? '  没有发现问题。' : `  发现 ${form.findings.length} 个问题(${counts})：`);
+  for (const f of form.findings) lines.push(`   [${severityText[f.severity]}] ${f.code} ${f.message}`);
+  return lines.join('\n');
+}
+
+export function runSummary(forms: ManifestForm[], missing: string[]): string {
+  const ok = forms.filter((f) => f.status === 'ok');
+  const failed = forms.filter((f) => f.status === 'error');
+  const errors = ok.filter((f) => f.findings.some((x) => x.severity === 'error'));
+  const lines = [`共 ${forms.length} 份：成功 ${ok.length} 份(其中有错误项 ${errors.length} 份)，无法处理 ${failed.length} 份。`];
+  for (const m of missing) lines.push(`  找不到输入“${m}”：请检查路径或文件名。`);
+  if (failed.length > 0) {
+    lines.push('无法处理的文件：');
+    for (const f of failed) lines.push(`  ✗ ${f.source}：${f.findings[0]?.message ?? ''}`);
+  }
+  return lines.join('\n');
+}

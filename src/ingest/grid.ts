@@ -1,0 +1,166 @@
+import type ExcelJS from 'exceljs';
+import { clean, formatNumber } from '../model/number-text.js';
+import { cleanText, labelKey } from '../model/text.js';
+
+export type CellKind = 'blank' | 'number' | 'text' | 'error' | 'formulaNoResult';
+
+/** One cell as the form reader sees it: merges resolved, rich text joined, formulas replaced by results. */
+export interface GridCell {
+  row: number;
+  col: number;
+  kind: CellKind;
+  /** what the cell shows, tags stripped */
+  text: string;
+  /** for recognising labels only */
+  key: string;
+  number: number | null;
+  numFmt: string | undefined;
+  formula: string | undefined;
+}
+
+export interface Span {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/**
+ * A worksheet reduced to what the reader needs. Every address inside a merged range reads as the
+ * range's top-left cell, which is how Excel shows it.
+ */
+export interface Grid {
+  sheet: string;
+  rowCount: number;
+  colCount: number;
+  cells: Map<string, GridCell>;
+  /** slave "r:c" → master "r:c" */
+  masters: Map<string, string>;
+  spans: Map<string, Span>;
+}
+
+const k = (row: number, col: number): string => `${row}:${col}`;
+
+export function columnLetter(col: number): string {
+  let s = '';
+  let n = col;
+  while (n > 0) {
+    const m = (n - 1) % 26;
+    s = String.fromCharCode(65 + m) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+export function quoteSheet(sheet: string): string {
+  return /^[A-Za-z0-9_\u4e00-\u9fff]+$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`;
+}
+
+export function cellRef(grid: Grid, row: number, col: number): string {
+  const [r, c] = masterOf(grid, row, col);
+  return `${quoteSheet(grid.sheet)}!${columnLetter(c)}${r}`;
+}
+
+export function masterOf(grid: Grid, row: number, col: number): [number, number] {
+  const m = grid.masters.get(k(row, col));
+  if (!m) return [row, col];
+  const [r, c] = m.split(':').map(Number);
+  return [r ?? row, c ?? col];
+}
+
+const blank = (row: number, col: number): GridCell => ({ row, col, kind: 'blank', text: '', key: '', number: null, numFmt: undefined, formula: undefined });
+
+export function cellAt(grid: Grid, row: number, col: number): GridCell {
+  const [r, c] = masterOf(grid, row, col);
+  return grid.cells.get(k(r, c)) ?? blank(r, c);
+}
+
+export function spanOf(grid: Grid, row: number, col: number): Span {
+  const [r, c] = masterOf(grid, row, col);
+  return grid.spans.get(k(r, c)) ?? { top: r, left: c, bottom: r, right: c };
+}
+
+/** True when (row, col) is the top-left cell of its merge (or not merged at all). */
+export function isMaster(grid: Grid, row: number, col: number): boolean {
+  return !grid.masters.has(k(row, col));
+}
+
+type CellValue = ExcelJS.CellValue;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+function formatDate(d: Date): string {
+  const y = d.getUTCFullYear();
+  const m = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const day = String(d.getUTCDate()).padStart(2, '0');
+  return `${y}-${m}-${day}`;
+}
+
+function readValue(value: CellValue, numFmt: string | undefined, row: number, col: number): GridCell {
+  const cell = blank(row, col);
+  cell.numFmt = numFmt;
+  let v: unknown = value;
+  if (isObject(v) && ('formula' in v || 'sharedFormula' in v)) {
+    cell.formula = String(v.formula ?? v.sharedFormula ?? '');
+    if (!('result' in v) || v.result === undefined || v.result === null) {
+      cell.kind = 'formulaNoResult';
+      return cell;
+    }
+    v = v.result;
+  }
+  if (v === null || v === undefined) return cell;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return { ...cell, kind: 'error', text: '#NUM!', key: '#NUM!' };
+    const text = formatNumber(v, numFmt);
+    return { ...cell, kind: 'number', number: clean(v), text, key: text };
+  }
+  if (typeof v === 'boolean') {
+    const text = v ? 'TRUE' : 'FALSE';
+    return { ...cell, kind: 'text', text, key: text };
+  }
+  if (v instanceof Date) {
+    const text = formatDate(v);
+    return { ...cell, kind: 'text', text, key: text };
+  }
+  let raw: string;
+  if (typeof v === 'string') raw = v;
+  else if (isObject(v) && Array.isArray(v.richText)) raw = v.richText.map((r: unknown) => (isObject(r) ? String(r.text ?? '') : '')).join('');
+  else if (isObject(v) && 'error' in v) return { ...cell, kind: 'error', text: String(v.error), key: String(v.error) };
+  else if (isObject(v) && 'text' in v) raw = isObject(v.text) && Array.isArray(v.text.richText) ? v.text.richText.map((r: unknown) => (isObject(r) ? String(r.text ?? '') : '')).join('') : String(v.text);
+  else raw = String(v);
+  const text = cleanText(raw);
+  if (text === '') return cell;
+  if (/^#(DIV\/0!|REF!|VALUE!|NAME\?|N\/A|NUM!|NULL!|SPILL!|CALC!)$/.test(text)) return { ...cell, kind: 'error', text, key: text };
+  return { ...cell, kind: 'text', text, key: labelKey(text) };
+}
+
+export function gridFromWorksheet(ws: ExcelJS.Worksheet): Grid {
+  const grid: Grid = { sheet: ws.name, rowCount: 0, colCount: 0, cells: new Map(), masters: new Map(), spans: new Map() };
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    row.eachCell({ includeEmpty: true }, (cell, colNumber) => {
+      if (cell.isMerged && cell.master && cell.master.address !== cell.address) {
+        const master = cell.master;
+        const mr = Number(master.row);
+        const mc = Number(master.col);
+        grid.masters.set(k(rowNumber, colNumber), k(mr, mc));
+        const span = grid.spans.get(k(mr, mc)) ?? { top: mr, left: mc, bottom: mr, right: mc };
+        span.bottom = Math.max(span.bottom, rowNumber);
+        span.right = Math.max(span.right, colNumber);
+        grid.spans.set(k(mr, mc), span);
+        return;
+      }
+      const read = readValue(cell.value, cell.numFmt || undefined, rowNumber, colNumber);
+      if (read.kind === 'blank' && !read.formula) return;
+      grid.cells.set(k(rowNumber, colNumber), read);
+      grid.rowCount = Math.max(grid.rowCount, rowNumber);
+      grid.colCount = Math.max(grid.colCount, colNumber);
+    });
+  });
+  for (const span of grid.spans.values()) {
+    grid.rowCount = Math.max(grid.rowCount, span.bottom);
+    grid.colCount = Math.max(grid.colCount, span.right);
+  }
+  return grid;
+}

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import type { Finding } from '../model/finding.js';
+import { finding } from '../model/messages.js';
+import { gridFromWorksheet } from './grid.js';
+import { readForm, regionsOf, type ReadForm } from './read-form.js';
+
+/** Everything read from one file: its forms, and problems that belong to the file as a whole. */
+export interface IngestResult {
+  file: string;
+  /** `error` when the file could not be read as a workbook at all */
+  status: 'ok' | 'error';
+  forms: ReadForm[];
+  findings: Finding[];
+}
+
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/end of central directory|zip|signature|invalid|corrupt/i.test(text)) return '文件不是有效的 xlsx(zip)格式或已损坏';
+  return `读取时出错(${text.slice(0, 120)})`;
+}
+
+/** Reads a workbook held in memory; `file` is the name used in messages. */
+export async function ingestBuffer(buffer: Buffer, file: string): Promise<IngestResult> {
+  const result: IngestResult = { file, status: 'ok', forms: [], findings: [] };
+  if (buffer.length === 0) {
+    result.status = 'error';
+    result.findings.push(finding('INGEST_FILE_EMPTY', { file }));
+    return result;
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    if (buffer.subarray(0, 2).toString('latin1') !== 'PK') throw new Error('signature: not a zip file');
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch (error) {
+    result.status = 'error';
+    result.findings.push(finding('INGEST_FILE_UNREADABLE', { file }, { reason: reasonOf(error) }));
+    return result;
+  }
+  for (const worksheet of workbook.worksheets) {
+    const grid = gridFromWorksheet(worksheet);
+    for (const region of regionsOf(grid)) result.forms.push(readForm(grid, region, file));
+  }
+  if (result.forms.length === 0) {
+    result.status = 'error';
+    result.findings.push(finding('INGEST_NO_FORM', { file }, { sheets: workbook.worksheets.map((w) => w.name).join('、') || '无' }));
+  }
+  return result;
+}
+
+export async function ingestFile(path: string, displayName = path): Promise<IngestResult> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(path);
+  } catch (error) {
+    return { file: displayName, status: 'error', forms: [], findings: [finding('INGEST_FILE_UNREADABLE', { file: displayName }, { reason: reasonOf(error) })] };
+  }
+  return ingestBuffer(buffer, displayName);
+}

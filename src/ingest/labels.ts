@@ -1,0 +1,43 @@
+/**
+ * The label texts that identify each part of the form, after `labelKey` normalisation. The first
+ * entry of each list is the official wording; the others are variants seen on real forms.
+ */
+export const labels = {
+  projectName: ['项目名称'],
+  department: ['主管部门', '主管部门及代码'],
+  implementingUnit: ['实施单位'],
+  funds: ['项目资金'],
+  initialBudget: ['年初预算数', '年初预算'],
+  fullYearBudget: ['全年预算数', '调整预算数', '全年预算', '调整后预算数'],
+  executed: ['全年执行数', '执行数', '全年执行'],
+  weight: ['分值'],
+  rate: ['执行率'],
+  score: ['得分'],
+  fundsTotal: ['年度资金总额', '资金总额'],
+  fundsCurrentYear: ['当年财政拨款', '本年财政拨款', '财政拨款'],
+  fundsCarryOver: ['上年结转资金', '上年结转'],
+  fundsOther: ['其他资金'],
+  goals: ['年度总体目标'],
+  goalsExpected: ['预期目标'],
+  goalsActual: ['实际完成情况'],
+  indicators: ['绩效指标'],
+  level1: ['一级指标'],
+  level2: ['二级指标'],
+  name: ['三级指标'],
+  target: ['年度指标值', '指标值', '年度目标值', '目标值'],
+  actual: ['实际完成值', '实际值', '全年实际值', '完成值'],
+  deviation: ['偏差原因分析及改进措施', '偏差原因分析及改进', '偏差原因分析', '偏差原因'],
+  total: ['总分', '合计'],
+} as const;
+
+export type LabelName = keyof typeof labels;
+
+export function isLabel(key: string, name: LabelName): boolean {
+  return (labels[name] as readonly string[]).includes(key);
+}
+
+const all = new Set<string>(Object.values(labels).flat());
+
+export function isAnyLabel(key: string): boolean {
+  return all.has(key);
+}

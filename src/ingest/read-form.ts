@@ -1,0 +1,360 @@
+import type { Finding } from '../model/finding.js';
+import type { FormInput, FundRow, IndicatorLine, SourcedNumber, SourcedText } from '../model/form-input.js';
+import { finding } from '../model/messages.js';
+import { emptyNumber, emptyText, readNumber, readText } from './cells.js';
+import { cellAt, cellRef, isMaster, spanOf, type Grid, type GridCell } from './grid.js';
+import { isAnyLabel, isLabel, labels, type LabelName } from './labels.js';
+import { splitLabelValue } from '../model/text.js';
+
+/** Rows of one form on a sheet: from its title block to its 总分 row. */
+export interface FormRegion {
+  top: number;
+  anchorRow: number;
+  bottom: number;
+}
+
+export interface ReadForm {
+  input: FormInput;
+  findings: Finding[];
+}
+
+interface Found {
+  row: number;
+  col: number;
+  cell: GridCell;
+}
+
+/** Label matching is on the normalised key; a label may also carry its value in the same cell. */
+function matches(cell: GridCell, name: LabelName): boolean {
+  if (cell.kind !== 'text') return false;
+  if (isLabel(cell.key, name)) return true;
+  return labels[name].some((l) => splitLabelValue(cell.text, l) !== null && cell.key.startsWith(l) && cell.key.length > l.length && name !== 'level1');
+}
+
+function findInRows(grid: Grid, name: LabelName, fromRow: number, toRow: number, fromCol = 1, toCol = grid.colCount): Found | null {
+  for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
+    for (let col = fromCol; col <= toCol; col++) {
+      if (!isMaster(grid, row, col)) continue;
+      const cell = cellAt(grid, row, col);
+      if (isLabel(cell.key, name)) return { row, col, cell };
+    }
+  }
+  return null;
+}
+
+/** Like findInRows but also accepts `label value` in one cell. */
+function findLabelCell(grid: Grid, name: LabelName, fromRow: number, toRow: number): Found | null {
+  const exact = findInRows(grid, name, fromRow, toRow);
+  if (exact) return exact;
+  for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
+    for (let col = 1; col <= grid.colCount; col++) {
+      if (!isMaster(grid, row, col)) continue;
+      const cell = cellAt(grid, row, col);
+      if (matches(cell, name)) return { row, col, cell };
+    }
+  }
+  return null;
+}
+
+/** Rows holding a 项目名称 label start a form. */
+export function findAnchors(grid: Grid): number[] {
+  const rows: number[] = [];
+  for (let row = 1; row <= grid.rowCount; row++) {
+    for (let col = 1; col <= grid.colCount; col++) {
+      if (!isMaster(grid, row, col)) continue;
+      if (matches(cellAt(grid, row, col), 'projectName')) {
+        rows.push(row);
+        break;
+      }
+    }
+  }
+  return rows;
+}
+
+export function regionsOf(grid: Grid): FormRegion[] {
+  const anchors = findAnchors(grid);
+  const regions: FormRegion[] = [];
+  anchors.forEach((anchorRow, i) => {
+    const previousBottom = regions[i - 1]?.bottom ?? 0;
+    const top = Math.max(previousBottom + 1, anchorRow - 4);
+    const nextAnchor = anchors[i + 1];
+    const limit = nextAnchor !== undefined ? nextAnchor - 1 : grid.rowCount;
+    const header = findInRows(grid, 'level1', anchorRow, limit);
+    const total = header ? findTotalRow(grid, header.row + 1, limit) : null;
+    regions.push({ top, anchorRow, bottom: total ? spanOf(grid, total.row, total.col).bottom : limit });
+  });
+  // A form's title block sits above its 项目名称; the rows between two forms belong to the later one.
+  for (let i = 1; i < regions.length; i++) {
+    const r = regions[i];
+    const prev = regions[i - 1];
+    if (r && prev) r.top = Math.max(prev.bottom + 1, r.anchorRow - 4);
+  }
+  return regions;
+}
+
+function findTotalRow(grid: Grid, fromRow: number, toRow: number): Found | null {
+  for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
+    for (let col = 1; col <= grid.colCount; col++) {
+      if (!isMaster(grid, row, col)) continue;
+      const cell = cellAt(grid, row, col);
+      if (cell.kind === 'text' && (isLabel(cell.key, 'total') || /^总分/.test(cell.key))) return { row, col, cell };
+    }
+  }
+  return null;
+}
+
+/**
+ * The value beside a label: the rest of the label's own cell (`实施单位 某局`), or the first filled
+ * cell to its right that is not itself a label. When blank, it points at the cell where it belongs.
+ */
+function valueBeside(grid: Grid, at: Found, name: LabelName): SourcedText {
+  for (const l of labels[name]) {
+    const rest = splitLabelValue(at.cell.text, l);
+    if (rest) return { text: rest, cell: cellRef(grid, at.row, at.col) };
+  }
+  const start = spanOf(grid, at.row, at.col).right + 1;
+  for (let col = start; col <= grid.colCount; col++) {
+    if (!isMaster(grid, at.row, col)) continue;
+    const cell = cellAt(grid, at.row, col);
+    if (cell.kind === 'blank') continue;
+    if (cell.kind === 'text' && isAnyLabel(cell.key)) break;
+    return readText(grid, at.row, col);
+  }
+  return { text: '', cell: start <= grid.colCount ? cellRef(grid, at.row, start) : null };
+}
+
+interface TitleBlock {
+  annex: SourcedText;
+  title: SourcedText;
+  year: SourcedNumber;
+}
+
+function readTitleBlock(grid: Grid, region: FormRegion, file: string, findings: Finding[]): TitleBlock {
+  let annex = emptyText;
+  let title = emptyText;
+  let year = emptyNumber;
+  for (let row = region.top; row < region.anchorRow; row++) {
+    for (let col = 1; col <= grid.colCount; col++) {
+      if (!isMaster(grid, row, col)) continue;
+      const cell = cellAt(grid, row, col);
+      if (cell.kind !== 'text') continue;
+      const t = cell.text.normalize('NFKC');
+      const ref = cellRef(grid, row, col);
+      if (/^附件\s*\d+/.test(t) && annex.cell === null) annex = { text: cell.text, cell: ref };
+      else if (/自评表/.test(t) && title.cell === null) title = { text: cell.text, cell: ref };
+      const y = /((?:19|20)\d{2})\s*年/.exec(t);
+      if (y && year.cell === null && !/^附件/.test(t)) year = { value: Number(y[1]), text: cell.text, cell: ref };
+    }
+  }
+  if (year.value === null) findings.push(finding('INGEST_YEAR_MISSING', { file, cell: title.cell ?? cellRef(grid, region.top, 1) }, { text: title.text }));
+  return { annex, title, year };
+}
+
+type FundKey = 'initialBudget' | 'fullYearBudget' | 'executed' | 'weight' | 'rate' | 'score';
+const fundColumns: FundKey[] = ['initialBudget', 'fullYearBudget', 'executed', 'weight', 'rate', 'score'];
+const fundWhat: Record<FundKey, string> = {
+  initialBudget: '年初预算数',
+  fullYearBudget: '全年预算数',
+  executed: '全年执行数',
+  weight: '分值',
+  rate: '执行率',
+  score: '得分',
+};
+
+function emptyFundRow(): FundRow {
+  return { label: emptyText, initialBudget: emptyNumber, fullYearBudget: emptyNumber, executed: emptyNumber, weight: emptyNumber, rate: emptyNumber, score: emptyNumber };
+}
+
+function readFunds(grid: Grid, region: FormRegion, file: string, findings: Finding[]): FormInput['funds'] {
+  const funds = { total: emptyFundRow(), currentYear: emptyFundRow(), carryOver: emptyFundRow(), other: emptyFundRow() };
+  const header = findInRows(grid, 'initialBudget', region.anchorRow, region.bottom);
+  if (!header) {
+    findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow, 1) }, { label: '年初预算数', near: '“项目资金”一栏的表头' }));
+    return funds;
+  }
+  const cols: Partial<Record<FundKey, number>> = { initialBudget: header.col };
+  for (const key of fundColumns.slice(1)) {
+    const found = findInRows(grid, key, header.row, header.row, header.col + 1);
+    if (found) cols[key] = found.col;
+    else findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, header.row, header.col) }, { label: fundWhat[key], near: '“项目资金”一栏的表头' }));
+  }
+  const rowNames = [
+    ['total', 'fundsTotal'],
+    ['currentYear', 'fundsCurrentYear'],
+    ['carryOver', 'fundsCarryOver'],
+    ['other', 'fundsOther'],
+  ] as const;
+  const lastRow = Math.min(region.bottom, spanOf(grid, header.row, header.col).bottom + 6);
+  for (const [key, name] of rowNames) {
+    const label = findInRows(grid, name, header.row + 1, lastRow, 1, header.col - 1);
+    if (!label) {
+      if (key === 'total') findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, header.row + 1, header.col - 1) }, { label: '年度资金总额', near: '“项目资金”表头下方' }));
+      continue;
+    }
+    const row: FundRow = { ...emptyFundRow(), label: { text: label.cell.text, cell: cellRef(grid, label.row, label.col) } };
+    for (const k of fundColumns) {
+      const col = cols[k];
+      if (col === undefined) continue;
+      row[k] = readNumber(grid, label.row, col, `${label.cell.text.replace(/[:：]$/, '')}的${fundWhat[k]}`, findings, file, k === 'rate');
+    }
+    funds[key] = row;
+  }
+  return funds;
+}
+
+function readGoals(grid: Grid, region: FormRegion, indicatorHeaderRow: number): FormInput['goals'] {
+  const goals = { expected: emptyText, actual: emptyText };
+  const to = Math.min(region.bottom, indicatorHeaderRow - 1);
+  const pick = (name: 'goalsExpected' | 'goalsActual'): SourcedText => {
+    const at = findLabelCell(grid, name, region.anchorRow, to);
+    if (!at) return emptyText;
+    for (const l of labels[name]) {
+      const rest = splitLabelValue(at.cell.text, l);
+      if (rest) return { text: rest, cell: cellRef(grid, at.row, at.col) };
+    }
+    const below = spanOf(grid, at.row, at.col).bottom + 1;
+    return below <= to ? readText(grid, below, at.col) : { text: '', cell: null };
+  };
+  goals.expected = pick('goalsExpected');
+  goals.actual = pick('goalsActual');
+  return goals;
+}
+
+type LineKey = 'level1' | 'level2' | 'name' | 'target' | 'actual' | 'weight' | 'score' | 'deviation';
+const lineColumns: LineKey[] = ['level1', 'level2', 'name', 'target', 'actual', 'weight', 'score', 'deviation'];
+const lineWhat: Record<LineKey, string> = {
+  level1: '一级指标',
+  level2: '二级指标',
+  name: '三级指标',
+  target: '年度指标值',
+  actual: '实际完成值',
+  weight: '分值',
+  score: '得分',
+  deviation: '偏差原因分析及改进措施',
+};
+
+function readIndicatorHeader(grid: Grid, headerRow: number, file: string, findings: Finding[]): Partial<Record<LineKey, number>> {
+  const cols: Partial<Record<LineKey, number>> = {};
+  for (const key of lineColumns) {
+    const found = findInRows(grid, key, headerRow, headerRow) ?? (key === 'deviation' ? findPrefix(grid, headerRow, '偏差') : null);
+    if (found) cols[key] = found.col;
+    else findings.push(finding('INGEST_COLUMN_MISSING', { file, cell: cellRef(grid, headerRow, 1) }, { label: lineWhat[key] }));
+  }
+  return cols;
+}
+
+function findPrefix(grid: Grid, row: number, prefix: string): Found | null {
+  for (let col = 1; col <= grid.colCount; col++) {
+    const cell = cellAt(grid, row, col);
+    if (isMaster(grid, row, col) && cell.key.startsWith(prefix)) return { row, col, cell };
+  }
+  return null;
+}
+
+function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Partial<Record<LineKey, number>>, file: string, findings: Finding[]): IndicatorLine[] {
+  const lines: IndicatorLine[] = [];
+  let level1: SourcedText = emptyText;
+  let level2: SourcedText = emptyText;
+  const text = (row: number, key: LineKey): SourcedText => (cols[key] === undefined ? emptyText : readText(grid, row, cols[key]));
+  for (let row = firstRow; row <= lastRow; row++) {
+    const own = (key: LineKey): boolean => {
+      const col = cols[key];
+      return col !== undefined && isMaster(grid, row, col) && cellAt(grid, row, col).kind !== 'blank';
+    };
+    const startsGroup = own('level1') || own('level2');
+    const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => {
+      const col = cols[key];
+      return col !== undefined && cellAt(grid, row, col).kind !== 'blank' && isMaster(grid, row, col);
+    });
+    if (!startsGroup && !hasContent) continue;
+    // A merged 一级/二级 cell covers its rows; a blank one under a filled one continues it.
+    const l1 = text(row, 'level1');
+    if (l1.text !== '') {
+      if (l1.text !== level1.text || l1.cell !== level1.cell) level2 = emptyText;
+      level1 = l1;
+    }
+    const l2 = text(row, 'level2');
+    if (l2.text !== '') level2 = l2;
+    const number = (key: 'weight' | 'score'): SourcedNumber => {
+      const col = cols[key];
+      if (col === undefined) return emptyNumber;
+      const name = text(row, 'name').text;
+      return readNumber(grid, row, col, `指标“${name}”的${lineWhat[key]}`, findings, file);
+    };
+    lines.push({
+      level1,
+      level2,
+      name: text(row, 'name'),
+      target: text(row, 'target'),
+      actual: text(row, 'actual'),
+      weight: number('weight'),
+      score: number('score'),
+      deviation: text(row, 'deviation'),
+    });
+  }
+  return lines;
+}
+
+/** One form, found by its labels inside `region`. Never throws for what the sheet contains. */
+export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm {
+  const findings: Finding[] = [];
+  const { annex, title, year } = readTitleBlock(grid, region, file, findings);
+  const anchor = findLabelCell(grid, 'projectName', region.anchorRow, region.anchorRow);
+  const projectName = anchor ? valueBeside(grid, anchor, 'projectName') : emptyText;
+  if (projectName.text === '') findings.push(finding('INGEST_PROJECT_NAME_MISSING', { file, cell: projectName.cell ?? cellRef(grid, region.anchorRow, 1) }));
+
+  const headerBlockEnd = Math.min(region.bottom, region.anchorRow + 3);
+  const deptAt = findLabelCell(grid, 'department', region.anchorRow, headerBlockEnd);
+  const unitAt = findLabelCell(grid, 'implementingUnit', region.anchorRow, headerBlockEnd);
+  if (!deptAt) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 1, 1) }, { label: '主管部门', near: '“项目名称”下一行' }));
+  if (!unitAt) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 1, 1) }, { label: '实施单位', near: '“主管部门”同一行' }));
+
+  const funds = readFunds(grid, region, file, findings);
+
+  const header = findInRows(grid, 'level1', region.anchorRow, region.bottom);
+  let indicators: IndicatorLine[] = [];
+  let total: FormInput['total'] = { label: emptyText, weight: emptyNumber, score: emptyNumber, note: emptyText };
+  let variant: FormInput['variant'] = 'ningxia10';
+  const goals = readGoals(grid, region, header ? header.row : region.bottom + 1);
+  if (!header) {
+    findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow, 1) }, { label: '一级指标', near: '“绩效指标”表头' }));
+  } else {
+    const headerBottom = spanOf(grid, header.row, header.col).bottom;
+    const cols = readIndicatorHeader(grid, header.row, file, findings);
+    if (cols.name !== undefined && cols.target !== undefined && cols.target - cols.name >= 2) variant = 'national11';
+    const totalAt = findTotalRow(grid, headerBottom + 1, region.bottom);
+    const lastLine = totalAt ? totalAt.row - 1 : region.bottom;
+    indicators = readIndicators(grid, headerBottom + 1, lastLine, cols, file, findings);
+    if (indicators.length === 0) findings.push(finding('INGEST_INDICATORS_EMPTY', { file, cell: cellRef(grid, header.row, header.col) }));
+    if (totalAt) {
+      const at = (key: LineKey): number | undefined => cols[key];
+      const w = at('weight');
+      const s = at('score');
+      const d = at('deviation');
+      total = {
+        label: { text: totalAt.cell.text, cell: cellRef(grid, totalAt.row, totalAt.col) },
+        weight: w === undefined ? emptyNumber : readNumber(grid, totalAt.row, w, '总分行的分值', findings, file),
+        score: s === undefined ? emptyNumber : readNumber(grid, totalAt.row, s, '总分', findings, file),
+        note: d === undefined ? emptyText : readText(grid, totalAt.row, d),
+      };
+    } else {
+      findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, Math.min(region.bottom, grid.rowCount), 1) }, { label: '总分', near: '绩效指标表最后一行' }));
+    }
+  }
+
+  const input: FormInput = {
+    source: { file, sheet: grid.sheet, firstRow: region.top, lastRow: region.bottom },
+    variant,
+    annex,
+    title,
+    year,
+    projectName,
+    department: deptAt ? valueBeside(grid, deptAt, 'department') : emptyText,
+    implementingUnit: unitAt ? valueBeside(grid, unitAt, 'implementingUnit') : emptyText,
+    funds,
+    goals,
+    indicators,
+    total,
+  };
+  return { input, findings };
+}

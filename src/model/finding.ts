@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+export const Severity = z.enum(['error', 'warning', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+/**
+ * A problem a person must see. `cell` is `Sheet!A1` when the problem sits in one cell, so the user
+ * can go straight to it; `file` is filled in by the stage that knows the file.
+ */
+export const Finding = z.object({
+  severity: Severity,
+  code: z.string().regex(/^[A-Z][A-Z0-9_]+$/),
+  message: z.string(),
+  file: z.string().optional(),
+  sheet: z.string().optional(),
+  cell: z.string().optional(),
+});
+export type Finding = z.infer<typeof Finding>;

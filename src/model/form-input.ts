@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** `Sheet1!H30`: where a value was read, so every finding can point at it. */
+export const CellRef = z.string();
+
+export const SourcedText = z.object({
+  text: z.string(),
+  cell: CellRef.nullable(),
+});
+export type SourcedText = z.infer<typeof SourcedText>;
+
+/**
+ * A number as the unit wrote it. `text` is what the cell shows (kept for printing amounts "as filled"),
+ * `value` the number read from it, null when blank or unreadable (unreadable ones also give a finding).
+ */
+export const SourcedNumber = z.object({
+  value: z.number().nullable(),
+  text: z.string(),
+  cell: CellRef.nullable(),
+});
+export type SourcedNumber = z.infer<typeof SourcedNumber>;
+
+export const LayoutVariant = z.enum(['ningxia10', 'national11']);
+export type LayoutVariant = z.infer<typeof LayoutVariant>;
+
+export const FundRow = z.object({
+  label: SourcedText,
+  initialBudget: SourcedNumber,
+  fullYearBudget: SourcedNumber,
+  executed: SourcedNumber,
+  weight: SourcedNumber,
+  rate: SourcedNumber,
+  score: SourcedNumber,
+});
+export type FundRow = z.infer<typeof FundRow>;
+
+export const IndicatorLine = z.object({
+  level1: SourcedText,
+  level2: SourcedText,
+  name: SourcedText,
+  target: SourcedText,
+  actual: SourcedText,
+  weight: SourcedNumber,
+  score: SourcedNumber,
+  deviation: SourcedText,
+});
+export type IndicatorLine = z.infer<typeof IndicatorLine>;
+
+/** What the unit wrote on one form, nothing computed. */
+export const FormInput = z.object({
+  source: z.object({
+    file: z.string(),
+    sheet: z.string(),
+    /** first and last row of the form on its sheet (1-based), for messages and for telling forms apart */
+    firstRow: z.number().int(),
+    lastRow: z.number().int(),
+  }),
+  variant: LayoutVariant,
+  annex: SourcedText,
+  title: SourcedText,
+  year: SourcedNumber,
+  projectName: SourcedText,
+  department: SourcedText,
+  implementingUnit: SourcedText,
+  funds: z.object({
+    total: FundRow,
+    currentYear: FundRow,
+    carryOver: FundRow,
+    other: FundRow,
+  }),
+  goals: z.object({ expected: SourcedText, actual: SourcedText }),
+  indicators: z.array(IndicatorLine),
+  total: z.object({ label: SourcedText, weight: SourcedNumber, score: SourcedNumber, note: SourcedText }),
+});
+export type FormInput = z.infer<typeof FormInput>;

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { Finding } from './finding.js';
+import { RuleName, ScoreMode } from './profile.js';
+
+/** The contract other tools read (`../shared/spec/cli-contract.md`); bump `schema` on any breaking change. */
+export const MANIFEST_SCHEMA = 1;
+
+export const ManifestIndicator = z.object({
+  level1: z.string(),
+  level2: z.string(),
+  name: z.string(),
+  target: z.string(),
+  actual: z.string(),
+  weight: z.number().nullable(),
+  rule: RuleName,
+  filledScore: z.number().nullable(),
+  computedScore: z.number().nullable(),
+  score: z.number().nullable(),
+  cell: z.string().nullable(),
+});
+
+export const ManifestOutputs = z.object({
+  xlsx: z.string(),
+  pdf: z.string(),
+  sha256: z.object({ xlsx: z.string(), pdf: z.string() }),
+});
+
+export const ManifestForm = z.object({
+  source: z.string(),
+  sheet: z.string().nullable(),
+  sourceSha256: z.string(),
+  status: z.enum(['ok', 'error']),
+  profile: z.string(),
+  scores: ScoreMode,
+  year: z.number().nullable(),
+  projectName: z.string().nullable(),
+  department: z.string().nullable(),
+  implementingUnit: z.string().nullable(),
+  funds: z
+    .object({
+      initialBudget: z.number().nullable(),
+      fullYearBudget: z.number().nullable(),
+      executed: z.number().nullable(),
+      executionRate: z.number().nullable(),
+      weight: z.number(),
+      score: z.number().nullable(),
+    })
+    .nullable(),
+  indicators: z.array(ManifestIndicator),
+  totalWeight: z.number().nullable(),
+  filledTotal: z.number().nullable(),
+  computedTotal: z.number().nullable(),
+  total: z.number().nullable(),
+  grade: z.string().nullable(),
+  findings: z.array(Finding),
+  outputs: ManifestOutputs.optional(),
+});
+export type ManifestForm = z.infer<typeof ManifestForm>;
+
+export const Manifest = z.object({
+  schema: z.literal(MANIFEST_SCHEMA),
+  generator: z.string(),
+  forms: z.array(ManifestForm),
+});
+export type Manifest = z.infer<typeof Manifest>;

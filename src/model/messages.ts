@@ -1,0 +1,89 @@
+import type { Finding, Severity } from './finding.js';
+
+/**
+ * Every message a user reads, by stable code. The code is what support staff search for and what
+ * tests assert; the text says, in Chinese, what is wrong and what to do. The location prefix
+ * (file, sheet, cell) is added by `finding()`, so no message repeats it.
+ */
+const catalog = {
+  // ── reading the file ──
+  INGEST_FILE_UNREADABLE: { severity: 'error', say: (a: { reason: string }) => `无法作为 Excel 工作簿(.xlsx)打开：${a.reason}。请在 Excel 或 WPS 中打开该文件，另存为“Excel 工作簿(*.xlsx)”后重新放入。` },
+  INGEST_FILE_EMPTY: { severity: 'error', say: () => `文件是空的(0 字节)。请重新复制或导出该表格。` },
+  INGEST_NO_FORM: { severity: 'error', say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。` },
+  INGEST_LABEL_MISSING: { severity: 'error', say: (a: { label: string; near: string }) => `没有找到标签“${a.label}”(应在${a.near}附近)。请按官方表样补上该标签，否则相关内容无法读取。` },
+  INGEST_COLUMN_MISSING: { severity: 'error', say: (a: { label: string }) => `绩效指标表头中没有找到“${a.label}”列。请按官方表样补全表头(一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施)。` },
+  INGEST_NUMBER_UNREADABLE: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}“${a.text}”不是可识别的数字。请只填写数字(如 88.27)，单位写在表头或指标值中。` },
+  INGEST_FORMULA_ERROR: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}是公式错误值 ${a.text}。请在 Excel 中修正公式或改为直接填写数值。` },
+  INGEST_FORMULA_NO_RESULT: { severity: 'warning', say: (a: { what: string; formula: string }) => `${a.what}是公式 =${a.formula}，但文件中没有保存计算结果，按空白处理。请在 Excel 或 WPS 中打开并保存一次，使结果写入文件。` },
+  INGEST_PROJECT_NAME_MISSING: { severity: 'error', say: () => `“项目名称”没有填写。请填写项目名称，输出文件按它命名。` },
+  INGEST_YEAR_MISSING: { severity: 'warning', say: (a: { text: string }) => `没有从年度行“${a.text}”读出年度(应形如“(2021年度)”)。请补上年度，否则输出归入“未知年度”文件夹。` },
+  INGEST_INDICATORS_EMPTY: { severity: 'error', say: () => `绩效指标表中没有任何指标行。请填写三级指标。` },
+  INGEST_LEVEL_MISSING: { severity: 'warning', say: (a: { level: string }) => `该指标行的${a.level}为空，上方也没有可延续的${a.level}。请填写${a.level}。` },
+
+  // ── budget execution ──
+  FUNDS_BUDGET_MISSING: { severity: 'error', say: (a: { text: string }) => `全年预算数为“${a.text || '空'}”，无法计算执行率。请填写调整后的全年预算数(万元)。` },
+  FUNDS_SUBROWS_ONLY: { severity: 'warning', say: (a: { sum: string }) => `年度资金总额为 0 或空白，但其下各项资金合计为 ${a.sum} 万元。请把合计数填入“年度资金总额”行。` },
+  FUNDS_RATE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `执行率填写为 ${a.filled}，按 全年执行数 ÷ 全年预算数 应为 ${a.computed}。请核对执行率或资金数。` },
+  FUNDS_SCORE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `预算执行率得分填写为 ${a.filled}，按 min(执行率, 1) × 分值 应为 ${a.computed}。请核对。` },
+  FUNDS_TOTAL_CELL_MISMATCH: { severity: 'error', say: (a: { filled: string; computed: string }) => `年度资金总额行的得分栏应显示总分，填写为 ${a.filled}，各指标得分合计为 ${a.computed}。请核对。` },
+
+  // ── indicator lines ──
+  SCORE_MISMATCH: { severity: 'warning', say: (a: { name: string; filled: string; computed: string; why: string }) => `指标“${a.name}”得分填写为 ${a.filled}，按评分规则应为 ${a.computed}(${a.why})。请核对得分，或在偏差原因栏说明。` },
+  SCORE_OUT_OF_RANGE: { severity: 'error', say: (a: { name: string; filled: string; weight: string }) => `指标“${a.name}”得分 ${a.filled} 超出 0 至分值 ${a.weight} 的范围。请改正得分。` },
+  SCORE_WEIGHT_MISSING: { severity: 'error', say: (a: { name: string }) => `指标“${a.name}”没有填写分值。请填写分值(数字)。` },
+  SCORE_QUALITATIVE_MISSING: { severity: 'error', say: (a: { name: string; range: string }) => `定性指标“${a.name}”没有填写得分，规则无法代为打分。请由评价人员按完成情况打分(${a.range})。` },
+  SCORE_QUALITATIVE_TIER: { severity: 'warning', say: (a: { name: string; filled: string; tier: string; range: string }) => `定性指标“${a.name}”实际完成值表述为“${a.tier}”，对应得分区间为 ${a.range}，但得分填写为 ${a.filled}。请核对得分或完成情况表述。` },
+  SCORE_PAIRS_UNMATCHED: { severity: 'info', say: (a: { name: string }) => `指标“${a.name}”的指标值列出多个数量，但实际完成值中的数量无法一一对应，按定性指标处理。` },
+  DEVIATION_REASON_MISSING: { severity: 'warning', say: (a: { name: string; why: string }) => `指标“${a.name}”${a.why}，但没有填写偏差原因分析及改进措施。请补充说明。` },
+
+  // ── totals ──
+  WEIGHTS_NOT_TOTAL: { severity: 'error', say: (a: { sum: string; expected: string; parts: string }) => `各项分值合计为 ${a.sum}(${a.parts})，应为 ${a.expected}。请调整分值。` },
+  TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
+  TOTAL_MISMATCH: { severity: 'error', say: (a: { filled: string; sum: string }) => `总分填写为 ${a.filled}，但各项得分合计为 ${a.sum}。请核对总分。` },
+  GROUP_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { group: string; declared: string; sum: string }) => `一级指标“${a.group}”标明 ${a.declared} 分，其下各指标分值合计为 ${a.sum}。请核对。` },
+} satisfies Record<string, { severity: Severity; say: (a: never) => string }>;
+
+export type MessageCode = keyof typeof catalog;
+type Args<C extends MessageCode> = Parameters<(typeof catalog)[C]['say']>[0];
+
+/** Where a finding points. `cell` is `Sheet!A1`; either part may be unknown. */
+export interface Where {
+  file?: string;
+  cell?: string | null;
+  sheet?: string;
+}
+
+export function splitCell(cell: string): { sheet: string; address: string } {
+  const bang = cell.lastIndexOf('!');
+  return { sheet: cell.slice(0, bang).replace(/^'(.*)'$/, '$1'), address: cell.slice(bang + 1) };
+}
+
+export function locationText(where: Where): string {
+  const parts: string[] = [];
+  if (where.file) parts.push(`文件“${where.file}”`);
+  if (where.cell) {
+    const { sheet, address } = splitCell(where.cell);
+    parts.push(`工作表“${sheet}”`, `单元格 ${address}`);
+  } else if (where.sheet) {
+    parts.push(`工作表“${where.sheet}”`);
+  }
+  return parts.join('');
+}
+
+export function finding<C extends MessageCode>(code: C, where: Where, ...args: Args<C> extends undefined ? [] : [Args<C>]): Finding {
+  const entry = catalog[code];
+  const say = entry.say as (a: unknown) => string;
+  const location = locationText(where);
+  const out: Finding = {
+    severity: entry.severity,
+    code,
+    message: (location ? `${location}：` : '') + say(args[0]),
+  };
+  if (where.file) out.file = where.file;
+  const sheet = where.cell ? splitCell(where.cell).sheet : where.sheet;
+  if (sheet) out.sheet = sheet;
+  if (where.cell) out.cell = where.cell;
+  return out;
+}
+
+export const messageCodes = Object.keys(catalog) as MessageCode[];

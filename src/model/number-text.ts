@@ -1,0 +1,67 @@
+/**
+ * Numbers as a form shows them. Ingest turns a cell into (value, text); the xlsx renderer turns the
+ * text back into (value, numFmt). These two must be inverse, or the round trip breaks.
+ */
+
+/** Full-width digits and punctuation, thousands separators and spaces, as people type them in WPS. */
+export function normalizeNumberText(text: string): string {
+  return text.normalize('NFKC').replace(/[\s,，]/g, '').replace(/。/g, '.');
+}
+
+const plainNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const percentNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)%$/;
+
+/** A cell text that is just a number (or a percentage): its value, else null. */
+export function parseNumberText(text: string): number | null {
+  const t = normalizeNumberText(text);
+  if (plainNumber.test(t)) return Number(t);
+  if (percentNumber.test(t)) return clean(Number(t.slice(0, -1)) / 100);
+  return null;
+}
+
+export function isPercentText(text: string): boolean {
+  return percentNumber.test(normalizeNumberText(text));
+}
+
+/** Binary floating point noise (0.1 + 0.2) never reaches a printed form. */
+export function clean(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
+function decimalsOf(text: string): number {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.replace(/%$/, '').length - dot - 1;
+}
+
+/** The Excel number format that makes a number cell show `text` again. */
+export function numFmtForText(text: string): string | undefined {
+  const t = text.trim();
+  const decimals = decimalsOf(normalizeNumberText(t));
+  const body = decimals > 0 ? `0.${'0'.repeat(decimals)}` : '0';
+  if (isPercentText(t)) return `${body}%`;
+  const hasGrouping = /\d,\d{3}/.test(t);
+  if (hasGrouping) return `#,##${body}`;
+  if (decimals > 0 && /0$/.test(normalizeNumberText(t))) return body;
+  return undefined;
+}
+
+/** What Excel shows for a number under the simple formats forms use; General otherwise. */
+export function formatNumber(value: number, numFmt: string | undefined): string {
+  const fmt = (numFmt ?? 'General').split(';')[0] ?? 'General';
+  const percent = fmt.includes('%');
+  const fixed = /0(\.0+)?/.exec(fmt.replace(/[#,]/g, ''));
+  if (fmt === 'General' || fmt === '@' || !fixed) {
+    return percent ? `${clean(value * 100)}%` : String(clean(value));
+  }
+  const decimals = fixed[1] ? fixed[1].length - 1 : 0;
+  const shown = (percent ? value * 100 : value).toFixed(decimals);
+  const grouped = fmt.includes(',') ? groupThousands(shown) : shown;
+  return percent ? `${grouped}%` : grouped;
+}
+
+function groupThousands(text: string): string {
+  const [int = '', frac] = text.split('.');
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = int.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return sign + digits + (frac !== undefined ? `.${frac}` : '');
+}
