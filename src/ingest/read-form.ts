@@ -62,7 +62,8 @@ export function findAnchors(grid: Grid): number[] {
   for (let row = 1; row <= grid.rowCount; row++) {
     for (let col = 1; col <= grid.colCount; col++) {
       if (!isMaster(grid, row, col)) continue;
-      if (matches(cellAt(grid, row, col), 'projectName')) {
+      // The national export also heads its funds table with 项目名称; that row is not a new form.
+      if (matches(cellAt(grid, row, col), 'projectName') && !findInRows(grid, 'initialBudget', row, row)) {
         rows.push(row);
         break;
       }

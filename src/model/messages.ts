@@ -40,6 +40,7 @@ const catalog = {
   WEIGHTS_NOT_TOTAL: { severity: 'error', say: (a: { sum: string; expected: string; parts: string }) => `各项分值合计为 ${a.sum}(${a.parts})，应为 ${a.expected}。请调整分值。` },
   TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
   TOTAL_MISMATCH: { severity: 'error', say: (a: { filled: string; sum: string }) => `总分填写为 ${a.filled}，但各项得分合计为 ${a.sum}。请核对总分。` },
+  RENDER_GLYPH_MISSING: { severity: 'warning', say: (a: { chars: string }) => `字符 ${a.chars} 在 PDF 内嵌字体中没有字形，PDF 中会显示为方框。Excel 副本不受影响；如需正确打印，请改用常用汉字或符号(如把“☑”改为“√”)。` },
   GROUP_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { group: string; declared: string; sum: string }) => `一级指标“${a.group}”标明 ${a.declared} 分，其下各指标分值合计为 ${a.sum}。请核对。` },
 } satisfies Record<string, { severity: Severity; say: (a: never) => string }>;
 

@@ -1,0 +1,48 @@
+import type { LayoutVariant } from '../model/form-input.js';
+
+/** A run of columns [from, to], 1-based, inclusive. */
+export type Cols = readonly [number, number];
+
+/**
+ * Where each part of the form sits, per variant. Widths are points and add up to the printable
+ * width of A4 portrait with 1.5 cm margins (510 pt), so the table fits the page as printed.
+ */
+export interface Geometry {
+  widths: number[];
+  last: number;
+  info: { label: Cols; value: Cols; deptValue: Cols; unitLabel: Cols; unitValue: Cols };
+  funds: { label: Cols; rowLabel: Cols; initialBudget: Cols; fullYearBudget: Cols; executed: Cols; weight: Cols; rate: Cols; score: Cols };
+  goals: { label: Cols; expected: Cols; actual: Cols };
+  lines: { label: Cols; level1: Cols; level2: Cols; name: Cols; target: Cols; actual: Cols; weight: Cols; score: Cols; deviation: Cols };
+  total: { label: Cols; weight: Cols; score: Cols; note: Cols };
+}
+
+/** The Ningxia 附件6: 10 columns A–J (form-layout.md). */
+const ningxia10: Geometry = {
+  widths: [24, 50, 54, 112, 60, 60, 32, 36, 41, 41],
+  last: 10,
+  info: { label: [1, 2], value: [3, 10], deptValue: [3, 4], unitLabel: [5, 5], unitValue: [6, 10] },
+  funds: { label: [1, 1], rowLabel: [2, 2], initialBudget: [3, 3], fullYearBudget: [4, 4], executed: [5, 5], weight: [6, 6], rate: [7, 7], score: [8, 10] },
+  goals: { label: [1, 1], expected: [2, 4], actual: [5, 10] },
+  lines: { label: [1, 1], level1: [2, 2], level2: [3, 3], name: [4, 4], target: [5, 5], actual: [6, 6], weight: [7, 7], score: [8, 8], deviation: [9, 10] },
+  total: { label: [1, 6], weight: [7, 7], score: [8, 8], note: [9, 10] },
+};
+
+/** The national 财预〔2020〕10号 export: 11 columns A–K, as in central-2019-template.xls. */
+const national11: Geometry = {
+  widths: [24, 46, 50, 62, 50, 56, 56, 30, 32, 52, 52],
+  last: 11,
+  info: { label: [1, 2], value: [3, 11], deptValue: [3, 5], unitLabel: [6, 6], unitValue: [7, 11] },
+  funds: { label: [1, 2], rowLabel: [3, 4], initialBudget: [5, 5], fullYearBudget: [6, 6], executed: [7, 7], weight: [8, 8], rate: [9, 10], score: [11, 11] },
+  goals: { label: [1, 1], expected: [2, 6], actual: [7, 11] },
+  lines: { label: [1, 1], level1: [2, 2], level2: [3, 3], name: [4, 5], target: [6, 6], actual: [7, 7], weight: [8, 8], score: [9, 9], deviation: [10, 11] },
+  total: { label: [1, 7], weight: [8, 8], score: [9, 9], note: [10, 11] },
+};
+
+export const geometries: Record<LayoutVariant, Geometry> = { ningxia10, national11 };
+
+export function spanWidth(g: Geometry, cols: Cols): number {
+  let w = 0;
+  for (let c = cols[0]; c <= cols[1]; c++) w += g.widths[c - 1] ?? 0;
+  return w;
+}

@@ -1,0 +1,224 @@
+import Handlebars from 'handlebars';
+import type { FundRow, SourcedNumber, SourcedText } from '../model/form-input.js';
+import type { FormSheet, SheetCell } from '../model/form-sheet.js';
+import { isPercentText, numFmtForText, parseNumberText } from '../model/number-text.js';
+import type { Profile } from '../model/profile.js';
+import type { ScoredForm } from '../model/scored-form.js';
+import { scoreText } from '../score/round.js';
+import { geometries, type Cols, type Geometry } from './geometry.js';
+import { rowHeights } from './row-heights.js';
+import { styles, type StyleName } from './styles.js';
+
+export interface LayoutOptions {
+  /** a blank fillable template: input cells marked, numbers validated */
+  template?: boolean;
+}
+
+interface Place {
+  row: number;
+  cols: Cols;
+  rows?: number;
+  text: string;
+  style: StyleName;
+  number?: number;
+  numFmt?: string;
+  source?: string | null;
+  input?: boolean;
+  validation?: SheetCell['validation'];
+}
+
+/** Collects cells row by row; knows the grid, not the form. */
+class Grid {
+  readonly cells: SheetCell[] = [];
+  constructor(private readonly template: boolean) {}
+  put(p: Place): void {
+    const style = { ...styles[p.style], input: this.template && p.input === true };
+    const cell: SheetCell = { row: p.row, col: p.cols[0], rowSpan: p.rows ?? 1, colSpan: p.cols[1] - p.cols[0] + 1, text: p.text, style, source: p.source ?? null };
+    if (p.number !== undefined) cell.number = p.number;
+    if (p.numFmt !== undefined) cell.numFmt = p.numFmt;
+    if (p.validation && this.template) cell.validation = p.validation;
+    this.cells.push(cell);
+  }
+}
+
+/** A number printed as the unit wrote it; the spreadsheet keeps it a number. */
+function asFilled(n: SourcedNumber): Pick<Place, 'text' | 'number' | 'numFmt' | 'source'> {
+  const text = n.text;
+  const parsed = parseNumberText(text);
+  if (parsed === null) return { text, source: n.cell };
+  // A percentage keeps the unit's full-precision value (0.6896 shown as 69%).
+  const number = isPercentText(text) && n.value !== null ? n.value : parsed;
+  const numFmt = numFmtForText(text);
+  return { text, number, source: n.cell, ...(numFmt ? { numFmt } : {}) };
+}
+
+/** A computed number, or the unit's own text when the two agree (so a copy reproduces the form). */
+function shown(value: number | null, filled: SourcedNumber, decimals: number): Pick<Place, 'text' | 'number' | 'numFmt' | 'source'> {
+  if (value === null) return asFilled(filled);
+  if (filled.value !== null && Math.abs(filled.value - value) < 1e-9 && filled.text !== '') return asFilled(filled);
+  return { text: scoreText(value, decimals), number: Number(scoreText(value, decimals)), source: filled.cell };
+}
+
+function rateShown(value: number | null, filled: SourcedNumber, decimals: number): Pick<Place, 'text' | 'number' | 'numFmt' | 'source'> {
+  if (value === null || (filled.value !== null && Math.abs(filled.value - value) < 1e-9 && filled.text !== '')) return asFilled(filled);
+  const text = `${(value * 100).toFixed(decimals)}%`;
+  return { text, number: value, numFmt: decimals > 0 ? `0.${'0'.repeat(decimals)}%` : '0%', source: filled.cell };
+}
+
+/** Text of a cell the source had (printed as written), or the official default when the source had no such cell. */
+const orDefault = (t: SourcedText | SourcedNumber, official: string): string => (t.cell === null && t.text === '' ? official : t.text);
+
+const yearLine = (pattern: string, year: number | null): string => Handlebars.compile(pattern, { noEscape: true })({ year: year ?? '    ' });
+
+/**
+ * ScoredForm + profile → FormSheet: the official grid of form-layout.md, with the values the
+ * chosen score mode prints. The only place that knows where anything goes on the form.
+ */
+export function layoutForm(scored: ScoredForm, profile: Profile, options: LayoutOptions = {}): FormSheet {
+  const g: Geometry = geometries[profile.layout];
+  const input = scored.input;
+  const mode = scored.mode;
+  const decimals = profile.display.scoreDecimals;
+  const grid = new Grid(options.template === true);
+  const all: Cols = [1, g.last];
+  const numberCell = { kind: 'decimal' as const, min: 0, max: 100, prompt: '请填写数字' };
+
+  // Rows 1–3: annex, title, year line. A form read from a file keeps its own wording.
+  const fromFile = input.title.cell !== null;
+  grid.put({ row: 1, cols: [1, 2], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
+  grid.put({ row: 2, cols: all, text: fromFile ? input.title.text : profile.texts.title, style: 'title', source: input.title.cell });
+  grid.put({ row: 3, cols: all, text: input.year.text !== '' ? input.year.text : yearLine(profile.texts.yearLine, input.year.value), style: 'yearLine', source: input.year.cell });
+
+  // Rows 4–5: project, department, implementing unit.
+  grid.put({ row: 4, cols: g.info.label, text: '项目名称', style: 'label' });
+  grid.put({ row: 4, cols: g.info.value, text: input.projectName.text, style: 'text', source: input.projectName.cell, input: true });
+  grid.put({ row: 5, cols: g.info.label, text: '主管部门', style: 'label' });
+  grid.put({ row: 5, cols: g.info.deptValue, text: input.department.text, style: 'text', source: input.department.cell, input: true });
+  grid.put({ row: 5, cols: g.info.unitLabel, text: '实施单位', style: 'label' });
+  grid.put({ row: 5, cols: g.info.unitValue, text: input.implementingUnit.text, style: 'text', source: input.implementingUnit.cell, input: true });
+
+  // Rows 6–10: funds.
+  const f = g.funds;
+  grid.put({ row: 6, cols: f.label, rows: 5, text: '项目资金 (万元)', style: 'label' });
+  grid.put({ row: 6, cols: f.rowLabel, text: '', style: 'label' });
+  const heads: Array<[Cols, string]> = [
+    [f.initialBudget, '年初预算数'],
+    [f.fullYearBudget, '全年预算数'],
+    [f.executed, '全年执行数'],
+    [f.weight, '分值'],
+    [f.rate, '执行率'],
+    [f.score, '得分'],
+  ];
+  for (const [cols, text] of heads) grid.put({ row: 6, cols, text, style: 'label' });
+  const fundRows: Array<[FundRow, string]> = [
+    [input.funds.total, '年度资金总额:'],
+    [input.funds.currentYear, '其中:当年财政拨款'],
+    [input.funds.carryOver, '上年结转资金'],
+    [input.funds.other, '其他资金'],
+  ];
+  fundRows.forEach(([fr, label], i) => {
+    const row = 7 + i;
+    const isTotal = i === 0;
+    grid.put({ row, cols: f.rowLabel, text: orDefault(fr.label, label), style: 'label', source: fr.label.cell });
+    for (const [cols, n] of [
+      [f.initialBudget, fr.initialBudget],
+      [f.fullYearBudget, fr.fullYearBudget],
+      [f.executed, fr.executed],
+    ] as const) {
+      grid.put({ row, cols, ...asFilled(n), style: 'value', input: true, validation: { ...numberCell, max: 1e9, prompt: '请填写金额(万元)，只填数字' } });
+    }
+    if (isTotal) {
+      const weight = mode === 'filled' || fr.weight.text !== '' ? asFilled(fr.weight) : { text: scoreText(scored.funds.weight, decimals), number: scored.funds.weight, source: fr.weight.cell };
+      grid.put({ row, cols: f.weight, ...weight, style: 'value', input: true, validation: numberCell });
+      const rate = mode === 'filled' ? asFilled(fr.rate) : rateShown(scored.funds.shownRate, fr.rate, profile.funds.rateDecimals);
+      grid.put({ row, cols: f.rate, ...rate, style: 'value' });
+      const scoreValue = profile.funds.scoreCellShows === 'total' ? scored.total : scored.funds.shownScore;
+      const score = mode === 'filled' ? asFilled(fr.score) : shown(scoreValue, fr.score, decimals);
+      grid.put({ row, cols: f.score, ...score, style: 'value' });
+    } else {
+      grid.put({ row, cols: f.weight, ...asFilled(fr.weight), text: orDefault(fr.weight, '—'), style: 'value' });
+      grid.put({ row, cols: f.rate, ...asFilled(fr.rate), style: 'value' });
+      grid.put({ row, cols: f.score, ...asFilled(fr.score), text: orDefault(fr.score, '—'), style: 'value' });
+    }
+  });
+
+  // Rows 11–12: overall goals.
+  grid.put({ row: 11, cols: g.goals.label, rows: 2, text: '年度总体目标', style: 'label' });
+  grid.put({ row: 11, cols: g.goals.expected, text: '预期目标', style: 'label' });
+  grid.put({ row: 11, cols: g.goals.actual, text: '实际完成情况', style: 'label' });
+  grid.put({ row: 12, cols: g.goals.expected, text: input.goals.expected.text, style: 'longText', source: input.goals.expected.cell, input: true });
+  grid.put({ row: 12, cols: g.goals.actual, text: input.goals.actual.text, style: 'longText', source: input.goals.actual.cell, input: true });
+
+  // Row 13: indicator header; then one row per line; 总分 last.
+  const L = g.lines;
+  const header = 13;
+  const lines = input.indicators;
+  const first = header + 1;
+  const totalRow = first + lines.length;
+  grid.put({ row: header, cols: L.label, rows: lines.length + 1, text: '绩效指标', style: 'label' });
+  const lineHeads: Array<[Cols, string]> = [
+    [L.level1, '一级指标'],
+    [L.level2, '二级指标'],
+    [L.name, '三级指标'],
+    [L.target, '年度指标值'],
+    [L.actual, '实际完成值'],
+    [L.weight, '分值'],
+    [L.score, '得分'],
+    [L.deviation, '偏差原因分析及改进措施'],
+  ];
+  for (const [cols, text] of lineHeads) grid.put({ row: header, cols, text, style: 'label' });
+
+  // 一级 and 二级 cells merge down over their groups; a group is a run of lines read from one cell.
+  const sameGroup = (a: SourcedText, b: SourcedText): boolean => a.text === b.text && a.cell === b.cell;
+  const groupRuns = (pick: (i: number) => SourcedText, within: (i: number, j: number) => boolean): Array<[number, number]> => {
+    const runs: Array<[number, number]> = [];
+    lines.forEach((_, i) => {
+      const last = runs[runs.length - 1];
+      if (last && sameGroup(pick(last[0]), pick(i)) && within(last[0], i)) last[1] = i;
+      else runs.push([i, i]);
+    });
+    return runs;
+  };
+  const level1Runs = groupRuns((i) => lines[i]?.level1 ?? { text: '', cell: null }, () => true);
+  const level1Of = (i: number): number => level1Runs.findIndex(([a, b]) => i >= a && i <= b);
+  const level2Runs = groupRuns((i) => lines[i]?.level2 ?? { text: '', cell: null }, (i, j) => level1Of(i) === level1Of(j));
+  for (const [a, b] of level1Runs) {
+    const l = lines[a];
+    if (l) grid.put({ row: first + a, rows: b - a + 1, cols: L.level1, text: l.level1.text, style: 'value', source: l.level1.cell, input: true });
+  }
+  for (const [a, b] of level2Runs) {
+    const l = lines[a];
+    if (l) grid.put({ row: first + a, rows: b - a + 1, cols: L.level2, text: l.level2.text, style: 'value', source: l.level2.cell, input: true });
+  }
+  lines.forEach((l, i) => {
+    const row = first + i;
+    const s = scored.indicators[i];
+    grid.put({ row, cols: L.name, text: l.name.text, style: 'text', source: l.name.cell, input: true });
+    grid.put({ row, cols: L.target, text: l.target.text, style: 'value', source: l.target.cell, input: true });
+    grid.put({ row, cols: L.actual, text: l.actual.text, style: 'value', source: l.actual.cell, input: true });
+    grid.put({ row, cols: L.weight, ...asFilled(l.weight), style: 'value', input: true, validation: numberCell });
+    const score = mode === 'filled' || !s ? asFilled(l.score) : shown(s.score, l.score, decimals);
+    grid.put({ row, cols: L.score, ...score, style: 'value', input: true, validation: numberCell });
+    grid.put({ row, cols: L.deviation, text: l.deviation.text, style: 'text', source: l.deviation.cell, input: true });
+  });
+
+  const T = g.total;
+  grid.put({ row: totalRow, cols: T.label, text: orDefault(input.total.label, '总分'), style: 'label', source: input.total.label.cell });
+  const tw = mode === 'filled' ? asFilled(input.total.weight) : shown(scored.totalWeight, input.total.weight, decimals);
+  grid.put({ row: totalRow, cols: T.weight, ...tw, style: 'value' });
+  const ts = mode === 'filled' ? asFilled(input.total.score) : shown(scored.total, input.total.score, decimals);
+  grid.put({ row: totalRow, cols: T.score, ...ts, style: 'value' });
+  grid.put({ row: totalRow, cols: T.note, text: input.total.note.text, style: 'text', source: input.total.note.cell });
+
+  const sheet: FormSheet = {
+    name: '自评表',
+    title: `${input.projectName.text || profile.texts.title}`,
+    columns: g.widths,
+    rows: [],
+    cells: grid.cells,
+    repeatRows: { first: header, last: header },
+    page: { size: 'A4', orientation: 'portrait', margins: { top: 56.7, right: 42.5, bottom: 56.7, left: 42.5 } },
+  };
+  sheet.rows = rowHeights(sheet, totalRow);
+  return sheet;
+}
