@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { build } from './archive/build.js';
 import { discover } from './archive/discover.js';
 import { readAndScore } from './archive/read-and-score.js';
 import { formReport, runSummary } from './archive/report-text.js';
@@ -45,6 +46,22 @@ async function check(inputs: string[], opts: ScoringOptions, out: (s: string) =>
   return exitCodeFor(forms, missing, opts.strict);
 }
 
+interface BuildCliOptions extends ScoringOptions {
+  out: string;
+}
+
+async function buildCommand(inputs: string[], opts: BuildCliOptions, out: (s: string) => void): Promise<number> {
+  const profile = loadProfile(opts.profile);
+  const started = Date.now();
+  const { manifest, missing } = await build(inputs.length > 0 ? inputs : ['data'], { out: opts.out, profile, mode: opts.scores }, (e) => {
+    if (opts.json) return;
+    for (const form of e.forms) out(`[${e.done}/${e.total}] ${formReport(form)}${form.outputs ? `\n  输出：${opts.out}/${form.outputs.pdf}、${form.outputs.xlsx}` : ''}\n`);
+  });
+  if (opts.json) out(JSON.stringify(manifest, null, 2));
+  else out(`${runSummary(manifest.forms, missing)}\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒；结果在 ${opts.out}/(清单：${opts.out}/manifest.json)。`);
+  return exitCodeFor(manifest.forms, missing, opts.strict);
+}
+
 function scoringOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', '评分方案：ningxia(默认)、national，或方案 JSON 文件路径', 'ningxia')
@@ -62,6 +79,15 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   let code = 0;
   scoringOptions(program.command('check').description('读取并复核评分，只打印结果，不生成文件').argument('[inputs...]', '文件、文件夹或通配符，默认 data')).action(async (inputs: string[], opts: ScoringOptions) => {
     code = await check(inputs, opts, out);
+  });
+  scoringOptions(
+    program
+      .command('build')
+      .description('读取、复核评分，并按官方版式输出 Excel 与 PDF')
+      .argument('[inputs...]', '文件、文件夹或通配符，默认 data')
+      .option('--out <dir>', '输出文件夹', 'out'),
+  ).action(async (inputs: string[], opts: BuildCliOptions) => {
+    code = await buildCommand(inputs, opts, out);
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -85,7 +85,7 @@ export function layoutForm(scored: ScoredForm, profile: Profile, options: Layout
 
   // Rows 1–3: annex, title, year line. A form read from a file keeps its own wording.
   const fromFile = input.title.cell !== null;
-  grid.put({ row: 1, cols: [1, 2], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
+  grid.put({ row: 1, cols: [1, 1], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
   grid.put({ row: 2, cols: all, text: fromFile ? input.title.text : profile.texts.title, style: 'title', source: input.title.cell });
   grid.put({ row: 3, cols: all, text: input.year.text !== '' ? input.year.text : yearLine(profile.texts.yearLine, input.year.value), style: 'yearLine', source: input.year.cell });
 

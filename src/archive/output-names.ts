@@ -1,0 +1,49 @@
+import Handlebars from 'handlebars';
+import { safeSegment } from './safe-name.js';
+
+export const DEFAULT_NAME_PATTERN = '{{年度}}/{{主管部门}}/{{项目名称}}';
+
+export interface NameFields {
+  年度: string;
+  主管部门: string;
+  实施单位: string;
+  项目名称: string;
+  文件名: string;
+  工作表: string;
+}
+
+/**
+ * Output paths (without extension) from a handlebars pattern. Every field is made a safe single
+ * segment before it is placed, so no value can add a folder or climb out with `..`; the pattern's
+ * own `/` are the only separators. Names already given out get `-2`, `-3`… (case-insensitively,
+ * as Windows compares them).
+ */
+export class OutputNames {
+  private readonly template: HandlebarsTemplateDelegate<NameFields>;
+  private readonly taken = new Set<string>();
+
+  constructor(pattern = DEFAULT_NAME_PATTERN) {
+    this.template = Handlebars.compile<NameFields>(pattern, { noEscape: true, strict: false });
+  }
+
+  private base(fields: NameFields): string {
+    const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, safeSegment(String(v)).replace(/\//g, '_')])) as unknown as NameFields;
+    const rendered = this.template(safe);
+    const segments = rendered.split(/[\\/]+/).map((s) => safeSegment(s));
+    return segments.join('/');
+  }
+
+  /** Reserve a name for one form; the same fields twice give two different names. */
+  next(fields: NameFields): string {
+    const base = this.base(fields);
+    let name = base;
+    for (let i = 2; this.taken.has(name.toLowerCase()); i++) name = `${base}-${i}`;
+    this.taken.add(name.toLowerCase());
+    return name;
+  }
+
+  /** Names kept from an earlier run (incremental builds) stay reserved. */
+  reserve(name: string): void {
+    this.taken.add(name.toLowerCase());
+  }
+}

@@ -1,0 +1,41 @@
+import { resolve, sep } from 'node:path';
+
+const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const MAX_SEGMENT_BYTES = 150;
+
+function truncateBytes(text: string, max: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const b = Buffer.byteLength(ch);
+    if (bytes + b > max) break;
+    out += ch;
+    bytes += b;
+  }
+  return out;
+}
+
+/**
+ * One path segment that is valid on Windows and POSIX alike: no separators or `:*?"<>|`, no
+ * control characters, no trailing dot or space, no device names (CON, NUL…), no `.`/`..`, and
+ * short enough that folder + name stay under common limits.
+ */
+export function safeSegment(text: string, fallback = '未命名'): string {
+  let s = text
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/[<>:"/\\|?*]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim();
+  s = truncateBytes(s, MAX_SEGMENT_BYTES).replace(/[. ]+$/, '').trim();
+  if (s === '' || /^\.+$/.test(s)) s = fallback;
+  if (reserved.test(s)) s = `_${s}`;
+  return s;
+}
+
+/** True when `path` lies inside `root` (after resolving `..`). */
+export function isInside(root: string, path: string): boolean {
+  const r = resolve(root);
+  const p = resolve(root, path);
+  return p === r || p.startsWith(r.endsWith(sep) ? r : r + sep);
+}

@@ -1,0 +1,85 @@
+import ExcelJS from 'exceljs';
+import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
+import { fixZipTimestamps } from './zip-timestamps.js';
+
+/** Font names as Chinese Office and WPS know them. */
+const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
+
+const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
+const inputFill: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
+
+/** Points → Excel column width (characters of the default font's digit, 7 px at 96 dpi, plus padding). */
+export function excelWidth(points: number): number {
+  const px = (points * 96) / 72;
+  return Math.round(((px - 5) / 7) * 100) / 100;
+}
+
+const inches = (points: number): number => Math.round((points / 72) * 100) / 100;
+
+function styleCell(target: ExcelJS.Cell, cell: SheetCell): void {
+  const s = cell.style;
+  target.font = { name: fontNames[s.font], size: s.size, bold: s.bold, charset: 134 };
+  target.alignment = { horizontal: s.align, vertical: s.valign === 'middle' ? 'middle' : s.valign, wrapText: s.wrap };
+  if (s.border) target.border = { top: thin, left: thin, bottom: thin, right: thin };
+  if (s.input) target.fill = inputFill;
+  if (cell.numFmt) target.numFmt = cell.numFmt;
+}
+
+/** Writes one FormSheet into a worksheet of `workbook`. */
+export function addSheet(workbook: ExcelJS.Workbook, sheet: FormSheet): ExcelJS.Worksheet {
+  const m = sheet.page.margins;
+  const ws = workbook.addWorksheet(sheet.name, {
+    views: [{ showGridLines: false }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: sheet.page.orientation,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: inches(m.left), right: inches(m.right), top: inches(m.top), bottom: inches(m.bottom), header: 0.3, footer: 0.3 },
+      ...(sheet.repeatRows ? { printTitlesRow: `${sheet.repeatRows.first}:${sheet.repeatRows.last}` } : {}),
+    },
+  });
+  ws.columns = sheet.columns.map((w) => ({ width: excelWidth(w) }));
+  sheet.rows.forEach((h, i) => {
+    ws.getRow(i + 1).height = h;
+  });
+  for (const cell of sheet.cells) {
+    const target = ws.getCell(cell.row, cell.col);
+    target.value = cell.number !== undefined ? cell.number : cell.text;
+    // Every cell of a merged range carries the style, or Excel draws the border only on the first.
+    for (let r = cell.row; r < cell.row + cell.rowSpan; r++) {
+      for (let c = cell.col; c < cell.col + cell.colSpan; c++) styleCell(ws.getCell(r, c), cell);
+    }
+    if (cell.validation) {
+      target.dataValidation = {
+        type: cell.validation.kind,
+        operator: 'between',
+        allowBlank: true,
+        formulae: [cell.validation.min, cell.validation.max],
+        showInputMessage: true,
+        promptTitle: '填写提示',
+        prompt: cell.validation.prompt,
+        showErrorMessage: true,
+        errorTitle: '输入有误',
+        error: `${cell.validation.prompt}(${cell.validation.min}～${cell.validation.max})`,
+      };
+    }
+    if (cell.rowSpan > 1 || cell.colSpan > 1) ws.mergeCells(cell.row, cell.col, cell.row + cell.rowSpan - 1, cell.col + cell.colSpan - 1);
+  }
+  return ws;
+}
+
+/** FormSheet → .xlsx bytes. Fixed document properties keep two builds byte-identical. */
+export async function renderXlsx(sheet: FormSheet): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'ziping';
+  workbook.lastModifiedBy = 'ziping';
+  workbook.created = FIXED_DATE;
+  workbook.modified = FIXED_DATE;
+  addSheet(workbook, sheet);
+  const data = await workbook.xlsx.writeBuffer();
+  return fixZipTimestamps(Buffer.from(data as ArrayBuffer));
+}

@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function tempPdf(buffer: Buffer): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'ziping-pdf-')), 'f.pdf');
+  writeFileSync(path, buffer);
+  return path;
+}
+
+/** The text of each page as pdftotext reads it (poppler-utils). */
+export function pdfPages(buffer: Buffer, layout = false): string[] {
+  const text = execFileSync('pdftotext', [...(layout ? ['-layout'] : []), '-enc', 'UTF-8', tempPdf(buffer), '-'], { encoding: 'utf8' });
+  return text.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim() !== '');
+}
+
+export function pdfInfo(buffer: Buffer): Record<string, string> {
+  const text = execFileSync('pdfinfo', [tempPdf(buffer)], { encoding: 'utf8' });
+  return Object.fromEntries(text.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+}
+
+export interface PdfFont {
+  name: string;
+  type: string;
+  embedded: boolean;
+  subset: boolean;
+  unicode: boolean;
+}
+
+export function pdfFonts(buffer: Buffer): PdfFont[] {
+  const lines = execFileSync('pdffonts', [tempPdf(buffer)], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+  return lines.map((l) => {
+    const cols = l.trim().split(/\s+/);
+    const [emb, sub, uni] = cols.slice(-5, -2);
+    return { name: cols[0] ?? '', type: cols.slice(1, -6).join(' '), embedded: emb === 'yes', subset: sub === 'yes', unicode: uni === 'yes' };
+  });
+}
+
+/** Whitespace removed: pdftotext breaks lines where the cell wraps them. */
+export const squash = (s: string): string => s.replace(/\s+/g, '');

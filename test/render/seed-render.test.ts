@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { layoutForm } from '../../src/layout/layout-form.js';
+import { loadProfile } from '../../src/profiles/load-profile.js';
+import { renderPdf } from '../../src/render/render-pdf.js';
+import { renderXlsx } from '../../src/render/render-xlsx.js';
+import { scoreFile, seedPath } from '../helpers/pipeline.js';
+import { pdfFonts, pdfInfo, pdfPages, squash } from '../helpers/pdf.js';
+import { loadWorkbook, merges } from '../helpers/xlsx.js';
+import { expectReadingOrder } from '../helpers/reading-order.js';
+
+const ningxia = loadProfile('ningxia');
+
+describe('the seed rendered', async () => {
+  const [scored] = await scoreFile(seedPath);
+  if (!scored) throw new Error('seed not read');
+  const sheet = layoutForm(scored, ningxia);
+  const xlsx = await renderXlsx(sheet);
+  const pdf = await renderPdf(sheet, 'seed.xlsx');
+  const wb = await loadWorkbook(xlsx);
+  const ws = wb.worksheets[0];
+  if (!ws) throw new Error('no sheet');
+
+  it('has exactly the merges of form-layout.md', () => {
+    // 26 lines on rows 14–39, 总分 on row 40.
+    const expected = [
+      'A2:J2', 'A3:J3', 'A4:B4', 'C4:J4', 'A5:B5', 'C5:D5', 'F5:J5',
+      'A6:A10', 'H6:J6', 'H7:J7', 'H8:J8', 'H9:J9', 'H10:J10',
+      'A11:A12', 'B11:D11', 'E11:J11', 'B12:D12', 'E12:J12',
+      'A13:A39', 'I13:J13',
+      ...Array.from({ length: 26 }, (_, i) => `I${14 + i}:J${14 + i}`),
+      // 一级: 产出 20 rows, 效益 5 rows (满意度 is one row, not merged)
+      'B14:B33', 'B34:B38',
+      // 二级: 数量 10, 时效 2, 成本 8, 社会效益 2
+      'C14:C23', 'C24:C25', 'C26:C33', 'C35:C36',
+      'A40:F40', 'I40:J40',
+    ].sort();
+    expect(merges(ws)).toEqual(expected);
+  });
+
+  it('prints on A4 portrait, one page wide, with the indicator header as print title', () => {
+    expect(ws.pageSetup.paperSize).toBe(9);
+    expect(ws.pageSetup.orientation).toBe('portrait');
+    expect(ws.pageSetup.fitToPage).toBe(true);
+    expect(ws.pageSetup.fitToWidth).toBe(1);
+    expect(ws.pageSetup.fitToHeight).toBe(0);
+    expect(ws.pageSetup.printTitlesRow).toBe('13:13');
+    expect(ws.pageSetup.margins?.left).toBeCloseTo(0.59, 2);
+  });
+
+  it('writes the cells with Office font names, numbers as numbers, borders on merged edges', () => {
+    expect(ws.getCell('A2').value).toBe('自治区项目支出绩效自评表');
+    expect(ws.getCell('A2').font.name).toBe('方正小标宋简体');
+    expect(ws.getCell('A1').font.name).toBe('黑体');
+    expect(ws.getCell('D14').font.name).toBe('宋体');
+    expect(ws.getCell('C4').value).toBe('机构编制管理事务经费');
+    expect(ws.getCell('E7').value).toBe(88.27);
+    expect(ws.getCell('G7').value).toBeCloseTo(0.6896, 4);
+    expect(ws.getCell('G7').numFmt).toBe('0%');
+    expect(ws.getCell('H7').value).toBe(94.64);
+    expect(ws.getCell('H32').value).toBe(2);
+    expect(ws.getCell('G40').value).toBe(100);
+    expect(ws.getCell('H40').value).toBe(94.64);
+    expect(ws.getCell('J20').border?.right?.style).toBe('thin');
+    expect(ws.getCell('A39').border?.left?.style).toBe('thin');
+    expect(ws.getCell('D12').alignment?.wrapText).toBe(true);
+    expect(ws.getRow(12).height).toBeGreaterThan(150);
+  });
+
+  it('renders a 2-page A4 portrait PDF with the fonts embedded as subsets', () => {
+    expect(pdf.pages).toBe(2);
+    const info = pdfInfo(pdf.buffer);
+    expect(info.Pages).toBe('2');
+    expect(info['Page size']).toMatch(/^595\.2\d? x 841\.8\d? pts \(A4\)/);
+    const fonts = pdfFonts(pdf.buffer);
+    expect(fonts.length).toBeGreaterThanOrEqual(3);
+    for (const f of fonts) expect(f).toMatchObject({ embedded: true, subset: true, unicode: true });
+    expect(fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, '')).sort()).toEqual(['NotoSansCJKsc-Regular', 'NotoSerifCJKsc-Black', 'NotoSerifCJKsc-Regular']);
+  });
+
+  it('holds every label and value in reading order, and the indicator header again on page 2', () => {
+    const pages = pdfPages(pdf.buffer, true);
+    expect(pages).toHaveLength(2);
+    expect(expectReadingOrder(sheet, pages)).toBeGreaterThan(150);
+    const [p1 = '', p2 = ''] = pages.map(squash);
+    for (const label of ['附件6', '自治区项目支出绩效自评表', '(2021年度)', '项目名称', '主管部门', '实施单位', '年初预算数', '全年预算数', '全年执行数', '执行率', '年度资金总', '上年结转资', '其他资金', '预期目标', '实际完成情况']) {
+      expect(p1).toContain(squash(label));
+    }
+    // Page 2 opens with the repeated indicator header and ends with 总分.
+    const top = p2.slice(0, 50);
+    for (const label of ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改']) expect(top).toContain(label);
+    expect(p2).toMatch(/总分10094\.64$/);
+    const everything = p1 + p2;
+    for (const line of scored.input.indicators) expect(everything).toContain(squash(line.name.text).slice(0, 6));
+    expect(everything).not.toContain('<p>');
+  });
+
+  it('reports no missing glyphs for the seed', () => {
+    expect(pdf.findings).toEqual([]);
+  });
+});
