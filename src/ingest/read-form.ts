@@ -56,6 +56,10 @@ function findLabelCell(grid: Grid, name: LabelName, fromRow: number, toRow: numb
   return null;
 }
 
+function isFundsHeader(grid: Grid, row: number): boolean {
+  return (['initialBudget', 'fullYearBudget', 'executed'] as const).some((name) => findInRows(grid, name, row, row) !== null);
+}
+
 /** Rows holding a 项目名称 label start a form. */
 export function findAnchors(grid: Grid): number[] {
   const rows: number[] = [];
@@ -63,7 +67,7 @@ export function findAnchors(grid: Grid): number[] {
     for (let col = 1; col <= grid.colCount; col++) {
       if (!isMaster(grid, row, col)) continue;
       // The national export also heads its funds table with 项目名称; that row is not a new form.
-      if (matches(cellAt(grid, row, col), 'projectName') && !findInRows(grid, 'initialBudget', row, row)) {
+      if (matches(cellAt(grid, row, col), 'projectName') && !isFundsHeader(grid, row)) {
         rows.push(row);
         break;
       }
@@ -166,30 +170,34 @@ function emptyFundRow(): FundRow {
   return { label: emptyText, initialBudget: emptyNumber, fullYearBudget: emptyNumber, executed: emptyNumber, weight: emptyNumber, rate: emptyNumber, score: emptyNumber };
 }
 
-function readFunds(grid: Grid, region: FormRegion, file: string, findings: Finding[]): FormInput['funds'] {
+function readFunds(grid: Grid, region: FormRegion, lastRow: number, file: string, findings: Finding[]): FormInput['funds'] {
   const funds = { total: emptyFundRow(), currentYear: emptyFundRow(), carryOver: emptyFundRow(), other: emptyFundRow() };
-  const header = findInRows(grid, 'initialBudget', region.anchorRow, region.bottom);
-  if (!header) {
-    findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow, 1) }, { label: '年初预算数', near: '“项目资金”一栏的表头' }));
+  // The header row is the one naming the amounts; some provinces print no 年初预算数 column.
+  let headerRow = 0;
+  for (let row = region.anchorRow; row <= lastRow && headerRow === 0; row++) if (isFundsHeader(grid, row)) headerRow = row;
+  if (headerRow === 0) {
+    findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 2, 1) }, { label: '全年预算数', near: '“项目资金”一栏的表头' }));
     return funds;
   }
-  const cols: Partial<Record<FundKey, number>> = { initialBudget: header.col };
-  for (const key of fundColumns.slice(1)) {
-    const found = findInRows(grid, key, header.row, header.row, header.col + 1);
+  const cols: Partial<Record<FundKey, number>> = {};
+  for (const key of fundColumns) {
+    const found = findInRows(grid, key, headerRow, headerRow);
     if (found) cols[key] = found.col;
-    else findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, header.row, header.col) }, { label: fundWhat[key], near: '“项目资金”一栏的表头' }));
+    else if (key !== 'initialBudget') findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, headerRow, 1) }, { label: fundWhat[key], near: '“项目资金”一栏的表头' }));
   }
+  const firstAmountCol = Math.min(...Object.values(cols));
   const rowNames = [
     ['total', 'fundsTotal'],
     ['currentYear', 'fundsCurrentYear'],
     ['carryOver', 'fundsCarryOver'],
     ['other', 'fundsOther'],
   ] as const;
-  const lastRow = Math.min(region.bottom, spanOf(grid, header.row, header.col).bottom + 6);
+  const headerBottom = Math.max(...Object.values(cols).map((c) => spanOf(grid, headerRow, c).bottom), headerRow);
+  const last = Math.min(lastRow, headerBottom + 6);
   for (const [key, name] of rowNames) {
-    const label = findInRows(grid, name, header.row + 1, lastRow, 1, header.col - 1);
+    const label = findInRows(grid, name, headerBottom + 1, last, 1, firstAmountCol - 1);
     if (!label) {
-      if (key === 'total') findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, header.row + 1, header.col - 1) }, { label: '年度资金总额', near: '“项目资金”表头下方' }));
+      if (key === 'total') findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, headerBottom + 1, Math.max(1, firstAmountCol - 1)) }, { label: '年度资金总额', near: '“项目资金”表头下方' }));
       continue;
     }
     const row: FundRow = { ...emptyFundRow(), label: { text: label.cell.text, cell: cellRef(grid, label.row, label.col) } };
@@ -234,39 +242,76 @@ const lineWhat: Record<LineKey, string> = {
   deviation: '偏差原因分析及改进措施',
 };
 
-function readIndicatorHeader(grid: Grid, headerRow: number, file: string, findings: Finding[]): Partial<Record<LineKey, number>> {
-  const cols: Partial<Record<LineKey, number>> = {};
-  for (const key of lineColumns) {
-    const found = findInRows(grid, key, headerRow, headerRow) ?? (key === 'deviation' ? findPrefix(grid, headerRow, '偏差') : null);
-    if (found) cols[key] = found.col;
-    else findings.push(finding('INGEST_COLUMN_MISSING', { file, cell: cellRef(grid, headerRow, 1) }, { label: lineWhat[key] }));
-  }
-  return cols;
-}
+type LineCols = Partial<Record<LineKey, readonly [number, number]>>;
 
-function findPrefix(grid: Grid, row: number, prefix: string): Found | null {
-  for (let col = 1; col <= grid.colCount; col++) {
-    const cell = cellAt(grid, row, col);
-    if (isMaster(grid, row, col) && cell.key.startsWith(prefix)) return { row, col, cell };
+/** Header labels in the preferred wording first: `年度指标值` before the `指标值` under it. */
+function findPreferred(grid: Grid, name: LabelName, fromRow: number, toRow: number): Found | null {
+  for (const label of labels[name]) {
+    for (let row = fromRow; row <= toRow; row++) {
+      for (let col = 1; col <= grid.colCount; col++) {
+        if (isMaster(grid, row, col) && cellAt(grid, row, col).key === label) return { row, col, cell: cellAt(grid, row, col) };
+      }
+    }
   }
   return null;
 }
 
-function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Partial<Record<LineKey, number>>, file: string, findings: Finding[]): IndicatorLine[] {
+/**
+ * Columns of the indicator table from its header texts. The header may take two rows (Yunnan
+ * splits 年度指标值 into 指标性质 | 指标值 | 度量单位 under one merged cell); a column label then
+ * covers every column of its span, and the line's text joins them.
+ */
+function readIndicatorHeader(grid: Grid, headerRow: number, file: string, findings: Finding[]): { cols: LineCols; bottom: number } {
+  let top = headerRow;
+  for (let col = 1; col <= grid.colCount; col++) {
+    const span = spanOf(grid, headerRow - 1, col);
+    if (headerRow > 1 && span.top === headerRow - 1 && span.bottom >= headerRow) top = headerRow - 1;
+  }
+  const cols: LineCols = {};
+  let bottom = headerRow;
+  for (const key of lineColumns) {
+    const found = findPreferred(grid, key, top, headerRow);
+    if (!found) {
+      findings.push(finding('INGEST_COLUMN_MISSING', { file, cell: cellRef(grid, headerRow, 1) }, { label: lineWhat[key] }));
+      continue;
+    }
+    const span = spanOf(grid, found.row, found.col);
+    cols[key] = [span.left, span.right];
+    bottom = Math.max(bottom, span.bottom);
+  }
+  return { cols, bottom };
+}
+
+/** A line's text from its columns; several columns (a split header) are joined. */
+function lineText(grid: Grid, row: number, cols: readonly [number, number] | undefined): SourcedText {
+  if (!cols) return emptyText;
+  const first = readText(grid, row, cols[0]);
+  if (cols[0] === cols[1]) return first;
+  const seen = new Set<string | null>([first.cell]);
+  let text = first.text;
+  for (let col = cols[0] + 1; col <= cols[1]; col++) {
+    const part = readText(grid, row, col);
+    if (seen.has(part.cell)) continue;
+    seen.add(part.cell);
+    text += part.text;
+  }
+  return { text, cell: first.cell };
+}
+
+function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: LineCols, file: string, findings: Finding[]): IndicatorLine[] {
   const lines: IndicatorLine[] = [];
   let level1: SourcedText = emptyText;
   let level2: SourcedText = emptyText;
-  const text = (row: number, key: LineKey): SourcedText => (cols[key] === undefined ? emptyText : readText(grid, row, cols[key]));
+  const text = (row: number, key: LineKey): SourcedText => lineText(grid, row, cols[key]);
+  const filled = (row: number, key: LineKey, ownOnly: boolean): boolean => {
+    const c = cols[key];
+    if (!c) return false;
+    for (let col = c[0]; col <= c[1]; col++) if (cellAt(grid, row, col).kind !== 'blank' && (!ownOnly || isMaster(grid, row, col))) return true;
+    return false;
+  };
   for (let row = firstRow; row <= lastRow; row++) {
-    const own = (key: LineKey): boolean => {
-      const col = cols[key];
-      return col !== undefined && isMaster(grid, row, col) && cellAt(grid, row, col).kind !== 'blank';
-    };
-    const startsGroup = own('level1') || own('level2');
-    const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => {
-      const col = cols[key];
-      return col !== undefined && cellAt(grid, row, col).kind !== 'blank' && isMaster(grid, row, col);
-    });
+    const startsGroup = filled(row, 'level1', true) || filled(row, 'level2', true);
+    const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => filled(row, key, true));
     if (!startsGroup && !hasContent) continue;
     // A merged 一级/二级 cell covers its rows; a blank one under a filled one continues it.
     const l1 = text(row, 'level1');
@@ -277,10 +322,9 @@ function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Par
     const l2 = text(row, 'level2');
     if (l2.text !== '') level2 = l2;
     const number = (key: 'weight' | 'score'): SourcedNumber => {
-      const col = cols[key];
-      if (col === undefined) return emptyNumber;
-      const name = text(row, 'name').text;
-      return readNumber(grid, row, col, `指标“${name}”的${lineWhat[key]}`, findings, file);
+      const c = cols[key];
+      if (!c) return emptyNumber;
+      return readNumber(grid, row, c[0], `指标“${text(row, 'name').text}”的${lineWhat[key]}`, findings, file);
     };
     lines.push({
       level1,
@@ -310,9 +354,8 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
   if (!deptAt) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 1, 1) }, { label: '主管部门', near: '“项目名称”下一行' }));
   if (!unitAt) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 1, 1) }, { label: '实施单位', near: '“主管部门”同一行' }));
 
-  const funds = readFunds(grid, region, file, findings);
-
   const header = findInRows(grid, 'level1', region.anchorRow, region.bottom);
+  const funds = readFunds(grid, region, header ? header.row - 1 : region.bottom, file, findings);
   let indicators: IndicatorLine[] = [];
   let total: FormInput['total'] = { label: emptyText, weight: emptyNumber, score: emptyNumber, note: emptyText };
   let variant: FormInput['variant'] = 'ningxia10';
@@ -320,15 +363,17 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
   if (!header) {
     findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow, 1) }, { label: '一级指标', near: '“绩效指标”表头' }));
   } else {
-    const headerBottom = spanOf(grid, header.row, header.col).bottom;
-    const cols = readIndicatorHeader(grid, header.row, file, findings);
-    if (cols.name !== undefined && cols.target !== undefined && cols.target - cols.name >= 2) variant = 'national11';
+    const { cols, bottom: headerBottom } = readIndicatorHeader(grid, header.row, file, findings);
+    const nameCols = cols.name;
+    const targetCols = cols.target;
+    if (nameCols && targetCols && nameCols[1] > nameCols[0]) variant = 'national11';
+    else if (nameCols && targetCols && targetCols[0] - nameCols[0] >= 2 && targetCols[0] === targetCols[1]) variant = 'national11';
     const totalAt = findTotalRow(grid, headerBottom + 1, region.bottom);
     const lastLine = totalAt ? totalAt.row - 1 : region.bottom;
     indicators = readIndicators(grid, headerBottom + 1, lastLine, cols, file, findings);
     if (indicators.length === 0) findings.push(finding('INGEST_INDICATORS_EMPTY', { file, cell: cellRef(grid, header.row, header.col) }));
     if (totalAt) {
-      const at = (key: LineKey): number | undefined => cols[key];
+      const at = (key: LineKey): number | undefined => cols[key]?.[0];
       const w = at('weight');
       const s = at('score');
       const d = at('deviation');
@@ -336,7 +381,7 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
         label: { text: totalAt.cell.text, cell: cellRef(grid, totalAt.row, totalAt.col) },
         weight: w === undefined ? emptyNumber : readNumber(grid, totalAt.row, w, '总分行的分值', findings, file),
         score: s === undefined ? emptyNumber : readNumber(grid, totalAt.row, s, '总分', findings, file),
-        note: d === undefined ? emptyText : readText(grid, totalAt.row, d),
+        note: d === undefined ? emptyText : lineText(grid, totalAt.row, cols.deviation),
       };
     } else {
       findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, Math.min(region.bottom, grid.rowCount), 1) }, { label: '总分', near: '绩效指标表最后一行' }));
