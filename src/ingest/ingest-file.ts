@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Finding } from '../model/finding.js';
 import { finding } from '../model/messages.js';
 import { gridFromWorksheet } from './grid.js';
+import { dropOverlappingMerges } from './repair-merges.js';
 import { readForm, regionsOf, type ReadForm } from './read-form.js';
 
 /** Everything read from one file: its forms, and problems that belong to the file as a whole. */
@@ -20,6 +21,17 @@ function reasonOf(error: unknown): string {
   return `读取时出错(${text.slice(0, 120)})`;
 }
 
+async function loadInto(workbook: ExcelJS.Workbook, buffer: Buffer): Promise<void> {
+  try {
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch (error) {
+    if (!(error instanceof Error && /already merged/.test(error.message))) throw error;
+    const repaired = await dropOverlappingMerges(buffer);
+    workbook.eachSheet((ws) => workbook.removeWorksheet(ws.id));
+    await workbook.xlsx.load(repaired as unknown as ArrayBuffer);
+  }
+}
+
 /** Reads a workbook held in memory; `file` is the name used in messages. */
 export async function ingestBuffer(buffer: Buffer, file: string): Promise<IngestResult> {
   const result: IngestResult = { file, status: 'ok', forms: [], findings: [] };
@@ -31,7 +43,7 @@ export async function ingestBuffer(buffer: Buffer, file: string): Promise<Ingest
   const workbook = new ExcelJS.Workbook();
   try {
     if (buffer.subarray(0, 2).toString('latin1') !== 'PK') throw new Error('signature: not a zip file');
-    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    await loadInto(workbook, buffer);
   } catch (error) {
     result.status = 'error';
     result.findings.push(finding('INGEST_FILE_UNREADABLE', { file }, { reason: reasonOf(error) }));

@@ -88,6 +88,21 @@ export function regionsOf(grid: Grid): FormRegion[] {
     const total = header ? findTotalRow(grid, header.row + 1, limit) : null;
     regions.push({ top, anchorRow, bottom: total ? spanOf(grid, total.row, total.col).bottom : limit });
   });
+  // A 项目名称 alone (a project information sheet) is not a form: it needs its funds or indicator table.
+  // Sister forms of the same workbook (绩效目标申报表, 执行监控表) share the labels but not the title.
+  const titled = (r: FormRegion): boolean => {
+    for (let row = r.top; row < r.anchorRow; row++) {
+      for (let col = 1; col <= grid.colCount; col++) {
+        const t = cellAt(grid, row, col).text;
+        if (/表/.test(t) && /(申报|监控|审核|评审|目标表|计划)/.test(t) && !/自评/.test(t)) return false;
+      }
+    }
+    return true;
+  };
+  const isForm = (r: FormRegion): boolean => titled(r) && (findInRows(grid, 'level1', r.anchorRow, r.bottom) !== null || Array.from({ length: Math.min(8, r.bottom - r.anchorRow + 1) }, (_, i) => r.anchorRow + i).some((row) => isFundsHeader(grid, row)));
+  const forms = regions.filter(isForm);
+  regions.length = 0;
+  regions.push(...forms);
   // A form's title block sits above its 项目名称; the rows between two forms belong to the later one.
   for (let i = 1; i < regions.length; i++) {
     const r = regions[i];
@@ -113,7 +128,7 @@ function findTotalRow(grid: Grid, fromRow: number, toRow: number): Found | null 
  * cell to its right that is not itself a label. When blank, it points at the cell where it belongs.
  */
 function valueBeside(grid: Grid, at: Found, name: LabelName): SourcedText {
-  for (const l of labels[name]) {
+  for (const l of isLabel(at.cell.key, name) ? [] : labels[name]) {
     const rest = splitLabelValue(at.cell.text, l);
     if (rest) return { text: rest, cell: cellRef(grid, at.row, at.col) };
   }
