@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { build } from './archive/build.js';
 import { discover } from './archive/discover.js';
+import { init } from './archive/init.js';
 import { readAndScore } from './archive/read-and-score.js';
 import { formReport, runSummary } from './archive/report-text.js';
 import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from './model/manifest.js';
@@ -89,6 +90,17 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   ).action(async (inputs: string[], opts: BuildCliOptions) => {
     code = await buildCommand(inputs, opts, out);
   });
+  program
+    .command('init')
+    .description('生成空白的可填写模板和示例表格')
+    .argument('[dir]', '目标文件夹', '.')
+    .option('--profile <name>', '评分方案(决定模板的版式)', 'ningxia')
+    .action(async (dir: string, opts: { profile: string }) => {
+      const { written, kept } = await init(dir, loadProfile(opts.profile));
+      for (const f of written) out(`已生成：${f}`);
+      for (const f of kept) out(`已存在，未覆盖：${f}`);
+      out('在模板中填写浅黄色单元格，保存后运行：npx ziping build <文件夹>');
+    });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

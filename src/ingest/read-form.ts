@@ -153,6 +153,7 @@ function readTitleBlock(grid: Grid, region: FormRegion, file: string, findings: 
   let annex = emptyText;
   let title = emptyText;
   let year = emptyNumber;
+  let yearLine: SourcedText | null = null;
   for (let row = region.top; row < region.anchorRow; row++) {
     for (let col = 1; col <= grid.colCount; col++) {
       if (!isMaster(grid, row, col)) continue;
@@ -164,9 +165,15 @@ function readTitleBlock(grid: Grid, region: FormRegion, file: string, findings: 
       else if (/自评表/.test(t) && title.cell === null) title = { text: cell.text, cell: ref };
       const y = /((?:19|20)\d{2})\s*年/.exec(t);
       if (y && year.cell === null && !/^附件/.test(t)) year = { value: Number(y[1]), text: cell.text, cell: ref };
+      else if (/年度/.test(t) && !/自评表/.test(t) && yearLine === null) yearLine = { text: cell.text, cell: ref };
     }
   }
-  if (year.value === null) findings.push(finding('INGEST_YEAR_MISSING', { file, cell: title.cell ?? cellRef(grid, region.top, 1) }, { text: title.text }));
+  if (year.value === null) {
+    const line = yearLine ?? title;
+    findings.push(finding('INGEST_YEAR_MISSING', { file, cell: line.cell ?? cellRef(grid, region.top, 1) }, { text: line.text }));
+    // The blank year line of a template is kept, so a rebuilt copy prints it again.
+    if (yearLine) year = { value: null, text: yearLine.text, cell: yearLine.cell };
+  }
   return { annex, title, year };
 }
 

@@ -87,7 +87,9 @@ export function layoutForm(scored: ScoredForm, profile: Profile, options: Layout
   const fromFile = input.title.cell !== null;
   grid.put({ row: 1, cols: [1, 1], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
   grid.put({ row: 2, cols: all, text: fromFile ? input.title.text : profile.texts.title, style: 'title', source: input.title.cell });
-  grid.put({ row: 3, cols: all, text: input.year.text !== '' ? input.year.text : yearLine(profile.texts.yearLine, input.year.value), style: 'yearLine', source: input.year.cell });
+  // A year written inside the title (`2020年度项目支出绩效自评表`) still gets its own year line.
+  const ownYearLine = input.year.text !== '' && input.year.cell !== input.title.cell;
+  grid.put({ row: 3, cols: all, text: ownYearLine ? input.year.text : yearLine(profile.texts.yearLine, input.year.value), style: 'yearLine', source: input.year.cell, input: true });
 
   // Rows 4–5: project, department, implementing unit.
   grid.put({ row: 4, cols: g.info.label, text: '项目名称', style: 'label' });

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Manifest } from '../../src/model/manifest.js';
+import { runCli } from '../helpers/cli.js';
+import { pdfInfo, pdfPages, squash } from '../helpers/pdf.js';
+import { seedPath } from '../helpers/pipeline.js';
+import { loadWorkbook } from '../helpers/xlsx.js';
+
+async function filesUnder(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.set(relative(dir, path).replace(/\\/g, '/'), createHash('sha256').update(await readFile(path)).digest('hex'));
+  }
+  return out;
+}
+
+const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), prefix));
+
+describe('ziping build', () => {
+  it('writes <年度>/<主管部门>/<项目名称>.xlsx and .pdf and a manifest with their sha256', async () => {
+    const out = await tempDir('ziping-build-');
+    const { code, out: log } = await runCli(['build', 'data', '--out', out]);
+    expect(code).toBe(0);
+    expect(log).toContain('共 1 份：成功 1 份');
+    const manifest = Manifest.parse(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
+    const form = manifest.forms[0];
+    const base = '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费';
+    expect(form?.outputs).toMatchObject({ xlsx: `${base}.xlsx`, pdf: `${base}.pdf` });
+    const files = await filesUnder(out);
+    expect(files.get(`${base}.xlsx`)).toBe(form?.outputs?.sha256.xlsx);
+    expect(files.get(`${base}.pdf`)).toBe(form?.outputs?.sha256.pdf);
+    expect(pdfInfo(await readFile(join(out, `${base}.pdf`))).Pages).toBe('2');
+  });
+
+  it('gives byte-identical .xlsx and .pdf on two builds of the same inputs', async () => {
+    const a = await tempDir('ziping-a-');
+    const b = await tempDir('ziping-b-');
+    expect((await runCli(['build', 'data', 'test/fixtures/xlsx/hebei-2019.xlsx', '--out', a])).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await runCli(['build', 'data', 'test/fixtures/xlsx/hebei-2019.xlsx', '--out', b])).code).toBe(0);
+    const fa = await filesUnder(a);
+    const fb = await filesUnder(b);
+    const outputs = [...fa.keys()].filter((k) => /\.(xlsx|pdf)$/.test(k));
+    expect(outputs.length).toBeGreaterThanOrEqual(4);
+    for (const k of outputs) expect(fb.get(k), k).toBe(fa.get(k));
+  });
+
+  it('keeps two forms with the same name apart', async () => {
+    const input = await tempDir('ziping-in-');
+    await copyFile(seedPath, join(input, 'a.xlsx'));
+    await copyFile(seedPath, join(input, 'b.xlsx'));
+    const out = await tempDir('ziping-out-');
+    const { code, out: json } = await runCli(['build', input, '--out', out, '--json']);
+    expect(code).toBe(0);
+    const pdfs = Manifest.parse(JSON.parse(json)).forms.map((f) => f.outputs?.pdf);
+    expect(pdfs).toEqual([
+      '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费.pdf',
+      '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费-2.pdf',
+    ]);
+  });
+
+  it('reports a character the embedded font cannot show, with its cell, and still writes the PDF', async () => {
+    const wb = await loadWorkbook(seedPath);
+    const ws = wb.worksheets[0];
+    if (!ws) throw new Error('no sheet');
+    ws.getCell('C4').value = '㐀字项目';
+    const input = await tempDir('ziping-glyph-');
+    await wb.xlsx.writeFile(join(input, 'glyph.xlsx'));
+    const out = await tempDir('ziping-glyph-out-');
+    const { code, out: json } = await runCli(['build', input, '--out', out, '--json']);
+    expect(code).toBe(0);
+    const form = Manifest.parse(JSON.parse(json)).forms[0];
+    const glyph = form?.findings.filter((f) => f.code === 'RENDER_GLYPH_MISSING') ?? [];
+    expect(glyph).toHaveLength(1);
+    expect(glyph[0]?.cell).toBe('Sheet1!C4');
+    expect(glyph[0]?.message).toContain('“㐀”(U+3400)');
+    const pdf = await readFile(join(out, form?.outputs?.pdf ?? ''));
+    expect(squash(pdfPages(pdf)[0] ?? '')).toContain('字项目');
+  });
+});
+
+describe('ziping init', () => {
+  it('writes a blank template with marked input cells and validation, and the seed sample', async () => {
+    const dir = await tempDir('ziping-init-');
+    const { code } = await runCli(['init', dir]);
+    expect(code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['2021-机构编制管理事务经费.xlsx', '项目支出绩效自评表-空白模板.xlsx']);
+    const ws = (await loadWorkbook(join(dir, '项目支出绩效自评表-空白模板.xlsx'))).worksheets[0];
+    if (!ws) throw new Error('no sheet');
+    expect(ws.getCell('C4').fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFFFF2CC' } });
+    expect(ws.getCell('A4').fill).not.toMatchObject({ fgColor: { argb: 'FFFFF2CC' } });
+    expect(ws.getCell('G14').dataValidation).toMatchObject({ type: 'decimal', operator: 'between', formulae: [0, 100] });
+    expect(ws.getCell('B14').value).toBe('产出指标');
+    expect(ws.getCell('C14').value).toBe('数量指标');
+    expect(ws.getCell('F7').value).toBe(10);
+    // A second init keeps what is there.
+    expect((await runCli(['init', dir])).out).toContain('已存在，未覆盖');
+  });
+
+  it('the template, filled in and built, gives a scored form', async () => {
+    const dir = await tempDir('ziping-fill-');
+    await runCli(['init', dir]);
+    const path = join(dir, '项目支出绩效自评表-空白模板.xlsx');
+    const wb = await loadWorkbook(path);
+    const ws = wb.worksheets[0];
+    if (!ws) throw new Error('no sheet');
+    ws.getCell('A3').value = '(2022年度)';
+    ws.getCell('C4').value = '乡村道路养护';
+    ws.getCell('C5').value = '某县交通运输局';
+    ws.getCell('F5').value = '某县公路段';
+    ws.getCell('C7').value = 50;
+    ws.getCell('D7').value = 60;
+    ws.getCell('E7').value = 54;
+    const lines: Array<[number, string, string, string, number, number]> = [
+      [14, '养护里程', '≥120公里', '126公里', 30, 30],
+      [19, '完成时间', '2022年11月30日前', '2022年11月20日', 20, 20],
+      [21, '养护成本', '≤60万元', '54', 20, 20],
+      [28, '群众满意度', '≥90%', '93%', 30, 30],
+    ];
+    for (const [row, name, target, actual, weight, score] of lines) {
+      ws.getCell(`D${row}`).value = name;
+      ws.getCell(`E${row}`).value = target;
+      ws.getCell(`F${row}`).value = actual;
+      ws.getCell(`G${row}`).value = weight;
+      ws.getCell(`H${row}`).value = score;
+    }
+    await wb.xlsx.writeFile(path);
+    const out = await tempDir('ziping-fill-out-');
+    const { code, out: json } = await runCli(['build', path, '--out', out, '--json']);
+    expect(code).toBe(0);
+    const form = Manifest.parse(JSON.parse(json)).forms[0];
+    expect(form).toMatchObject({ status: 'ok', year: 2022, projectName: '乡村道路养护', department: '某县交通运输局', totalWeight: 100, computedTotal: 100, total: 100, grade: '优' });
+    expect(form?.funds?.executionRate).toBeCloseTo(0.9, 6);
+    expect(form?.indicators.filter((l) => l.rule !== 'notApplicable').map((l) => l.rule)).toEqual(['positive', 'deadline', 'reverse', 'positive']);
+    expect(form?.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(form?.outputs?.pdf).toBe('2022/某县交通运输局/乡村道路养护.pdf');
+  });
+});

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingestBuffer, ingestFile } from '../../src/ingest/ingest-file.js';
+import { layoutForm } from '../../src/layout/layout-form.js';
+import type { FormInput, FundRow } from '../../src/model/form-input.js';
+import { loadProfile } from '../../src/profiles/load-profile.js';
+import { renderXlsx } from '../../src/render/render-xlsx.js';
+import { scoreForm } from '../../src/score/score-form.js';
+import { root, withoutCells } from '../helpers/pipeline.js';
+
+const expectations = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'expectations.json'), 'utf8')) as {
+  fixtures: Array<{ file: string; forms: Array<{ sheet: string; profile: string }> }>;
+};
+
+/**
+ * The printed form always has its four funds rows and the official labels of rows the source did
+ * not have; a source without them reads back with them. Everything the unit wrote must survive.
+ */
+function officialRows(input: FormInput): FormInput {
+  const fill = (row: FundRow, label: string, dashes: boolean): FundRow => {
+    if (row.label.cell !== null) return row;
+    const dash = { value: null, text: '—', cell: null };
+    return { ...row, label: { text: label, cell: null }, ...(dashes ? { weight: dash, score: dash } : {}) };
+  };
+  const f = input.funds;
+  return {
+    ...input,
+    variant: 'ningxia10',
+    funds: {
+      total: fill(f.total, '年度资金总额:', false),
+      currentYear: fill(f.currentYear, '其中:当年财政拨款', true),
+      carryOver: fill(f.carryOver, '上年结转资金', true),
+      other: fill(f.other, '其他资金', true),
+    },
+  };
+}
+
+const cases = expectations.fixtures.flatMap((fx) => fx.forms.map((form, index) => ({ file: fx.file, profile: form.profile, index })));
+
+describe('round trip: build a form, ingest the built .xlsx, get the same FormInput', () => {
+  it.each(cases)('$file form $index ($profile)', async ({ file, profile, index }) => {
+    const p = loadProfile(profile);
+    const original = (await ingestFile(join(root, file))).forms[index];
+    if (!original) throw new Error('fixture not read');
+    const built = await renderXlsx(layoutForm(scoreForm(original.input, p, 'filled'), p));
+    const again = await ingestBuffer(built, 'built.xlsx');
+    expect(again.forms).toHaveLength(1);
+    const copy = again.forms[0]?.input;
+    if (!copy) throw new Error('built copy not read');
+    expect({ ...(withoutCells(officialRows(copy)) as object) }).toEqual(withoutCells(officialRows(original.input)));
+    // Building the copy once more changes nothing at all.
+    const twice = await ingestBuffer(await renderXlsx(layoutForm(scoreForm(copy, p, 'filled'), p)), 'built.xlsx');
+    expect(twice.forms[0]?.input).toEqual(copy);
+  });
+
+  it('keeps the cells too when the source is the canonical layout (the seed)', async () => {
+    const p = loadProfile('ningxia');
+    const original = (await ingestFile(join(root, 'data/2021-机构编制管理事务经费.xlsx'))).forms[0];
+    if (!original) throw new Error('seed not read');
+    const again = await ingestBuffer(await renderXlsx(layoutForm(scoreForm(original.input, p, 'filled'), p)), 'x.xlsx');
+    const addresses = (i: FormInput): unknown => JSON.parse(JSON.stringify(i, (k, v) => (k === 'cell' && typeof v === 'string' ? v.split('!')[1] : k === 'source' ? undefined : v)));
+    expect(addresses(again.forms[0]?.input as FormInput)).toEqual(addresses(original.input));
+  });
+});
