@@ -1,5 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { build } from './archive/build.js';
+import { build, type BuildResult } from './archive/build.js';
+import { CONFIG_FILE, ConfigError, loadConfig } from './archive/config.js';
+import { progressReporter, type ProgressStream } from './archive/progress.js';
+import { watchFolder } from './archive/watch.js';
+import { useFontDir } from './layout/fonts.js';
 import { discover } from './archive/discover.js';
 import { init } from './archive/init.js';
 import { readAndScore } from './archive/read-and-score.js';
@@ -30,7 +34,7 @@ export function displayPath(path: string): string {
 
 async function check(inputs: string[], opts: ScoringOptions, out: (s: string) => void): Promise<number> {
   const profile = loadProfile(opts.profile);
-  const { files, missing } = await discover(inputs.length > 0 ? inputs : ['data']);
+  const { files, missing, empty } = await discover(inputs.length > 0 ? inputs : ['data']);
   const forms: ManifestForm[] = [];
   for (const file of files) {
     for (const processed of await readAndScore(file, displayPath(file), profile, opts.scores)) {
@@ -42,25 +46,55 @@ async function check(inputs: string[], opts: ScoringOptions, out: (s: string) =>
     const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms };
     out(JSON.stringify(manifest, null, 2));
   } else {
-    out(runSummary(forms, missing));
+    out(runSummary(forms, missing, empty));
   }
   return exitCodeFor(forms, missing, opts.strict);
 }
 
 interface BuildCliOptions extends ScoringOptions {
-  out: string;
+  out?: string;
+  force: boolean;
+  prune: boolean;
+  config?: string;
 }
 
-async function buildCommand(inputs: string[], opts: BuildCliOptions, out: (s: string) => void): Promise<number> {
-  const profile = loadProfile(opts.profile);
+/** Command-line options win over ziping.config.json, which wins over the defaults. */
+async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
+  const config = await loadConfig(opts.config);
+  const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
+  useFontDir(config.fonts);
+  return {
+    inputs: inputs.length > 0 ? inputs : config.inputs,
+    out: opts.out ?? config.out,
+    profile: loadProfile(given('profile') ? opts.profile : config.profile),
+    mode: given('scores') ? opts.scores : config.scores,
+    namePattern: config.names,
+  };
+}
+
+function buildSummary(result: BuildResult, out: string, seconds: number): string {
+  const s = result.stats;
+  const lines = [runSummary(result.current, result.missing, result.empty)];
+  lines.push(`本次处理 ${s.files} 个文件：重新生成 ${s.built} 个，未变化跳过 ${s.reused} 个。`);
+  if (s.files > 0 && s.built === 0) lines.push('所有输入都没有变化，没有重新生成(需要时加 --force)。');
+  for (const r of s.removed) {
+    lines.push(s.pruned > 0 ? `输入“${r.source}”已不存在，已删除其输出：${r.outputs.join('、')}` : `输入“${r.source}”已不存在，其输出仍保留：${r.outputs.join('、') || '无'}(加 --prune 删除)`);
+  }
+  lines.push(`用时 ${seconds.toFixed(1)} 秒；结果在 ${out}/(清单：${out}/manifest.json)。`);
+  return lines.join('\n');
+}
+
+async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Command, out: (s: string) => void, err: ProgressStream): Promise<number> {
+  const s = await settings(inputs, opts, cmd);
   const started = Date.now();
-  const { manifest, missing } = await build(inputs.length > 0 ? inputs : ['data'], { out: opts.out, profile, mode: opts.scores }, (e) => {
-    if (opts.json) return;
-    for (const form of e.forms) out(`[${e.done}/${e.total}] ${formReport(form)}${form.outputs ? `\n  输出：${opts.out}/${form.outputs.pdf}、${form.outputs.xlsx}` : ''}\n`);
+  const report = opts.json ? undefined : progressReporter(err);
+  const result = await build(s.inputs, { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: opts.force, prune: opts.prune }, (e) => {
+    report?.(e);
+    if (e.kind === 'file' && !e.reused && !opts.json) for (const form of e.forms) if (form.status === 'error' || form.findings.some((f) => f.severity === 'error')) out(formReport(form));
   });
-  if (opts.json) out(JSON.stringify(manifest, null, 2));
-  else out(`${runSummary(manifest.forms, missing)}\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒；结果在 ${opts.out}/(清单：${opts.out}/manifest.json)。`);
-  return exitCodeFor(manifest.forms, missing, opts.strict);
+  if (opts.json) out(JSON.stringify(result.manifest, null, 2));
+  else out(buildSummary(result, s.out, (Date.now() - started) / 1000));
+  return exitCodeFor(result.current, result.missing, opts.strict);
 }
 
 function scoringOptions(cmd: Command): Command {
@@ -71,7 +105,12 @@ function scoringOptions(cmd: Command): Command {
     .option('--strict', '存在“错误”级问题时退出码为 1', false);
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  progressStream: ProgressStream = process.stderr,
+): Promise<number> {
   const program = new Command('ziping')
     .description('项目支出绩效自评表：读取、复核评分、按官方版式输出')
     .version(version, '-v, --version')
@@ -84,11 +123,48 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   scoringOptions(
     program
       .command('build')
-      .description('读取、复核评分，并按官方版式输出 Excel 与 PDF')
+      .description('读取、复核评分，并按官方版式输出 Excel 与 PDF；未变化的文件不重复生成')
       .argument('[inputs...]', '文件、文件夹或通配符，默认 data')
-      .option('--out <dir>', '输出文件夹', 'out'),
-  ).action(async (inputs: string[], opts: BuildCliOptions) => {
-    code = await buildCommand(inputs, opts, out);
+      .option('--out <dir>', '输出文件夹(默认 out)')
+      .option('--force', '忽略“未变化”判断，全部重新生成', false)
+      .option('--prune', '删除已不存在的输入文件对应的输出', false)
+      .option('--jobs <n>', '并行处理的数量(默认为 CPU 核数)')
+      .option('--config <file>', `配置文件(默认 ${CONFIG_FILE})`),
+  ).action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
+    code = await buildCommand(inputs, opts, cmd, out, progressStream);
+  });
+  scoringOptions(
+    program
+      .command('watch')
+      .description('先生成一次，然后监视文件夹，放入或修改表格后自动生成')
+      .argument('[dir]', '监视的文件夹，默认 data')
+      .option('--out <dir>', '输出文件夹(默认 out)')
+      .option('--prune', '删除已不存在的输入文件对应的输出', false)
+      .option('--config <file>', `配置文件(默认 ${CONFIG_FILE})`),
+  ).action(async (dir: string | undefined, opts: BuildCliOptions, cmd: Command) => {
+    const s = await settings(dir ? [dir] : [], opts, cmd);
+    const folder = s.inputs[0] ?? 'data';
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await watchFolder(
+        folder,
+        async (reason) => {
+          out(`${reason}：开始生成…`);
+          const started = Date.now();
+          const result = await build([folder], { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: false, prune: opts.prune });
+          for (const form of result.current) if (form.status === 'error' || form.findings.some((f) => f.severity === 'error')) out(formReport(form));
+          out(buildSummary(result, s.out, (Date.now() - started) / 1000));
+        },
+        { log: out, signal: controller.signal },
+      );
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    code = 0;
   });
   program
     .command('init')
@@ -108,7 +184,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       // help and version are not errors
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof ProfileError) {
+    if (error instanceof ProfileError || error instanceof ConfigError) {
       err(`${error.code}：${error.message}`);
       return 2;
     }

@@ -14,9 +14,10 @@ const extensions = '{xlsx,xls,XLSX,XLS,Xlsx,Xls}';
  * Every spreadsheet named by the inputs (files, folders, globs), sorted so runs are repeatable.
  * Inputs that match nothing are returned in `missing` so the user hears about a typo.
  */
-export async function discover(inputs: string[]): Promise<{ files: string[]; missing: string[] }> {
+export async function discover(inputs: string[]): Promise<{ files: string[]; missing: string[]; empty: string[] }> {
   const files = new Set<string>();
   const missing: string[] = [];
+  const empty: string[] = [];
   for (const input of inputs) {
     let found: string[] = [];
     const info = await stat(input).catch(() => null);
@@ -28,8 +29,9 @@ export async function discover(inputs: string[]): Promise<{ files: string[]; mis
       found = await fg(input, { dot: false, onlyFiles: true });
     }
     const kept = found.filter((f) => !isIgnorable(f));
-    if (found.length === 0) missing.push(input);
+    if (info?.isDirectory() && kept.length === 0) empty.push(input);
+    else if (found.length === 0) missing.push(input);
     for (const f of kept) files.add(f);
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files].sort(), missing, empty };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { convertXls } from '../ingest/convert-xls.js';
 import { ingestBuffer } from '../ingest/ingest-file.js';
 import { finding } from '../model/messages.js';
 import type { ManifestForm } from '../model/manifest.js';
@@ -29,6 +30,14 @@ export async function readAndScore(path: string, source: string, profile: Profil
     return [{ entry: errorEntry(info, [finding('INGEST_FILE_UNREADABLE', { file: source }, { reason: `无法读取文件(${reason})` })]) }];
   }
   info.sha256 = sha256(buffer);
+  if (/\.xls$/i.test(path) && buffer.length > 0) {
+    const converted = await convertXls(path);
+    if (!converted.ok) {
+      const f = converted.reason === 'missing' ? finding('INGEST_XLS_UNSUPPORTED', { file: source }) : finding('INGEST_XLS_CONVERSION_FAILED', { file: source }, { detail: converted.detail });
+      return [{ entry: errorEntry(info, [f]) }];
+    }
+    buffer = converted.buffer;
+  }
   const result = await ingestBuffer(buffer, source);
   if (result.status === 'error') return [{ entry: errorEntry(info, result.findings) }];
   return result.forms.map((form) => {

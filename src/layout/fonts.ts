@@ -22,7 +22,18 @@ export function faceFor(role: FontRole, bold: boolean): FaceName {
   return bold ? 'serifHeavy' : 'serif';
 }
 
-export function facePath(face: FaceName, dir = fontDir): string {
+let activeDir = fontDir;
+
+/** Print with the faces of another folder (config `fonts`); same file names as fonts/. */
+export function useFontDir(dir: string | undefined): void {
+  activeDir = dir ?? fontDir;
+}
+
+export function activeFontDir(): string {
+  return activeDir;
+}
+
+export function facePath(face: FaceName, dir = activeDir): string {
   const path = join(dir, faceFiles[face]);
   if (!existsSync(path)) throw new Error(`缺少字体文件 ${path}。请确认仓库中的 fonts/ 文件夹完整(字体随仓库提供，不会联网下载)。`);
   return path;

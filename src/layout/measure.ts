@@ -12,15 +12,17 @@ interface FaceMetrics {
   widths: Map<number, number>;
 }
 
-const faces = new Map<FaceName, FaceMetrics>();
+/** Keyed by file path, so switching the font folder measures with the new faces. */
+const faces = new Map<string, FaceMetrics>();
 
 function metrics(face: FaceName): FaceMetrics {
-  let m = faces.get(face);
+  const path = facePath(face);
+  let m = faces.get(path);
   if (!m) {
-    const opened = fontkit.openSync(facePath(face));
+    const opened = fontkit.openSync(path);
     const font = 'fonts' in opened ? (opened.fonts[0] as fontkit.Font) : opened;
     m = { font, widths: new Map() };
-    faces.set(face, m);
+    faces.set(path, m);
   }
   return m;
 }

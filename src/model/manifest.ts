@@ -54,12 +54,24 @@ export const ManifestForm = z.object({
   grade: z.string().nullable(),
   findings: z.array(Finding),
   outputs: ManifestOutputs.optional(),
+  /** sha256 of everything an output depends on (input bytes, profile, options, tool version): equal → up to date */
+  fingerprint: z.string().optional(),
 });
 export type ManifestForm = z.infer<typeof ManifestForm>;
+
+/** Outputs of an input that no longer exists, kept on disk until `build --prune`. */
+export const RemovedSource = z.object({
+  source: z.string(),
+  projectName: z.string().nullable(),
+  outputs: z.array(z.string()),
+});
+
+export type RemovedSource = z.infer<typeof RemovedSource>;
 
 export const Manifest = z.object({
   schema: z.literal(MANIFEST_SCHEMA),
   generator: z.string(),
   forms: z.array(ManifestForm),
+  removed: z.array(RemovedSource).optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -8,6 +8,8 @@ import type { Finding, Severity } from './finding.js';
 const catalog = {
   // ── reading the file ──
   INGEST_FILE_UNREADABLE: { severity: 'error', say: (a: { reason: string }) => `无法作为 Excel 工作簿(.xlsx)打开：${a.reason}。请在 Excel 或 WPS 中打开该文件，另存为“Excel 工作簿(*.xlsx)”后重新放入。` },
+  INGEST_XLS_UNSUPPORTED: { severity: 'error', say: () => `这是旧版 Excel 97-2003 (.xls) 文件，本机没有安装 LibreOffice，无法自动转换。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入。` },
+  INGEST_XLS_CONVERSION_FAILED: { severity: 'error', say: (a: { detail: string }) => `旧版 .xls 文件用 LibreOffice 转换失败(${a.detail})。请在 Excel 或 WPS 中打开，另存为 .xlsx 后重新放入。` },
   INGEST_FILE_EMPTY: { severity: 'error', say: () => `文件是空的(0 字节)。请重新复制或导出该表格。` },
   INGEST_NO_FORM: { severity: 'error', say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。` },
   INGEST_LABEL_MISSING: { severity: 'error', say: (a: { label: string; near: string }) => `没有找到标签“${a.label}”(应在${a.near}附近)。请按官方表样补上该标签，否则相关内容无法读取。` },

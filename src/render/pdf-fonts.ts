@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { faceFiles, facePath, type FaceName } from '../layout/fonts.js';
+import { activeFontDir, faceFiles, facePath, type FaceName } from '../layout/fonts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -13,7 +13,8 @@ export interface PdfMake {
   createPdf(doc: unknown): { getBuffer(): Promise<Buffer> };
 }
 
-let ready: PdfMake | null = null;
+let ready: { pdfmake: PdfMake; dir: string } | null = null;
+let generation = 0;
 
 /**
  * pdfmake with the committed fonts loaded once into its virtual file system: reading 26 MB of
@@ -21,20 +22,22 @@ let ready: PdfMake | null = null;
  * render time, so nothing is ever fetched.
  */
 export function pdfmakeWithFonts(): PdfMake {
-  if (ready) return ready;
+  const dir = activeFontDir();
+  if (ready && ready.dir === dir) return ready.pdfmake;
   const pdfmake = require('pdfmake') as PdfMake;
-  for (const face of Object.keys(faceFiles) as FaceName[]) {
-    if (!pdfmake.virtualfs.existsSync(faceFiles[face])) pdfmake.virtualfs.writeFileSync(faceFiles[face], readFileSync(facePath(face)));
-  }
+  // A new folder gets new virtual names: pdfmake caches fonts by name.
+  const prefix = `g${generation++}-`;
+  const name = (face: FaceName): string => `${prefix}${faceFiles[face]}`;
+  for (const face of Object.keys(faceFiles) as FaceName[]) pdfmake.virtualfs.writeFileSync(name(face), readFileSync(facePath(face, dir)));
   const family = (normal: FaceName, bold: FaceName): Record<'normal' | 'bold' | 'italics' | 'bolditalics', string> => ({
-    normal: faceFiles[normal],
-    bold: faceFiles[bold],
-    italics: faceFiles[normal],
-    bolditalics: faceFiles[bold],
+    normal: name(normal),
+    bold: name(bold),
+    italics: name(normal),
+    bolditalics: name(bold),
   });
   pdfmake.setFonts({ song: family('serif', 'serifHeavy'), hei: family('sans', 'sansBold'), title: family('serifHeavy', 'serifHeavy') });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);
-  ready = pdfmake;
+  ready = { pdfmake, dir };
   return pdfmake;
 }

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ScoreMode } from '../model/profile.js';
+import { DEFAULT_NAME_PATTERN } from './output-names.js';
+
+/** `ziping.config.json`: the settings an office keeps beside its folders instead of typing options. */
+export const Config = z
+  .object({
+    profile: z.string().min(1).default('ningxia'),
+    scores: ScoreMode.default('auto'),
+    out: z.string().min(1).default('out'),
+    /** handlebars pattern of output paths without extension: {{年度}} {{主管部门}} {{实施单位}} {{项目名称}} {{文件名}} {{工作表}} */
+    names: z
+      .string()
+      .min(1)
+      .default(DEFAULT_NAME_PATTERN)
+      .refine((p) => /\{\{\s*(项目名称|文件名|工作表)\s*\}\}/.test(p), { message: '命名规则中至少要有 {{项目名称}}、{{文件名}} 或 {{工作表}} 之一，否则不同项目会重名' }),
+    /** a folder holding the four font files of fonts/ (same names), to print with other faces */
+    fonts: z.string().min(1).optional(),
+    inputs: z.array(z.string().min(1)).default(['data']),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;
+
+export const CONFIG_FILE = 'ziping.config.json';
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Reads and validates the config file; a missing default file is no error, a broken one is. */
+export async function loadConfig(path: string | undefined): Promise<Config> {
+  const file = path ?? CONFIG_FILE;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    if (path) throw new ConfigError(`找不到配置文件“${path}”。`);
+    return Config.parse({});
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`配置文件“${file}”不是有效的 JSON：${error instanceof Error ? error.message : String(error)}。请检查逗号和引号。`);
+  }
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(整体)'}：${i.message}`).join('；');
+    throw new ConfigError(`配置文件“${file}”有误：${issues}。`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,36 @@
+import type { BuildEvent } from './build.js';
+
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+/**
+ * Progress of a long run: a bar with counts and the current file, redrawn in place, on a terminal;
+ * one plain line per file when the output goes to a log or a pipe (Windows Task Scheduler, CI).
+ */
+export function progressReporter(stream: ProgressStream): (e: BuildEvent) => void {
+  let total = 0;
+  let started = Date.now();
+  return (e) => {
+    if (e.kind === 'start') {
+      total = e.total;
+      started = Date.now();
+      if (!stream.isTTY) stream.write(`开始处理 ${total} 个文件…\n`);
+      return;
+    }
+    const state = e.reused ? '未变化，跳过' : e.forms.some((f) => f.status === 'error') ? '无法处理' : '完成';
+    if (!stream.isTTY) {
+      stream.write(`[${e.done}/${e.total}] ${state}：${e.file}\n`);
+      return;
+    }
+    const width = 24;
+    const filled = total === 0 ? width : Math.round((e.done / total) * width);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${e.done}/${e.total} ${seconds}s ${e.file}`;
+    const max = Math.max(20, (stream.columns ?? 100) - 1);
+    stream.write(`\r\x1b[2K${[...line].slice(0, max).join('')}`);
+    if (e.done === e.total) stream.write('\n');
+  };
+}

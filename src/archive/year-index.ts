@@ -1,0 +1,242 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { Severity } from '../model/finding.js';
+import type { ManifestForm } from '../model/manifest.js';
+
+export interface YearIndexInput {
+  year: string;
+  forms: ManifestForm[];
+  generator: string;
+  /** Shown in the footer; left out by default so two builds of the same forms give the same page. */
+  builtAt?: string;
+}
+
+/** Beside the compiled code the template sits at the same depth as in the source tree (dist/archive ↔ src/archive). */
+const templatePath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates', 'index.hbs');
+
+let compiled: HandlebarsTemplateDelegate<YearIndexView> | undefined;
+function template(): HandlebarsTemplateDelegate<YearIndexView> {
+  // A private instance: helpers or partials registered elsewhere must not change this page.
+  // strict: a field the view forgot fails loudly instead of printing an empty cell.
+  compiled ??= Handlebars.create().compile<YearIndexView>(readFileSync(templatePath, 'utf8'), { strict: true });
+  return compiled;
+}
+
+const severityText: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
+const collator = new Intl.Collator('zh-CN');
+
+/** Projects in archive order: 主管部门, then 项目名称 (Chinese collation), then source, so ties stay put. */
+export function sortForms(forms: ManifestForm[]): ManifestForm[] {
+  return [...forms].sort(
+    (a, b) =>
+      collator.compare(a.department ?? '', b.department ?? '') ||
+      collator.compare(a.projectName ?? '', b.projectName ?? '') ||
+      collator.compare(a.source, b.source) ||
+      collator.compare(a.sheet ?? '', b.sheet ?? ''),
+  );
+}
+
+/** Path of an output (relative to out/) as seen from out/<年度>/, segment by segment. */
+export function segmentsFromYear(year: string, outputPath: string): string[] {
+  return posix.relative(year, outputPath).split('/');
+}
+
+/** Same, as a URL: each segment percent-encoded so Chinese names, spaces and `#` survive file://. */
+function hrefFromYear(year: string, outputPath: string | undefined): string | null {
+  if (!outputPath) return null;
+  return segmentsFromYear(year, outputPath)
+    .map((s) => (s === '..' ? s : encodeURIComponent(s)))
+    .join('/');
+}
+
+/** The score a reader should see: what the rendered copy prints, else what the rules give. */
+export const displayScore = (f: ManifestForm): number | null => f.total ?? f.computedTotal;
+
+/** Plain decimal text without float noise (104.74000000000001 → 104.74) or trailing zeros. */
+export function numberText(n: number | null | undefined, decimals = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const fixed = n.toFixed(decimals);
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+}
+
+const percentText = (rate: number | null | undefined): string =>
+  rate === null || rate === undefined || !Number.isFinite(rate) ? '—' : `${(rate * 100).toFixed(2)}%`;
+
+/** Score chart geometry (px in the SVG's own coordinates); the template only turns it into markup, escaped. */
+interface ScoreChart {
+  width: number;
+  height: number;
+  plotLeft: number;
+  plotRight: number;
+  plotTop: number;
+  plotBottom: number;
+  axisY: number;
+  ticks: { x: number; label: string }[];
+  grades: { x: number; label: string; labelY: number }[];
+  bars: { anchor: string; name: string; label: string; value: string; y: number; height: number; width: number; textY: number; valueX: number; band: string }[];
+}
+
+const CHART = { width: 820, labelWidth: 230, plotWidth: 500, top: 28, row: 24, bar: 14, bottom: 26, labelChars: 14 };
+/** Grade lines of both shipped profiles (90/80/60); the chart marks them so a bar reads as a grade. */
+const GRADE_LINES = [
+  { value: 60, label: '中' },
+  { value: 80, label: '良' },
+  { value: 90, label: '优' },
+];
+
+const truncate = (text: string, max: number): string => {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+};
+
+const band = (v: number | null): string => (v === null ? 'none' : v >= 90 ? 'a' : v >= 80 ? 'b' : v >= 60 ? 'c' : 'd');
+
+/** One horizontal bar per project on a 0–100 axis; scores above 100 are drawn full length and labelled with their value. */
+function scoreChart(items: { anchor: string; name: string; value: number | null }[]): ScoreChart {
+  const plotLeft = CHART.labelWidth + 10;
+  const x = (v: number): number => plotLeft + (Math.min(Math.max(v, 0), 100) / 100) * CHART.plotWidth;
+  const plotBottom = CHART.top + items.length * CHART.row;
+  return {
+    width: CHART.width,
+    height: plotBottom + CHART.bottom,
+    plotLeft,
+    plotRight: plotLeft + CHART.plotWidth,
+    plotTop: CHART.top,
+    plotBottom,
+    axisY: plotBottom + 16,
+    ticks: [0, 20, 40, 60, 80, 100].map((v) => ({ x: x(v), label: String(v) })),
+    grades: GRADE_LINES.map((g) => ({ x: x(g.value), label: `${g.label}(${g.value})`, labelY: CHART.top - 10 })),
+    bars: items.map((item, i) => {
+      const y = CHART.top + i * CHART.row + (CHART.row - CHART.bar) / 2;
+      const width = item.value === null ? 0 : x(item.value) - plotLeft;
+      return {
+        anchor: item.anchor,
+        name: item.name,
+        label: truncate(item.name, CHART.labelChars),
+        value: numberText(item.value),
+        y,
+        height: CHART.bar,
+        width,
+        textY: y + CHART.bar / 2 + 4,
+        valueX: plotLeft + width + 6,
+        band: band(item.value),
+      };
+    }),
+  };
+}
+
+interface FindingView {
+  severity: string;
+  severityClass: Severity;
+  code: string;
+  cell: string;
+  message: string;
+}
+
+interface ProjectView {
+  no: number;
+  anchor: string;
+  department: string;
+  unit: string;
+  name: string;
+  source: string;
+  sheet: string;
+  budget: string;
+  executed: string;
+  rate: string;
+  totalWeight: string;
+  filledTotal: string;
+  computedTotal: string;
+  total: string;
+  grade: string;
+  errors: number;
+  warnings: number;
+  infos: number;
+  pdf: string | null;
+  xlsx: string | null;
+  findings: FindingView[];
+}
+
+interface FailedView {
+  source: string;
+  sheet: string;
+  findings: FindingView[];
+}
+
+interface YearIndexView {
+  title: string;
+  generator: string;
+  builtAt: string | null;
+  stats: { projects: number; average: string; grades: { grade: string; count: number }[]; withErrors: number; failed: number };
+  projects: ProjectView[];
+  chart: ScoreChart | null;
+  failed: FailedView[];
+}
+
+const count = (f: ManifestForm, s: Severity): number => f.findings.filter((x) => x.severity === s).length;
+
+const findingViews = (f: ManifestForm): FindingView[] =>
+  f.findings.map((x) => ({ severity: severityText[x.severity], severityClass: x.severity, code: x.code, cell: x.cell ?? '', message: x.message }));
+
+function projectView(year: string, f: ManifestForm, i: number): ProjectView {
+  return {
+    no: i + 1,
+    anchor: `p${i + 1}`,
+    department: f.department || '未填写主管部门',
+    unit: f.implementingUnit || '—',
+    name: f.projectName || '未填写项目名称',
+    source: f.source,
+    sheet: f.sheet ?? '',
+    budget: numberText(f.funds?.fullYearBudget, 4),
+    executed: numberText(f.funds?.executed, 4),
+    rate: percentText(f.funds?.executionRate),
+    totalWeight: numberText(f.totalWeight),
+    filledTotal: numberText(f.filledTotal),
+    computedTotal: numberText(f.computedTotal),
+    total: numberText(f.total),
+    grade: f.grade ?? '—',
+    errors: count(f, 'error'),
+    warnings: count(f, 'warning'),
+    infos: count(f, 'info'),
+    pdf: hrefFromYear(year, f.outputs?.pdf),
+    xlsx: hrefFromYear(year, f.outputs?.xlsx),
+    findings: findingViews(f),
+  };
+}
+
+/** 优良中差 always, in that order, so years compare at a glance; any other grade after them. */
+function gradeCounts(forms: ManifestForm[]): { grade: string; count: number }[] {
+  const standard = ['优', '良', '中', '差'];
+  const others = [...new Set(forms.map((f) => f.grade ?? '未评级'))].filter((g) => !standard.includes(g)).sort(collator.compare);
+  return [...standard, ...others].map((grade) => ({ grade, count: forms.filter((f) => (f.grade ?? '未评级') === grade).length }));
+}
+
+function average(values: (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : present.reduce((a, b) => a + b, 0) / present.length;
+}
+
+/** out/<年度>/index.html: the year's projects, scores, chart and findings; static, works offline from file://. */
+export function renderYearIndex(input: YearIndexInput): string {
+  const ok = sortForms(input.forms.filter((f) => f.status === 'ok'));
+  const failed = sortForms(input.forms.filter((f) => f.status === 'error'));
+  const projects = ok.map((f, i) => projectView(input.year, f, i));
+  const view: YearIndexView = {
+    title: `${/^\d+$/.test(input.year) ? `${input.year}年度` : input.year} 项目支出绩效自评归档`,
+    generator: input.generator,
+    builtAt: input.builtAt ?? null,
+    stats: {
+      projects: ok.length,
+      average: numberText(average(ok.map(displayScore))),
+      grades: gradeCounts(ok),
+      withErrors: ok.filter((f) => count(f, 'error') > 0).length,
+      failed: failed.length,
+    },
+    projects,
+    chart: ok.length === 0 ? null : scoreChart(ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${f.projectName || '未填写项目名称'}`, value: displayScore(f) }))),
+    failed: failed.map((f) => ({ source: f.source, sheet: f.sheet ?? '', findings: findingViews(f) })),
+  };
+  return template()(view);
+}
