@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './pipeline.js';
+
+export const bin = join(root, 'bin', 'ziping.js');
+
+/** Runs the real command (the compiled CLI, as a user would) and collects its output. */
+export function ziping(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A long-running command whose output can be awaited line by line. */
+export function zipingLive(args: string[], cwd: string): { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp, timeoutMs: number) => Promise<void> } {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  const waitFor = (pattern: RegExp, timeoutMs: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const started = Date.now();
+      const tick = (): void => {
+        if (pattern.test(text)) resolve();
+        else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${text}`));
+        else setTimeout(tick, 100);
+      };
+      tick();
+    });
+  return { child, output: () => text, waitFor };
+}
