@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { activeFontDir } from '../layout/fonts.js';
 import { MANIFEST_SCHEMA, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Profile, ScoreMode } from '../model/profile.js';
+import { finding } from '../model/messages.js';
 import { generator } from '../version.js';
 import { discover } from './discover.js';
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
@@ -12,6 +13,7 @@ import { renderForm } from './render-form.js';
 import { isInside } from './safe-name.js';
 import { sweepTemporaries } from './sweep.js';
 import { writeAtomic } from './write-atomic.js';
+import { writeYearReports } from './year-reports.js';
 
 export interface BuildOptions {
   out: string;
@@ -105,9 +107,9 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
     plan.push({ file, source, fingerprint, reuse });
   }
   const names = new OutputNames(pattern);
-  for (const o of [...outputsOf(carried), ...plan.flatMap((p) => outputsOf(p.reuse ?? [])), ...(options.prune ? [] : stats.removed.flatMap((r) => r.outputs))]) {
-    names.reserve(o.replace(/\.(xlsx|pdf)$/, ''));
-  }
+  const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
+  for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(o.replace(/\.(xlsx|pdf)$/, ''), owner(f));
+  if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(o.replace(/\.(xlsx|pdf)$/, ''), `已删除的文件“${r.source}”`);
 
   onEvent?.({ kind: 'start', total: plan.length });
   const current: ManifestForm[] = [];
@@ -135,6 +137,9 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   const forms = [...carried, ...current].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms, ...(options.prune || stats.removed.length === 0 ? {} : { removed: stats.removed }) };
   await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Nothing changed: the year pages on disk are current unless one went missing.
+  const unchanged = stats.built === 0 && stats.pruned === 0 && stats.removed.length === (previous?.removed?.length ?? 0);
+  await writeYearReports(out, forms, unchanged);
   return { manifest, current, missing, empty, stats };
 }
 
@@ -147,14 +152,14 @@ async function buildFile(file: string, source: string, fingerprint: string, opti
     }
     const rendered = await renderForm(scored, options.profile);
     const input = scored.input;
-    const base = names.next({
+    const { name: base, clashesWith } = names.next({
       年度: input.year.value === null ? '未知年度' : String(input.year.value),
       主管部门: input.department.text || '未填写主管部门',
       实施单位: input.implementingUnit.text || '未填写实施单位',
       项目名称: input.projectName.text || '未填写项目名称',
       文件名: source.split('/').pop()?.replace(/\.xlsx?$/i, '') ?? '',
       工作表: input.source.sheet,
-    });
+    }, `文件“${source}”工作表“${input.source.sheet}”`);
     const xlsx = `${base}.xlsx`;
     const pdf = `${base}.pdf`;
     if (!isInside(options.out, xlsx) || !isInside(options.out, pdf)) throw new Error(`refusing to write outside ${options.out}: ${base}`);
@@ -162,7 +167,11 @@ async function buildFile(file: string, source: string, fingerprint: string, opti
     await writeAtomic(join(options.out, pdf), rendered.pdf);
     produced.push({
       ...entry,
-      findings: [...entry.findings, ...rendered.findings],
+      findings: [
+        ...entry.findings,
+        ...rendered.findings,
+        ...(clashesWith ? [finding('DUPLICATE_FORM', { file: source, cell: input.projectName.cell }, { name: input.projectName.text || '(未填写)', other: clashesWith, output: pdf })] : []),
+      ],
       outputs: { xlsx, pdf, sha256: { xlsx: sha256(rendered.xlsx), pdf: sha256(rendered.pdf) } },
       fingerprint,
     });

@@ -20,7 +20,8 @@ export interface NameFields {
  */
 export class OutputNames {
   private readonly template: HandlebarsTemplateDelegate<NameFields>;
-  private readonly taken = new Set<string>();
+  /** lower-cased name → who has it (for telling the user which form theirs collided with) */
+  private readonly taken = new Map<string, string>();
 
   constructor(pattern = DEFAULT_NAME_PATTERN) {
     this.template = Handlebars.compile<NameFields>(pattern, { noEscape: true, strict: false });
@@ -34,16 +35,17 @@ export class OutputNames {
   }
 
   /** Reserve a name for one form; the same fields twice give two different names. */
-  next(fields: NameFields): string {
+  next(fields: NameFields, owner: string): { name: string; clashesWith: string | null } {
     const base = this.base(fields);
+    const clashesWith = this.taken.get(base.toLowerCase()) ?? null;
     let name = base;
     for (let i = 2; this.taken.has(name.toLowerCase()); i++) name = `${base}-${i}`;
-    this.taken.add(name.toLowerCase());
-    return name;
+    this.taken.set(name.toLowerCase(), owner);
+    return { name, clashesWith };
   }
 
   /** Names kept from an earlier run (incremental builds) stay reserved. */
-  reserve(name: string): void {
-    this.taken.add(name.toLowerCase());
+  reserve(name: string, owner: string): void {
+    this.taken.set(name.toLowerCase(), owner);
   }
 }

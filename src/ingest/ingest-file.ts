@@ -4,6 +4,7 @@ import type { Finding } from '../model/finding.js';
 import { finding } from '../model/messages.js';
 import { gridFromWorksheet } from './grid.js';
 import { dropOverlappingMerges } from './repair-merges.js';
+import { checkLimits, limits, type LimitName } from './zip-guard.js';
 import { readForm, regionsOf, type ReadForm } from './read-form.js';
 
 /** Everything read from one file: its forms, and problems that belong to the file as a whole. */
@@ -13,6 +14,25 @@ export interface IngestResult {
   status: 'ok' | 'error';
   forms: ReadForm[];
   findings: Finding[];
+}
+
+const cfbSignature = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+
+const limitText: Record<LimitName, string> = {
+  fileBytes: '文件大小',
+  entries: '压缩包内部件数',
+  totalInflatedBytes: '解压后总大小',
+  partInflatedBytes: '单个部件解压后大小',
+  rowsPerSheet: '工作表行数',
+  cellChars: '单元格文字长度',
+};
+
+function limitValue(name: LimitName): string {
+  const v = limits[name];
+  if (name === 'rowsPerSheet') return `${v} 行`;
+  if (name === 'cellChars') return `${v} 个字符`;
+  if (name === 'entries') return `${v} 个`;
+  return `${(v / 1024 / 1024).toFixed(0)} MB`;
 }
 
 function reasonOf(error: unknown): string {
@@ -38,6 +58,19 @@ export async function ingestBuffer(buffer: Buffer, file: string): Promise<Ingest
   if (buffer.length === 0) {
     result.status = 'error';
     result.findings.push(finding('INGEST_FILE_EMPTY', { file }));
+    return result;
+  }
+  if (buffer.subarray(0, 4).equals(cfbSignature)) {
+    // Office puts encrypted workbooks (and old .xls) in an OLE compound file, not a zip.
+    result.status = 'error';
+    const encrypted = buffer.includes(Buffer.from('EncryptedPackage', 'utf16le'));
+    result.findings.push(encrypted ? finding('INGEST_FILE_ENCRYPTED', { file }) : finding('INGEST_FILE_OLD_FORMAT', { file }));
+    return result;
+  }
+  const hit = checkLimits(buffer);
+  if (hit) {
+    result.status = 'error';
+    result.findings.push(finding('INGEST_LIMIT_EXCEEDED', { file }, { what: `${limitText[hit.limit]}(${hit.part})`, found: hit.found, limit: limitValue(hit.limit) }));
     return result;
   }
   const workbook = new ExcelJS.Workbook();

@@ -10,6 +10,9 @@ const catalog = {
   INGEST_FILE_UNREADABLE: { severity: 'error', say: (a: { reason: string }) => `无法作为 Excel 工作簿(.xlsx)打开：${a.reason}。请在 Excel 或 WPS 中打开该文件，另存为“Excel 工作簿(*.xlsx)”后重新放入。` },
   INGEST_XLS_UNSUPPORTED: { severity: 'error', say: () => `这是旧版 Excel 97-2003 (.xls) 文件，本机没有安装 LibreOffice，无法自动转换。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入。` },
   INGEST_XLS_CONVERSION_FAILED: { severity: 'error', say: (a: { detail: string }) => `旧版 .xls 文件用 LibreOffice 转换失败(${a.detail})。请在 Excel 或 WPS 中打开，另存为 .xlsx 后重新放入。` },
+  INGEST_LIMIT_EXCEEDED: { severity: 'error', say: (a: { what: string; found: string; limit: string }) => `文件超出处理上限，未读取：${a.what}为 ${a.found}，上限为 ${a.limit}。绩效自评表不会有这么大，请确认文件是否正确(可能已损坏或混入了大量无关内容)，删除多余内容后另存再放入。` },
+  INGEST_FILE_ENCRYPTED: { severity: 'error', say: () => `文件设置了打开密码(已加密)，无法读取。请在 Excel 或 WPS 中打开，取消“文件加密/打开密码”后另存为 .xlsx 再放入。` },
+  INGEST_FILE_OLD_FORMAT: { severity: 'error', say: () => `文件扩展名是 .xlsx，但内容是旧版 Excel 97-2003 (.xls) 格式。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入；或把扩展名改为 .xls，本工具会用 LibreOffice 转换。` },
   INGEST_FILE_EMPTY: { severity: 'error', say: () => `文件是空的(0 字节)。请重新复制或导出该表格。` },
   INGEST_NO_FORM: { severity: 'error', say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。` },
   INGEST_LABEL_MISSING: { severity: 'error', say: (a: { label: string; near: string }) => `没有找到标签“${a.label}”(应在${a.near}附近)。请按官方表样补上该标签，否则相关内容无法读取。` },
@@ -43,6 +46,7 @@ const catalog = {
   TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
   TOTAL_MISMATCH: { severity: 'error', say: (a: { filled: string; sum: string }) => `总分填写为 ${a.filled}，但各项得分合计为 ${a.sum}。请核对总分。` },
   RENDER_GLYPH_MISSING: { severity: 'warning', say: (a: { chars: string }) => `字符 ${a.chars} 在 PDF 内嵌字体中没有字形，PDF 中会显示为方框。Excel 副本不受影响；如需正确打印，请改用常用汉字或符号(如把“☑”改为“√”)。` },
+  DUPLICATE_FORM: { severity: 'warning', say: (a: { name: string; other: string; output: string }) => `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门。两份都已保留，本份输出为“${a.output}”。请确认是否重复填报。` },
   GROUP_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { group: string; declared: string; sum: string }) => `一级指标“${a.group}”标明 ${a.declared} 分，其下各指标分值合计为 ${a.sum}。请核对。` },
 } satisfies Record<string, { severity: Severity; say: (a: never) => string }>;
 
