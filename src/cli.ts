@@ -53,6 +53,7 @@ async function check(inputs: string[], opts: ScoringOptions, out: (s: string) =>
 
 interface BuildCliOptions extends ScoringOptions {
   out?: string;
+  jobs?: string;
   force: boolean;
   prune: boolean;
   config?: string;
@@ -88,7 +89,9 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
   const s = await settings(inputs, opts, cmd);
   const started = Date.now();
   const report = opts.json ? undefined : progressReporter(err);
-  const result = await build(s.inputs, { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: opts.force, prune: opts.prune }, (e) => {
+  const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.jobs', `--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
+  const result = await build(s.inputs, { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: opts.force, prune: opts.prune, ...(jobs ? { jobs } : {}) }, (e) => {
     report?.(e);
     if (e.kind === 'file' && !e.reused && !opts.json) for (const form of e.forms) if (form.status === 'error' || form.findings.some((f) => f.severity === 'error')) out(formReport(form));
   });
@@ -181,6 +184,7 @@ export async function main(
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'ziping.jobs') err(error.message);
       // help and version are not errors
       return error.exitCode === 0 ? 0 : 2;
     }

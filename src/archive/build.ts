@@ -8,8 +8,10 @@ import { generator } from '../version.js';
 import { discover } from './discover.js';
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { previousManifest } from './previous-manifest.js';
-import { readAndScore, sha256 } from './read-and-score.js';
-import { renderForm } from './render-form.js';
+import type { JobResult } from './form-job.js';
+import { errorEntry } from './manifest-entry.js';
+import { createPool, defaultJobs } from './pool.js';
+import { sha256 } from './read-and-score.js';
 import { isInside } from './safe-name.js';
 import { sweepTemporaries } from './sweep.js';
 import { writeAtomic } from './write-atomic.js';
@@ -24,6 +26,8 @@ export interface BuildOptions {
   force?: boolean;
   /** delete the outputs of inputs that no longer exist */
   prune?: boolean;
+  /** worker threads; 1 renders in this thread */
+  jobs?: number;
 }
 
 export interface BuildStats {
@@ -34,6 +38,10 @@ export interface BuildStats {
   withErrors: number;
   removed: RemovedSource[];
   pruned: number;
+  /** ms summed over all forms (across workers) */
+  timings: { ingestScore: number; layout: number; xlsx: number; pdf: number; write: number };
+  /** ms from the first job to the first form written */
+  firstFormMs: number | null;
 }
 
 export interface BuildResult {
@@ -76,7 +84,7 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   const discovered = new Set(sources.map((s) => s.source));
   const pattern = options.namePattern ?? DEFAULT_NAME_PATTERN;
   const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: activeFontDir() }));
-  const stats: BuildStats = { files: files.length, built: 0, reused: 0, failed: 0, withErrors: 0, removed: [], pruned: 0 };
+  const stats: BuildStats = { files: files.length, built: 0, reused: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: { ingestScore: 0, layout: 0, xlsx: 0, pdf: 0, write: 0 }, firstFormMs: null };
 
   // Inputs of earlier runs that are not part of this one: still current if their file exists.
   const carried: ManifestForm[] = [];
@@ -112,54 +120,78 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(o.replace(/\.(xlsx|pdf)$/, ''), `已删除的文件“${r.source}”`);
 
   onEvent?.({ kind: 'start', total: plan.length });
+  const started = performance.now();
+  const pool = createPool(options.jobs ?? defaultJobs());
   const current: ManifestForm[] = [];
-  let done = 0;
-  for (const item of plan) {
-    let produced: ManifestForm[];
-    if (item.reuse) {
-      produced = item.reuse;
-      stats.reused++;
-    } else {
-      produced = await buildFile(item.file, item.source, item.fingerprint, options, names);
-      // Outputs this source had before and no longer produces (renamed project) go.
-      const now = new Set(outputsOf(produced));
-      for (const o of outputsOf(before.get(item.source) ?? [])) if (!now.has(o) && isInside(out, o)) await rm(join(out, o), { force: true });
-      stats.built++;
+  try {
+    // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
+    const jobs = plan.map((item) => (item.reuse ? null : pool.run({ file: item.file, source: item.source, profile: options.profile, mode: options.mode, fontsDir: activeFontDir() })));
+    for (const [index, item] of plan.entries()) {
+      let produced: ManifestForm[];
+      const job = jobs[index];
+      if (item.reuse || !job) {
+        produced = item.reuse ?? [];
+        stats.reused++;
+      } else {
+        const result = await job.catch((error: unknown) => error instanceof Error ? error : new Error(String(error)));
+        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(result, item, options, names, stats);
+        // Outputs this source had before and no longer produces (renamed project) go.
+        const now = new Set(outputsOf(produced));
+        for (const o of outputsOf(before.get(item.source) ?? [])) if (!now.has(o) && isInside(out, o)) await rm(join(out, o), { force: true });
+        stats.built++;
+        if (stats.firstFormMs === null) stats.firstFormMs = performance.now() - started;
+      }
+      for (const f of produced) {
+        if (f.status === 'error') stats.failed++;
+        else if (f.findings.some((x) => x.severity === 'error')) stats.withErrors++;
+      }
+      current.push(...produced);
+      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null });
     }
-    for (const f of produced) {
-      if (f.status === 'error') stats.failed++;
-      else if (f.findings.some((x) => x.severity === 'error')) stats.withErrors++;
-    }
-    current.push(...produced);
-    done++;
-    onEvent?.({ kind: 'file', file: item.source, done, total: plan.length, forms: produced, reused: item.reuse !== null });
+  } finally {
+    await pool.close();
   }
   const forms = [...carried, ...current].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms, ...(options.prune || stats.removed.length === 0 ? {} : { removed: stats.removed }) };
-  await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { sync: true });
   // Nothing changed: the year pages on disk are current unless one went missing.
   const unchanged = stats.built === 0 && stats.pruned === 0 && stats.removed.length === (previous?.removed?.length ?? 0);
   await writeYearReports(out, forms, unchanged);
   return { manifest, current, missing, empty, stats };
 }
 
-async function buildFile(file: string, source: string, fingerprint: string, options: BuildOptions, names: OutputNames): Promise<ManifestForm[]> {
+interface PlanItem {
+  file: string;
+  source: string;
+  fingerprint: string;
+}
+
+function failedEntry(item: PlanItem, options: BuildOptions, error: Error): ManifestForm {
+  const detail = (error.message.split('\n')[0] ?? '').slice(0, 160);
+  return { ...errorEntry({ source: item.source, sha256: '', profile: options.profile.name, mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]), fingerprint: item.fingerprint };
+}
+
+/** Names and writes the outputs of one file's forms (main thread: names must not race). */
+async function writeOutputs(result: JobResult, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats): Promise<ManifestForm[]> {
+  for (const [stage, ms] of Object.entries(result.timings) as Array<[keyof JobResult['timings'], number]>) stats.timings[stage] += ms;
+  const t = performance.now();
   const produced: ManifestForm[] = [];
-  for (const { entry, scored } of await readAndScore(file, source, options.profile, options.mode)) {
-    if (!scored) {
-      produced.push({ ...entry, fingerprint });
+  for (const { entry, naming, rendered } of result.forms) {
+    if (!naming || !rendered) {
+      produced.push({ ...entry, fingerprint: item.fingerprint });
       continue;
     }
-    const rendered = await renderForm(scored, options.profile);
-    const input = scored.input;
-    const { name: base, clashesWith } = names.next({
-      年度: input.year.value === null ? '未知年度' : String(input.year.value),
-      主管部门: input.department.text || '未填写主管部门',
-      实施单位: input.implementingUnit.text || '未填写实施单位',
-      项目名称: input.projectName.text || '未填写项目名称',
-      文件名: source.split('/').pop()?.replace(/\.xlsx?$/i, '') ?? '',
-      工作表: input.source.sheet,
-    }, `文件“${source}”工作表“${input.source.sheet}”`);
+    const { name: base, clashesWith } = names.next(
+      {
+        年度: naming.year === null ? '未知年度' : String(naming.year),
+        主管部门: naming.department || '未填写主管部门',
+        实施单位: naming.implementingUnit || '未填写实施单位',
+        项目名称: naming.projectName || '未填写项目名称',
+        文件名: item.source.split('/').pop()?.replace(/\.xlsx?$/i, '') ?? '',
+        工作表: naming.sheet,
+      },
+      `文件“${item.source}”工作表“${naming.sheet}”`,
+    );
     const xlsx = `${base}.xlsx`;
     const pdf = `${base}.pdf`;
     if (!isInside(options.out, xlsx) || !isInside(options.out, pdf)) throw new Error(`refusing to write outside ${options.out}: ${base}`);
@@ -170,11 +202,12 @@ async function buildFile(file: string, source: string, fingerprint: string, opti
       findings: [
         ...entry.findings,
         ...rendered.findings,
-        ...(clashesWith ? [finding('DUPLICATE_FORM', { file: source, cell: input.projectName.cell }, { name: input.projectName.text || '(未填写)', other: clashesWith, output: pdf })] : []),
+        ...(clashesWith ? [finding('DUPLICATE_FORM', { file: item.source, cell: naming.projectCell }, { name: naming.projectName || '(未填写)', other: clashesWith, output: pdf })] : []),
       ],
       outputs: { xlsx, pdf, sha256: { xlsx: sha256(rendered.xlsx), pdf: sha256(rendered.pdf) } },
-      fingerprint,
+      fingerprint: item.fingerprint,
     });
   }
+  stats.timings.write += performance.now() - t;
   return produced;
 }

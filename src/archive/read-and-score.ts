@@ -15,7 +15,7 @@ export interface ProcessedForm {
   scored?: ScoredForm;
 }
 
-export function sha256(data: Buffer | string): string {
+export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 

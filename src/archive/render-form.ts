@@ -12,10 +12,25 @@ export interface RenderedForm {
   findings: Finding[];
 }
 
-/** layout + both renderers for one scored form. */
-export async function renderForm(scored: ScoredForm, profile: Profile): Promise<RenderedForm> {
+export interface StageTimes {
+  layout: number;
+  xlsx: number;
+  pdf: number;
+}
+
+/** layout + both renderers for one scored form; `times` (ms) accumulates per stage when given. */
+export async function renderForm(scored: ScoredForm, profile: Profile, times?: StageTimes): Promise<RenderedForm> {
+  let t = performance.now();
   const sheet = layoutForm(scored, profile);
+  const lap = (stage: keyof StageTimes): void => {
+    const now = performance.now();
+    if (times) times[stage] += now - t;
+    t = now;
+  };
+  lap('layout');
   const xlsx = await renderXlsx(sheet);
+  lap('xlsx');
   const pdf = await renderPdf(sheet, scored.input.source.file);
+  lap('pdf');
   return { xlsx, pdf: pdf.buffer, pages: pdf.pages, findings: pdf.findings };
 }

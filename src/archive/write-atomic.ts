@@ -5,17 +5,18 @@ import { basename, dirname, join } from 'node:path';
 export const TEMP_PREFIX = '.ziping-tmp-';
 
 /**
- * Writes to a temporary name in the same folder, flushes, then renames into place: a run killed
- * at any moment leaves the old file or the new one, never half of one. Leftover temporaries are
- * swept by the next build.
+ * Writes to a temporary name in the same folder, then renames into place: a run killed at any
+ * moment leaves the old file or the new one, never half of one. Leftover temporaries are swept by
+ * the next build. `sync` also flushes to disk first (power loss); the manifest uses it, the many
+ * form files do not (it would cost more than rendering them).
  */
-export async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
+export async function writeAtomic(path: string, data: Buffer | Uint8Array | string, options: { sync?: boolean } = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${basename(path)}`);
   const handle = await open(temp, 'w');
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (options.sync) await handle.sync();
   } finally {
     await handle.close();
   }

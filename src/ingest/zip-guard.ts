@@ -92,15 +92,18 @@ export function checkLimits(zip: Buffer): LimitHit | null {
   if (entries.length > limits.entries) return { limit: 'entries', part: '整个文件', found: `${entries.length} 个部件` };
   const declared = entries.reduce((sum, e) => sum + e.inflated, 0);
   if (declared > limits.totalInflatedBytes) return { limit: 'totalInflatedBytes', part: '整个文件', found: mb(declared) };
+  let inflatedTotal = 0;
   for (const e of entries) {
-    const isSheet = /^xl\/worksheets\/[^/]+\.xml$/.test(e.name);
-    if (!isSheet && e.name !== 'xl/sharedStrings.xml') {
-      if (e.inflated > limits.partInflatedBytes) return { limit: 'partInflatedBytes', part: e.name, found: mb(e.inflated) };
-      continue;
-    }
+    // Every part is inflated with a cap: the sizes a zip declares can lie, and exceljs reads
+    // more than the sheets (themes, styles, drawings).
+    if (e.inflated > limits.partInflatedBytes) return { limit: 'partInflatedBytes', part: e.name, found: mb(e.inflated) };
     const data = inflatePart(zip, e);
     if (data === 'too-big') return { limit: 'partInflatedBytes', part: e.name, found: `超过 ${mb(limits.partInflatedBytes)}` };
     if (data === null) continue;
+    inflatedTotal += data.length;
+    if (inflatedTotal > limits.totalInflatedBytes) return { limit: 'totalInflatedBytes', part: e.name, found: `超过 ${mb(limits.totalInflatedBytes)}` };
+    const isSheet = /^xl\/worksheets\/[^/]+\.xml$/.test(e.name);
+    if (!isSheet && e.name !== 'xl/sharedStrings.xml') continue;
     const xml = data.toString('utf8');
     if (isSheet) {
       const rows = countRows(xml);

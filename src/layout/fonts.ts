@@ -33,8 +33,14 @@ export function activeFontDir(): string {
   return activeDir;
 }
 
+const checked = new Set<string>();
+
+/** Path of a face; its existence is checked once, not on every measurement. */
 export function facePath(face: FaceName, dir = activeDir): string {
   const path = join(dir, faceFiles[face]);
-  if (!existsSync(path)) throw new Error(`缺少字体文件 ${path}。请确认仓库中的 fonts/ 文件夹完整(字体随仓库提供，不会联网下载)。`);
+  if (!checked.has(path)) {
+    if (!existsSync(path)) throw new Error(`缺少字体文件 ${path}。请确认仓库中的 fonts/ 文件夹完整(字体随仓库提供，不会联网下载)。`);
+    checked.add(path);
+  }
   return path;
 }

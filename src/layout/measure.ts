@@ -1,6 +1,7 @@
-import * as fontkit from 'fontkit';
+import type * as fontkit from 'fontkit';
 import type { FontRole } from '../model/form-sheet.js';
-import { faceFor, facePath, type FaceName } from './fonts.js';
+import { faceFont } from './font-store.js';
+import { activeFontDir, faceFor, type FaceName } from './fonts.js';
 
 /**
  * Text measurement with the same fonts the PDF embeds, so the row heights the layout chooses fit
@@ -12,17 +13,20 @@ interface FaceMetrics {
   widths: Map<number, number>;
 }
 
-/** Keyed by file path, so switching the font folder measures with the new faces. */
-const faces = new Map<string, FaceMetrics>();
+/** Per face, for the font folder in use; measuring is hot, so the folder is only compared, not re-resolved. */
+let faces = new Map<FaceName, FaceMetrics>();
+let facesDir = '';
 
 function metrics(face: FaceName): FaceMetrics {
-  const path = facePath(face);
-  let m = faces.get(path);
+  const dir = activeFontDir();
+  if (dir !== facesDir) {
+    faces = new Map();
+    facesDir = dir;
+  }
+  let m = faces.get(face);
   if (!m) {
-    const opened = fontkit.openSync(path);
-    const font = 'fonts' in opened ? (opened.fonts[0] as fontkit.Font) : opened;
-    m = { font, widths: new Map() };
-    faces.set(path, m);
+    m = { font: faceFont(face), widths: new Map() };
+    faces.set(face, m);
   }
   return m;
 }

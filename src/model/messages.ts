@@ -13,6 +13,7 @@ const catalog = {
   INGEST_LIMIT_EXCEEDED: { severity: 'error', say: (a: { what: string; found: string; limit: string }) => `文件超出处理上限，未读取：${a.what}为 ${a.found}，上限为 ${a.limit}。绩效自评表不会有这么大，请确认文件是否正确(可能已损坏或混入了大量无关内容)，删除多余内容后另存再放入。` },
   INGEST_FILE_ENCRYPTED: { severity: 'error', say: () => `文件设置了打开密码(已加密)，无法读取。请在 Excel 或 WPS 中打开，取消“文件加密/打开密码”后另存为 .xlsx 再放入。` },
   INGEST_FILE_OLD_FORMAT: { severity: 'error', say: () => `文件扩展名是 .xlsx，但内容是旧版 Excel 97-2003 (.xls) 格式。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入；或把扩展名改为 .xls，本工具会用 LibreOffice 转换。` },
+  BUILD_INTERNAL_ERROR: { severity: 'error', say: (a: { detail: string }) => `处理该文件时程序内部出错(${a.detail})，其他文件不受影响。请把该文件和这条信息发给维护人员。` },
   INGEST_FILE_EMPTY: { severity: 'error', say: () => `文件是空的(0 字节)。请重新复制或导出该表格。` },
   INGEST_NO_FORM: { severity: 'error', say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。` },
   INGEST_LABEL_MISSING: { severity: 'error', say: (a: { label: string; near: string }) => `没有找到标签“${a.label}”(应在${a.near}附近)。请按官方表样补上该标签，否则相关内容无法读取。` },

@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { activeFontDir, faceFiles, facePath, type FaceName } from '../layout/fonts.js';
+import { faceBytes, installSharedFontkit } from '../layout/font-store.js';
+import { activeFontDir, faceFiles, type FaceName } from '../layout/fonts.js';
 
 const require = createRequire(import.meta.url);
 
 /** pdfmake's server build is a CommonJS singleton; typed here to what this project uses. */
 export interface PdfMake {
-  virtualfs: { writeFileSync(name: string, content: Buffer): void; existsSync(name: string): boolean };
+  virtualfs: { storage: Record<string, Buffer>; existsSync(name: string): boolean };
   setFonts(fonts: Record<string, Record<'normal' | 'bold' | 'italics' | 'bolditalics', string>>): void;
   setUrlAccessPolicy(cb: (url: string) => boolean): void;
   setLocalAccessPolicy(cb: (path: string) => boolean): void;
@@ -24,11 +24,16 @@ let generation = 0;
 export function pdfmakeWithFonts(): PdfMake {
   const dir = activeFontDir();
   if (ready && ready.dir === dir) return ready.pdfmake;
+  installSharedFontkit();
   const pdfmake = require('pdfmake') as PdfMake;
   // A new folder gets new virtual names: pdfmake caches fonts by name.
   const prefix = `g${generation++}-`;
   const name = (face: FaceName): string => `${prefix}${faceFiles[face]}`;
-  for (const face of Object.keys(faceFiles) as FaceName[]) pdfmake.virtualfs.writeFileSync(name(face), readFileSync(facePath(face, dir)));
+  // The same Buffer objects the layout measured with, so pdfkit's fontkit.create finds their parse;
+  // read only when a document first uses the face (most forms never print in Sans Bold).
+  for (const face of Object.keys(faceFiles) as FaceName[]) {
+    Object.defineProperty(pdfmake.virtualfs.storage, name(face), { get: () => faceBytes(face), enumerable: true, configurable: true });
+  }
   const family = (normal: FaceName, bold: FaceName): Record<'normal' | 'bold' | 'italics' | 'bolditalics', string> => ({
     normal: name(normal),
     bold: name(bold),

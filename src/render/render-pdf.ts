@@ -54,7 +54,8 @@ function textNodes(sheet: FormSheet, cell: SheetCell, y: number, height: number)
       if (line === '') return null;
       const w = textWidth(line, s.font, s.bold, s.size);
       const lx = s.align === 'center' ? x + (width - w) / 2 : s.align === 'right' ? x + width - PAD_X - w : x + PAD_X;
-      return { text: line, font: s.font, bold: s.bold, fontSize: s.size, lineHeight: 1, absolutePosition: { x: lx, y: top + i * slot + lead } };
+      // noWrap: the line is already broken; without it pdfmake splits CJK text into one inline per character.
+      return { text: line, font: s.font, bold: s.bold, fontSize: s.size, lineHeight: 1, noWrap: true, absolutePosition: { x: lx, y: top + i * slot + lead } };
     })
     .filter((n): n is NonNullable<typeof n> => n !== null);
 }
