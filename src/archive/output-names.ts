@@ -31,6 +31,9 @@ export class OutputNames {
     const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, safeSegment(String(v)).replace(/\//g, '_')])) as unknown as NameFields;
     const rendered = this.template(safe);
     const segments = rendered.split(/[\\/]+/).map((s) => safeSegment(s));
+    // A form file may not take the name of the year's summary workbook (`汇总表` + `.xlsx`).
+    const last = segments.length - 1;
+    if (/^(汇总表|manifest)$/i.test(segments[last] ?? '')) segments[last] = `_${segments[last]}`;
     return segments.join('/');
   }
 

@@ -1,6 +1,9 @@
 import { resolve, sep } from 'node:path';
 
-const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// Windows takes `NUL .txt` for the device too: it drops the extension, then trailing spaces.
+const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)\s*(\..*)?$/i;
+/** Names the archive itself uses beside the forms; a form's folder or file may not take them. */
+const archiveNames = /^(index\.html|汇总表\.xlsx|manifest\.json)$/i;
 const MAX_SEGMENT_BYTES = 150;
 
 function truncateBytes(text: string, max: number): string {
@@ -29,7 +32,7 @@ export function safeSegment(text: string, fallback = '未命名'): string {
     .trim();
   s = truncateBytes(s, MAX_SEGMENT_BYTES).replace(/[. ]+$/, '').trim();
   if (s === '' || /^\.+$/.test(s)) s = fallback;
-  if (reserved.test(s)) s = `_${s}`;
+  if (reserved.test(s) || archiveNames.test(s)) s = `_${s}`;
   return s;
 }
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { ManifestForm } from '../model/manifest.js';
-import { fixZipTimestamps } from '../render/zip-timestamps.js';
+import { workbookBytes } from '../zip/workbook-bytes.js';
 import { segmentsFromYear, sortForms } from './year-index.js';
 
 export interface YearSummaryInput {
@@ -218,5 +218,5 @@ export async function renderYearSummary(input: YearSummaryInput): Promise<Buffer
   projectsSheet(wb, input.year, sortForms(input.forms.filter((f) => f.status === 'ok')));
   const failed = sortForms(input.forms.filter((f) => f.status === 'error'));
   failedSheet(wb, failed);
-  return fixZipTimestamps(Buffer.from(await wb.xlsx.writeBuffer()));
+  return workbookBytes(wb);
 }

@@ -50,7 +50,7 @@ function report(label: string, r: BuildResult, ms: number): void {
   const t = r.stats.timings;
   console.log(`${label}: ${r.stats.built} built, ${r.stats.reused} up to date, ${r.stats.failed} failed in ${s(ms)} → ${(r.current.length / (ms / 1000)).toFixed(1)} forms/s`);
   if (r.stats.built > 0) {
-    console.log(`  per-stage time (summed over ${jobs} job${jobs > 1 ? 's' : ''}): ingest+score ${s(t.ingestScore)}, layout ${s(t.layout)}, xlsx ${s(t.xlsx)}, pdf ${s(t.pdf)}, write ${s(t.write)}`);
+    console.log(`  per-stage time (summed per form; forms overlap, PDFs on worker threads): ingest+score ${s(t.ingestScore)}, layout ${s(t.layout)}, xlsx ${s(t.xlsx)}, pdf ${s(t.pdf)}, write ${s(t.write)}`);
     console.log(`  first form finished ${s(r.stats.firstFormMs ?? 0)} after start`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import type { SourcedNumber, SourcedText } from '../model/form-input.js';
 import { finding } from '../model/messages.js';
-import { normalizeNumberText, parseNumberText } from '../model/number-text.js';
+import { isSensible, normalizeNumberText, parseNumberText } from '../model/number-text.js';
 import { cellAt, cellRef, type Grid } from './grid.js';
 
 /** Texts that mean "nothing here" in a number cell: the form prints `—` in rows that have no 分值. */
@@ -37,6 +37,10 @@ export function readNumber(grid: Grid, row: number, col: number, what: string, f
       findings.push(finding('INGEST_FORMULA_ERROR', where, { what, text: cell.text }));
       return { value: null, text: cell.text, cell: ref };
     case 'number': {
+      if (cell.number === null || !isSensible(cell.number)) {
+        findings.push(finding('INGEST_NUMBER_UNREADABLE', where, { what, text: cell.text.slice(0, 40) }));
+        return { value: null, text: cell.text, cell: ref };
+      }
       const percentFormatted = (cell.numFmt ?? '').includes('%');
       // A rate typed as 69 (meaning 69 %) in a cell without % format.
       const value = rate && !percentFormatted && cell.number !== null && cell.number > 1.5 ? cell.number / 100 : cell.number;
@@ -47,7 +51,7 @@ export function readNumber(grid: Grid, row: number, col: number, what: string, f
       if (isPlaceholderText(text)) return { value: null, text, cell: ref };
       const parsed = parseNumberText(text);
       if (parsed === null) {
-        findings.push(finding('INGEST_NUMBER_UNREADABLE', where, { what, text }));
+        findings.push(finding('INGEST_NUMBER_UNREADABLE', where, { what, text: text.length > 40 ? `${text.slice(0, 40)}…` : text }));
         return { value: null, text, cell: ref };
       }
       const percent = normalizeNumberText(text).endsWith('%');

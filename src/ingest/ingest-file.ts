@@ -4,6 +4,7 @@ import type { Finding } from '../model/finding.js';
 import { finding } from '../model/messages.js';
 import { gridFromWorksheet } from './grid.js';
 import { dropOverlappingMerges } from './repair-merges.js';
+import { writeZip } from '../zip/zip-file.js';
 import { checkLimits, limits, type LimitName } from './zip-guard.js';
 import { readForm, regionsOf, type ReadForm } from './read-form.js';
 
@@ -24,12 +25,14 @@ const limitText: Record<LimitName, string> = {
   totalInflatedBytes: '解压后总大小',
   partInflatedBytes: '单个部件解压后大小',
   rowsPerSheet: '工作表行数',
+  mergedCells: '合并单元格覆盖的单元格数',
   cellChars: '单元格文字长度',
 };
 
 function limitValue(name: LimitName): string {
   const v = limits[name];
   if (name === 'rowsPerSheet') return `${v} 行`;
+  if (name === 'mergedCells') return `${v} 个单元格`;
   if (name === 'cellChars') return `${v} 个字符`;
   if (name === 'entries') return `${v} 个`;
   return `${(v / 1024 / 1024).toFixed(0)} MB`;
@@ -67,7 +70,7 @@ export async function ingestBuffer(buffer: Buffer, file: string): Promise<Ingest
     result.findings.push(encrypted ? finding('INGEST_FILE_ENCRYPTED', { file }) : finding('INGEST_FILE_OLD_FORMAT', { file }));
     return result;
   }
-  const hit = checkLimits(buffer);
+  const { hit, parts } = checkLimits(buffer);
   if (hit) {
     result.status = 'error';
     result.findings.push(finding('INGEST_LIMIT_EXCEEDED', { file }, { what: `${limitText[hit.limit]}(${hit.part})`, found: hit.found, limit: limitValue(hit.limit) }));
@@ -76,7 +79,8 @@ export async function ingestBuffer(buffer: Buffer, file: string): Promise<Ingest
   const workbook = new ExcelJS.Workbook();
   try {
     if (buffer.subarray(0, 2).toString('latin1') !== 'PK') throw new Error('signature: not a zip file');
-    await loadInto(workbook, buffer);
+    // exceljs gets the parts already inflated (stored), so it only has to slice them.
+    await loadInto(workbook, parts ? writeZip(parts, false) : buffer);
   } catch (error) {
     result.status = 'error';
     result.findings.push(finding('INGEST_FILE_UNREADABLE', { file }, { reason: reasonOf(error) }));

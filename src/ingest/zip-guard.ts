@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { readEntry, zipEntries } from '../zip/zip-file.js';
 
 /**
  * Limits checked before exceljs sees a file. exceljs inflates every part into memory and builds an
@@ -13,6 +13,8 @@ export const limits = {
   /** one sheet or shared-strings part once inflated (checked by actually inflating, not by trusting the header) */
   partInflatedBytes: 100 * 1024 * 1024,
   rowsPerSheet: 20_000,
+  /** cells covered by merged ranges in one sheet */
+  mergedCells: 200_000,
   /** Excel itself allows 32,767 characters in a cell */
   cellChars: 32_767,
 } as const;
@@ -25,55 +27,40 @@ export interface LimitHit {
   found: string;
 }
 
-interface Entry {
-  name: string;
-  method: number;
-  compressed: number;
-  inflated: number;
-  localOffset: number;
-}
-
-function centralDirectory(zip: Buffer): Entry[] | null {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0 || eocd + 22 > zip.length) return null;
-  const count = zip.readUInt16LE(eocd + 10);
-  let p = zip.readUInt32LE(eocd + 16);
-  const entries: Entry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > zip.length || zip.readUInt32LE(p) !== 0x02014b50) return null;
-    const nameLength = zip.readUInt16LE(p + 28);
-    entries.push({
-      name: zip.toString('utf8', p + 46, p + 46 + nameLength),
-      method: zip.readUInt16LE(p + 10),
-      compressed: zip.readUInt32LE(p + 20),
-      inflated: zip.readUInt32LE(p + 24),
-      localOffset: zip.readUInt32LE(p + 42),
-    });
-    p += 46 + nameLength + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
-  }
-  return entries;
-}
-
-/** Inflates one part, stopping at the limit instead of trusting the size the header declares. */
-function inflatePart(zip: Buffer, e: Entry): Buffer | 'too-big' | null {
-  const h = e.localOffset;
-  if (h + 30 > zip.length || zip.readUInt32LE(h) !== 0x04034b50) return null;
-  const start = h + 30 + zip.readUInt16LE(h + 26) + zip.readUInt16LE(h + 28);
-  const data = zip.subarray(start, start + e.compressed);
-  if (e.method === 0) return data.length > limits.partInflatedBytes ? 'too-big' : data;
-  try {
-    return inflateRawSync(data, { maxOutputLength: limits.partInflatedBytes });
-  } catch (error) {
-    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return 'too-big';
-    return null;
-  }
-}
-
+/**
+ * The longest text one cell can show: a shared or inline string is the sum of its runs (rich text
+ * is many <r><t>…</t></r> that exceljs joins), a plain value is its <v>.
+ */
 function longestText(xml: string): number {
   let longest = 0;
-  const re = /<t(?:\s[^>]*)?>([^<]*)<\/t>/g;
-  for (let m = re.exec(xml); m; m = re.exec(xml)) longest = Math.max(longest, m[1]?.length ?? 0);
+  const textLength = (fragment: string): number => {
+    let n = 0;
+    const re = /<t(?:\s[^>]*)?>([^<]*)<\/t>/g;
+    for (let m = re.exec(fragment); m; m = re.exec(fragment)) n += m[1]?.length ?? 0;
+    return n;
+  };
+  for (const tag of ['si', 'is'] as const) {
+    const re = new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g');
+    for (let m = re.exec(xml); m; m = re.exec(xml)) longest = Math.max(longest, textLength(m[1] ?? ''));
+  }
+  const v = /<v>([^<]*)<\/v>/g;
+  for (let m = v.exec(xml); m; m = v.exec(xml)) longest = Math.max(longest, m[1]?.length ?? 0);
   return longest;
+}
+
+/** Cells a sheet's merged ranges cover (exceljs creates every one of them), and the last row they reach. */
+function mergedCells(xml: string): { total: number; lastRow: number } {
+  let total = 0;
+  let lastRow = 0;
+  const re = /<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/g;
+  const col = (s: string): number => [...s].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  for (let m = re.exec(xml); m; m = re.exec(xml)) {
+    const rows = Math.abs(Number(m[4] ?? m[2]) - Number(m[2])) + 1;
+    const cols = Math.abs(col(m[3] ?? m[1] ?? 'A') - col(m[1] ?? 'A')) + 1;
+    total += rows * cols;
+    lastRow = Math.max(lastRow, Number(m[2]), Number(m[4] ?? m[2]));
+  }
+  return { total, lastRow };
 }
 
 function countRows(xml: string): number {
@@ -84,33 +71,50 @@ function countRows(xml: string): number {
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-/** The first limit a workbook exceeds, or null. Unreadable zips are left to the reader to report. */
-export function checkLimits(zip: Buffer): LimitHit | null {
-  if (zip.length > limits.fileBytes) return { limit: 'fileBytes', part: '整个文件', found: mb(zip.length) };
-  const entries = centralDirectory(zip);
-  if (!entries) return null;
-  if (entries.length > limits.entries) return { limit: 'entries', part: '整个文件', found: `${entries.length} 个部件` };
-  const declared = entries.reduce((sum, e) => sum + e.inflated, 0);
-  if (declared > limits.totalInflatedBytes) return { limit: 'totalInflatedBytes', part: '整个文件', found: mb(declared) };
+export interface GuardResult {
+  hit: LimitHit | null;
+  /** every part, inflated (null when the zip could not be read: the reader will say so) */
+  parts: Array<{ name: string; data: Buffer }> | null;
+}
+
+/**
+ * The first limit a workbook exceeds, if any, and its parts inflated: they are checked by actually
+ * inflating them with a cap (a zip's declared sizes can lie), and handed on so nothing is
+ * inflated twice.
+ */
+export function checkLimits(zip: Buffer): GuardResult {
+  const none = (hit: LimitHit): GuardResult => ({ hit, parts: null });
+  if (zip.length > limits.fileBytes) return none({ limit: 'fileBytes', part: '整个文件', found: mb(zip.length) });
+  const entries = zipEntries(zip);
+  if (!entries) return { hit: null, parts: null };
+  if (entries.length > limits.entries) return none({ limit: 'entries', part: '整个文件', found: `${entries.length} 个部件` });
+  const declared = entries.reduce((sum, e) => sum + e.size, 0);
+  if (declared > limits.totalInflatedBytes) return none({ limit: 'totalInflatedBytes', part: '整个文件', found: mb(declared) });
   let inflatedTotal = 0;
+  const parts: Array<{ name: string; data: Buffer }> = [];
+  let readable = true;
   for (const e of entries) {
-    // Every part is inflated with a cap: the sizes a zip declares can lie, and exceljs reads
-    // more than the sheets (themes, styles, drawings).
-    if (e.inflated > limits.partInflatedBytes) return { limit: 'partInflatedBytes', part: e.name, found: mb(e.inflated) };
-    const data = inflatePart(zip, e);
-    if (data === 'too-big') return { limit: 'partInflatedBytes', part: e.name, found: `超过 ${mb(limits.partInflatedBytes)}` };
-    if (data === null) continue;
-    inflatedTotal += data.length;
-    if (inflatedTotal > limits.totalInflatedBytes) return { limit: 'totalInflatedBytes', part: e.name, found: `超过 ${mb(limits.totalInflatedBytes)}` };
-    const isSheet = /^xl\/worksheets\/[^/]+\.xml$/.test(e.name);
-    if (!isSheet && e.name !== 'xl/sharedStrings.xml') continue;
-    const xml = data.toString('utf8');
-    if (isSheet) {
-      const rows = countRows(xml);
-      if (rows > limits.rowsPerSheet) return { limit: 'rowsPerSheet', part: e.name, found: `${rows} 行` };
+    if (e.name.endsWith('/')) continue;
+    if (e.size > limits.partInflatedBytes) return none({ limit: 'partInflatedBytes', part: e.name, found: mb(e.size) });
+    const data = readEntry(zip, e, limits.partInflatedBytes);
+    if (data === 'too-big') return none({ limit: 'partInflatedBytes', part: e.name, found: `超过 ${mb(limits.partInflatedBytes)}` });
+    if (data === null) {
+      readable = false;
+      continue;
     }
+    inflatedTotal += data.length;
+    if (inflatedTotal > limits.totalInflatedBytes) return none({ limit: 'totalInflatedBytes', part: e.name, found: `超过 ${mb(limits.totalInflatedBytes)}` });
+    parts.push({ name: e.name, data });
+    // Checked in every XML part, whatever its name: exceljs also reads `/xl/worksheets/…`.
+    if (!/\.xml$/i.test(e.name)) continue;
+    const xml = data.toString('utf8');
+    const rows = countRows(xml);
+    if (rows > limits.rowsPerSheet) return none({ limit: 'rowsPerSheet', part: e.name, found: `${rows} 行` });
+    const merged = mergedCells(xml);
+    if (merged.lastRow > limits.rowsPerSheet) return none({ limit: 'rowsPerSheet', part: e.name, found: `合并单元格延伸到第 ${merged.lastRow} 行` });
+    if (merged.total > limits.mergedCells) return none({ limit: 'mergedCells', part: e.name, found: `${merged.total} 个单元格` });
     const longest = longestText(xml);
-    if (longest > limits.cellChars) return { limit: 'cellChars', part: e.name, found: `${longest} 个字符` };
+    if (longest > limits.cellChars) return none({ limit: 'cellChars', part: e.name, found: `${longest} 个字符` });
   }
-  return null;
+  return { hit: null, parts: readable ? parts : null };
 }

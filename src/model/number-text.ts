@@ -14,9 +14,18 @@ const percentNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)%$/;
 /** A cell text that is just a number (or a percentage): its value, else null. */
 export function parseNumberText(text: string): number | null {
   const t = normalizeNumberText(text);
-  if (plainNumber.test(t)) return Number(t);
-  if (percentNumber.test(t)) return clean(Number(t.slice(0, -1)) / 100);
-  return null;
+  let value: number | null = null;
+  if (plainNumber.test(t)) value = Number(t);
+  else if (percentNumber.test(t)) value = clean(Number(t.slice(0, -1)) / 100);
+  return value !== null && isSensible(value) ? value : null;
+}
+
+/**
+ * No amount, weight or score on a form comes near 10¹⁵; beyond it sums lose their cents and
+ * soon overflow to Infinity, so such a number is treated as unreadable.
+ */
+export function isSensible(value: number): boolean {
+  return Number.isFinite(value) && Math.abs(value) < 1e15;
 }
 
 export function isPercentText(text: string): boolean {
@@ -53,7 +62,8 @@ export function formatNumber(value: number, numFmt: string | undefined): string 
   if (fmt === 'General' || fmt === '@' || !fixed) {
     return percent ? `${clean(value * 100)}%` : String(clean(value));
   }
-  const decimals = fixed[1] ? fixed[1].length - 1 : 0;
+  // A format may ask for any number of decimals; toFixed takes at most 100 and forms need few.
+  const decimals = Math.min(fixed[1] ? fixed[1].length - 1 : 0, 10);
   const shown = (percent ? value * 100 : value).toFixed(decimals);
   const grouped = fmt.includes(',') ? groupThousands(shown) : shown;
   return percent ? `${grouped}%` : grouped;

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
-import { fixZipTimestamps } from './zip-timestamps.js';
+import { workbookBytes } from '../zip/workbook-bytes.js';
 
 /** Font names as Chinese Office and WPS know them. */
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
@@ -80,6 +80,5 @@ export async function renderXlsx(sheet: FormSheet): Promise<Buffer> {
   workbook.created = FIXED_DATE;
   workbook.modified = FIXED_DATE;
   addSheet(workbook, sheet);
-  const data = await workbook.xlsx.writeBuffer();
-  return fixZipTimestamps(Buffer.from(data as ArrayBuffer));
+  return workbookBytes(workbook);
 }
