@@ -4,7 +4,11 @@ import { resolve, sep } from 'node:path';
 const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)\s*(\..*)?$/i;
 /** Names the archive itself uses beside the forms; a form's folder or file may not take them. */
 const archiveNames = /^(index\.html|汇总表\.xlsx|manifest\.json)$/i;
-const MAX_SEGMENT_BYTES = 150;
+/**
+ * 90 bytes (30 Chinese characters) per folder or file name keeps out/<年度>/<部门>/<项目>.pdf well
+ * under Windows' 260-character path limit; longer names are cut, and clashes get a suffix.
+ */
+const MAX_SEGMENT_BYTES = 90;
 
 function truncateBytes(text: string, max: number): string {
   let out = '';

@@ -26,13 +26,14 @@ const limitText: Record<LimitName, string> = {
   partInflatedBytes: '单个部件解压后大小',
   rowsPerSheet: '工作表行数',
   mergedCells: '合并单元格覆盖的单元格数',
+  cellsPerSheet: '工作表单元格数',
   cellChars: '单元格文字长度',
 };
 
 function limitValue(name: LimitName): string {
   const v = limits[name];
   if (name === 'rowsPerSheet') return `${v} 行`;
-  if (name === 'mergedCells') return `${v} 个单元格`;
+  if (name === 'mergedCells' || name === 'cellsPerSheet') return `${v} 个单元格`;
   if (name === 'cellChars') return `${v} 个字符`;
   if (name === 'entries') return `${v} 个`;
   return `${(v / 1024 / 1024).toFixed(0)} MB`;

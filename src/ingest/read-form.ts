@@ -60,24 +60,29 @@ function isFundsHeader(grid: Grid, row: number): boolean {
   return (['initialBudget', 'fullYearBudget', 'executed'] as const).some((name) => findInRows(grid, name, row, row) !== null);
 }
 
-/** Rows holding a 项目名称 label start a form. */
-export function findAnchors(grid: Grid): number[] {
-  const rows: number[] = [];
+function rowHas(grid: Grid, row: number, name: LabelName): boolean {
+  for (let col = 1; col <= grid.colCount; col++) if (isMaster(grid, row, col) && matches(cellAt(grid, row, col), name)) return true;
+  return false;
+}
+
+/**
+ * Rows holding a 项目名称 label start a form. A form whose 项目名称 label was deleted still has its
+ * 主管部门 row: the row above it stands in, so the form is read and the missing label reported.
+ */
+export function findAnchors(grid: Grid): Array<{ row: number; labelled: boolean }> {
+  const rows: Array<{ row: number; labelled: boolean }> = [];
   for (let row = 1; row <= grid.rowCount; row++) {
-    for (let col = 1; col <= grid.colCount; col++) {
-      if (!isMaster(grid, row, col)) continue;
-      // The national export also heads its funds table with 项目名称; that row is not a new form.
-      if (matches(cellAt(grid, row, col), 'projectName') && !isFundsHeader(grid, row)) {
-        rows.push(row);
-        break;
-      }
-    }
+    // The national export also heads its funds table with 项目名称; that row is not a new form.
+    if (rowHas(grid, row, 'projectName') && !isFundsHeader(grid, row)) rows.push({ row, labelled: true });
+    else if (row > 1 && rowHas(grid, row, 'department') && !rows.some((r) => row - r.row >= 0 && row - r.row <= 2)) rows.push({ row: row - 1, labelled: false });
   }
   return rows;
 }
 
 export function regionsOf(grid: Grid): FormRegion[] {
-  const anchors = findAnchors(grid);
+  const found = findAnchors(grid);
+  const anchors = found.map((a) => a.row);
+  const unlabelled = new Set(found.filter((a) => !a.labelled).map((a) => a.row));
   const regions: FormRegion[] = [];
   anchors.forEach((anchorRow, i) => {
     const previousBottom = regions[i - 1]?.bottom ?? 0;
@@ -99,7 +104,10 @@ export function regionsOf(grid: Grid): FormRegion[] {
     }
     return true;
   };
-  const isForm = (r: FormRegion): boolean => titled(r) && (findInRows(grid, 'level1', r.anchorRow, r.bottom) !== null || Array.from({ length: Math.min(8, r.bottom - r.anchorRow + 1) }, (_, i) => r.anchorRow + i).some((row) => isFundsHeader(grid, row)));
+  const hasIndicators = (r: FormRegion): boolean => findInRows(grid, 'level1', r.anchorRow, r.bottom) !== null;
+  const hasFunds = (r: FormRegion): boolean => Array.from({ length: Math.min(8, r.bottom - r.anchorRow + 1) }, (_, i) => r.anchorRow + i).some((row) => isFundsHeader(grid, row));
+  // Without its 项目名称 label a block is taken for a form only when it has both tables.
+  const isForm = (r: FormRegion): boolean => titled(r) && (unlabelled.has(r.anchorRow) ? hasIndicators(r) && hasFunds(r) : hasIndicators(r) || hasFunds(r));
   const forms = regions.filter(isForm);
   regions.length = 0;
   regions.push(...forms);
@@ -141,6 +149,15 @@ function valueBeside(grid: Grid, at: Found, name: LabelName): SourcedText {
     return readText(grid, at.row, col);
   }
   return { text: '', cell: start <= grid.colCount ? cellRef(grid, at.row, start) : null };
+}
+
+/** Without its label, the 项目名称 row still holds the name: the first text in it that is no label. */
+function unlabelledValue(grid: Grid, row: number): SourcedText {
+  for (let col = 1; col <= grid.colCount; col++) {
+    const cell = cellAt(grid, row, col);
+    if (isMaster(grid, row, col) && cell.kind === 'text' && !isAnyLabel(cell.key)) return { text: cell.text, cell: cellRef(grid, row, col) };
+  }
+  return emptyText;
 }
 
 interface TitleBlock {
@@ -367,7 +384,8 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
   const findings: Finding[] = [];
   const { annex, title, year } = readTitleBlock(grid, region, file, findings);
   const anchor = findLabelCell(grid, 'projectName', region.anchorRow, region.anchorRow);
-  const projectName = anchor ? valueBeside(grid, anchor, 'projectName') : emptyText;
+  const projectName = anchor ? valueBeside(grid, anchor, 'projectName') : unlabelledValue(grid, region.anchorRow);
+  if (!anchor) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow, 1) }, { label: '项目名称', near: '“主管部门”上一行' }));
   if (projectName.text === '') findings.push(finding('INGEST_PROJECT_NAME_MISSING', { file, cell: projectName.cell ?? cellRef(grid, region.anchorRow, 1) }));
 
   const headerBlockEnd = Math.min(region.bottom, region.anchorRow + 3);

@@ -15,6 +15,8 @@ export const limits = {
   rowsPerSheet: 20_000,
   /** cells covered by merged ranges in one sheet */
   mergedCells: 200_000,
+  /** cells written in one sheet (a form has a few hundred) */
+  cellsPerSheet: 200_000,
   /** Excel itself allows 32,767 characters in a cell */
   cellChars: 32_767,
 } as const;
@@ -63,11 +65,15 @@ function mergedCells(xml: string): { total: number; lastRow: number } {
   return { total, lastRow };
 }
 
-function countRows(xml: string): number {
+function countTag(xml: string, open: string): number {
   let n = 0;
-  for (let i = xml.indexOf('<row'); i >= 0; i = xml.indexOf('<row', i + 4)) n++;
+  for (let i = xml.indexOf(open); i >= 0; i = xml.indexOf(open, i + open.length)) n++;
   return n;
 }
+
+const countRows = (xml: string): number => countTag(xml, '<row');
+/** `<c ` and `<c>`: exceljs builds an object for each. */
+const countCells = (xml: string): number => countTag(xml, '<c ') + countTag(xml, '<c>');
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -110,6 +116,8 @@ export function checkLimits(zip: Buffer): GuardResult {
     const xml = data.toString('utf8');
     const rows = countRows(xml);
     if (rows > limits.rowsPerSheet) return none({ limit: 'rowsPerSheet', part: e.name, found: `${rows} 行` });
+    const cells = countCells(xml);
+    if (cells > limits.cellsPerSheet) return none({ limit: 'cellsPerSheet', part: e.name, found: `${cells} 个单元格` });
     const merged = mergedCells(xml);
     if (merged.lastRow > limits.rowsPerSheet) return none({ limit: 'rowsPerSheet', part: e.name, found: `合并单元格延伸到第 ${merged.lastRow} 行` });
     if (merged.total > limits.mergedCells) return none({ limit: 'mergedCells', part: e.name, found: `${merged.total} 个单元格` });

@@ -8,11 +8,12 @@ export const bin = join(root, 'bin', 'ziping.js');
 export function ziping(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // Chunks are joined before decoding: a Chinese character can straddle two of them.
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
 }
 
@@ -20,8 +21,9 @@ export function ziping(args: string[], cwd: string): Promise<{ code: number | nu
 export function zipingLive(args: string[], cwd: string): { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp, timeoutMs: number) => Promise<void> } {
   const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
   let text = '';
-  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  const decoder = { out: new TextDecoder(), err: new TextDecoder() };
+  child.stdout?.on('data', (d: Buffer) => (text += decoder.out.decode(d, { stream: true })));
+  child.stderr?.on('data', (d: Buffer) => (text += decoder.err.decode(d, { stream: true })));
   const waitFor = (pattern: RegExp, timeoutMs: number): Promise<void> =>
     new Promise((resolve, reject) => {
       const started = Date.now();
