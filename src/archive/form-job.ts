@@ -4,7 +4,7 @@ import type { ManifestForm } from '../model/manifest.js';
 import type { Profile, ScoreMode } from '../model/profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
 import { readAndScore } from './read-and-score.js';
-import type { RenderPdf } from '../render/pdf-lanes.js';
+import type { RenderSheet } from '../render/render-lanes.js';
 import { renderForm } from './render-form.js';
 
 /** One input file to process: what a worker receives. Plain data, so it crosses threads. */
@@ -47,8 +47,8 @@ function naming(scored: ScoredForm): NonNullable<JobForm['naming']> {
   };
 }
 
-/** ingest → score → layout → render for one file; the PDF is drawn by `pdf` (here or on a worker). */
-export async function runFormJob(job: FormJob, pdf: RenderPdf): Promise<JobResult> {
+/** ingest → score → layout → render for one file; `render` draws here or on a worker. */
+export async function runFormJob(job: FormJob, render: RenderSheet): Promise<JobResult> {
   useFontDir(job.fontsDir);
   const timings: JobTimings = { ingestScore: 0, layout: 0, xlsx: 0, pdf: 0 };
   let t = performance.now();
@@ -60,7 +60,7 @@ export async function runFormJob(job: FormJob, pdf: RenderPdf): Promise<JobResul
       forms.push({ entry });
       continue;
     }
-    const rendered = await renderForm(scored, job.profile, pdf, timings);
+    const rendered = await renderForm(scored, job.profile, render, timings);
     forms.push({ entry, naming: naming(scored), rendered });
   }
   return { forms, timings };

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { pdfLanes } from '../render/pdf-lanes.js';
+import { renderLanes } from '../render/render-lanes.js';
 import { runFormJob, type FormJob, type JobResult } from './form-job.js';
 
 export type RunJob = (job: FormJob) => Promise<JobResult>;
@@ -12,15 +12,15 @@ export interface Pool {
 export const defaultJobs = (): number => Math.max(1, availableParallelism());
 
 /**
- * How a build uses the cores: this thread reads, scores, lays out and writes the .xlsx of every
- * form, and `jobs − 1` worker threads draw the PDFs (about half the work). Splitting by stage
- * rather than by file means each thread loads and warms up only its half of the code — a whole
- * pipeline per worker spent its first seconds compiling exceljs and pdfmake twice on two cores.
- * A few forms are in flight at once so reading one overlaps drawing another.
+ * How a build uses the cores: this thread reads, scores and lays out every form, and the rendering
+ * goes to `jobs − 1` worker threads or, when they are busy, to this thread (see render-lanes).
+ * Reading needs exceljs' reader and rendering its writer and pdfmake, so no thread warms up the
+ * whole pipeline twice. A few forms are in flight at once so reading one overlaps drawing another.
  */
 export function createPool(jobs: number): Pool {
-  const lanes = pdfLanes(jobs - 1);
-  const limit = jobs > 1 ? jobs + 1 : 1;
+  const lanes = renderLanes(jobs - 1, jobs);
+  // Enough forms in flight that this thread keeps reading while the workers warm up and draw.
+  const limit = jobs > 1 ? 3 * jobs : 1;
   let active = 0;
   const waiting: Array<() => void> = [];
   const run: RunJob = async (job) => {

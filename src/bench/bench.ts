@@ -63,9 +63,12 @@ try {
   console.log(`generated ${files.length} inputs in ${s(performance.now() - g0)} (${work})`);
   peakRss = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const first = await build([join(work, 'in')], { out: join(work, 'out'), profile, mode: 'auto', jobs });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   report('ziping build', first, ms);
+  console.log(`  CPU time (all threads) ${s((cpu.user + cpu.system) / 1000)} = ${((cpu.user + cpu.system) / 1000 / ms).toFixed(2)} cores busy on average`);
   console.log(`  peak RSS (main process, includes worker threads) ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
   const ours = first.current.length / (ms / 1000);
   if (values.rerun) {

@@ -45,14 +45,19 @@ function reasonOf(error: unknown): string {
   return `读取时出错(${text.slice(0, 120)})`;
 }
 
+/** Parts of a sheet the reader never looks at; exceljs skips building them. */
+const loadOptions = {
+  ignoreNodes: ['dataValidations', 'pageSetup', 'printOptions', 'headerFooter', 'sheetViews', 'sheetPr', 'pageMargins', 'conditionalFormatting', 'drawing', 'picture', 'autoFilter', 'extLst', 'rowBreaks', 'tableParts', 'sheetProtection', 'dimension', 'sheetFormatPr', 'cols'],
+} as unknown as Parameters<ExcelJS.Xlsx['load']>[1];
+
 async function loadInto(workbook: ExcelJS.Workbook, buffer: Buffer): Promise<void> {
   try {
-    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer, loadOptions);
   } catch (error) {
     if (!(error instanceof Error && /already merged/.test(error.message))) throw error;
     const repaired = await dropOverlappingMerges(buffer);
     workbook.eachSheet((ws) => workbook.removeWorksheet(ws.id));
-    await workbook.xlsx.load(repaired as unknown as ArrayBuffer);
+    await workbook.xlsx.load(repaired as unknown as ArrayBuffer, loadOptions);
   }
 }
 
