@@ -131,7 +131,7 @@ export async function main(
       .option('--out <dir>', '输出文件夹(默认 out)')
       .option('--force', '忽略“未变化”判断，全部重新生成', false)
       .option('--prune', '删除已不存在的输入文件对应的输出', false)
-      .option('--jobs <n>', '并行处理的数量(默认为 CPU 核数)')
+      .option('--jobs <n>', '使用的线程数(默认：少于 250 份用 1 个，否则用全部 CPU 核)')
       .option('--config <file>', `配置文件(默认 ${CONFIG_FILE})`),
   ).action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
     code = await buildCommand(inputs, opts, cmd, out, progressStream);

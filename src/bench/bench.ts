@@ -3,8 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type BuildResult } from '../archive/build.js';
-import { defaultJobs } from '../archive/pool.js';
+import { autoJobs, build, type BuildResult } from '../archive/build.js';
 import { loadProfile } from '../profiles/load-profile.js';
 import { generateInputs } from './generate.js';
 
@@ -24,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.forms);
-const jobs = values.jobs ? Number(values.jobs) : defaultJobs();
+const jobs = values.jobs ? Number(values.jobs) : autoJobs(count);
 const profile = loadProfile('ningxia');
 
 let peakRss = 0;
