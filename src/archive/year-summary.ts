@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { ManifestForm } from '../model/manifest.js';
-import { workbookBytes } from '../zip/workbook-bytes.js';
+import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
 import { segmentsFromYear, sortForms } from './year-index.js';
 
 export interface YearSummaryInput {
@@ -9,7 +9,6 @@ export interface YearSummaryInput {
 }
 
 /** Fixed metadata: the same forms must give the same bytes, so nothing may depend on the clock. */
-const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 const font: Partial<ExcelJS.Font> = { name: '宋体', size: 11, charset: 134 };
 const linkFont: Partial<ExcelJS.Font> = { ...font, color: { argb: 'FF0563C1' }, underline: true };
 const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF808080' } };
@@ -210,11 +209,7 @@ function failedSheet(wb: ExcelJS.Workbook, failed: ManifestForm[]): void {
 
 /** out/<年度>/汇总表.xlsx: one row per project of the year plus 合计; files that failed on a second sheet (always present, maybe empty). */
 export async function renderYearSummary(input: YearSummaryInput): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'ziping';
-  wb.lastModifiedBy = 'ziping';
-  wb.created = FIXED_DATE;
-  wb.modified = FIXED_DATE;
+  const wb = newWorkbook();
   projectsSheet(wb, input.year, sortForms(input.forms.filter((f) => f.status === 'ok')));
   const failed = sortForms(input.forms.filter((f) => f.status === 'error'));
   failedSheet(wb, failed);

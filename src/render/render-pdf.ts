@@ -4,11 +4,10 @@ import { finding } from '../model/messages.js';
 import { hasGlyph, LINE_HEIGHT, textWidth, wrapText } from '../layout/measure.js';
 import { cellWidth } from '../layout/row-heights.js';
 import { PAD_X, PAD_Y } from '../layout/styles.js';
+import { FIXED_DATE } from '../zip/workbook-bytes.js';
 import { cellParts, paginate } from './paginate.js';
 import { pdfmakeWithFonts } from './pdf-fonts.js';
 
-/** Fixed document dates make two builds of the same input byte-identical. */
-const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
 export interface PdfResult {
   buffer: Buffer;

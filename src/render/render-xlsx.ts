@@ -1,11 +1,10 @@
 import ExcelJS from 'exceljs';
 import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
-import { workbookBytes } from '../zip/workbook-bytes.js';
+import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
 
 /** Font names as Chinese Office and WPS know them. */
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
 
-const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
 const inputFill: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
 
@@ -74,11 +73,7 @@ export function addSheet(workbook: ExcelJS.Workbook, sheet: FormSheet): ExcelJS.
 
 /** FormSheet → .xlsx bytes. Fixed document properties keep two builds byte-identical. */
 export async function renderXlsx(sheet: FormSheet): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'ziping';
-  workbook.lastModifiedBy = 'ziping';
-  workbook.created = FIXED_DATE;
-  workbook.modified = FIXED_DATE;
+  const workbook = newWorkbook();
   addSheet(workbook, sheet);
   return workbookBytes(workbook);
 }

@@ -1,5 +1,18 @@
-import type ExcelJS from 'exceljs';
+import ExcelJS from 'exceljs';
 import { readAllEntries, writeZip } from './zip-file.js';
+
+/** Documents carry this date instead of the build time, so the same input gives the same bytes. */
+export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+
+/** A workbook whose document properties do not change from build to build. */
+export function newWorkbook(): ExcelJS.Workbook {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'ziping';
+  workbook.lastModifiedBy = 'ziping';
+  workbook.created = FIXED_DATE;
+  workbook.modified = FIXED_DATE;
+  return workbook;
+}
 
 /**
  * A workbook's .xlsx bytes: exceljs writes the parts uncompressed, native zlib compresses them,

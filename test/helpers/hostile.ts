@@ -3,7 +3,6 @@
  * the same call writes the same bytes. Large files (zip bombs, a million rows, a 10 MB cell) are
  * written streamed, so generating them never holds the inflated content in memory.
  */
-import { spawn } from 'node:child_process';
 import { createCipheriv, createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
@@ -12,7 +11,6 @@ import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { fixture, seedPath } from './pipeline.js';
-import { bin } from './spawn-cli.js';
 
 // ───────────────────────────── deterministic randomness ─────────────────────────────
 
@@ -32,24 +30,6 @@ export function prngBytes(random: () => number, n: number): Buffer {
   const b = Buffer.alloc(n);
   for (let i = 0; i < n; i++) b[i] = Math.floor(random() * 256);
   return b;
-}
-
-// ───────────────────────────── running the CLI ─────────────────────────────
-
-/**
- * Runs the compiled CLI and decodes its output once, at the end. (spawn-cli.ts's `ziping()` decodes
- * each pipe chunk on its own, which splits a Chinese character that straddles a 64 KB chunk into
- * two U+FFFD: a large `--json` manifest then comes back with corrupted names.)
- */
-export function zipingWhole(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
 }
 
 // ───────────────────────────── zip writing ─────────────────────────────

@@ -12,8 +12,7 @@ import { sha256 } from '../../src/archive/read-and-score.js';
 import { Manifest } from '../../src/model/manifest.js';
 import { pdfInfo } from '../helpers/pdf.js';
 import { fixture, seedPath } from '../helpers/pipeline.js';
-import { zipingWhole } from '../helpers/hostile.js';
-import { bin } from '../helpers/spawn-cli.js';
+import { bin, ziping } from '../helpers/spawn-cli.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
 
 const TEMP = '.ziping-tmp-';
@@ -123,7 +122,7 @@ describe('a build killed with SIGKILL', () => {
 
     // One complete build, to know how long a run takes (the renderers are being made faster).
     const started = Date.now();
-    const full = await zipingWhole(['build', 'in', '--out', 'out', '--force'], cwd);
+    const full = await ziping(['build', 'in', '--out', 'out', '--force'], cwd);
     const duration = Date.now() - started;
     expect(full.code, full.stderr).toBe(0);
     log.push(`complete build: ${duration} ms`);
@@ -138,7 +137,7 @@ describe('a build killed with SIGKILL', () => {
     expect(interrupted, log.join('\n')).toBeGreaterThanOrEqual(8);
     console.log(`[kill] ${log.join('\n[kill] ')}`);
 
-    const rerun = await zipingWhole(['build', 'in', '--out', 'out', '--json'], cwd);
+    const rerun = await ziping(['build', 'in', '--out', 'out', '--json'], cwd);
     expect(rerun.code, rerun.stderr).toBe(0);
     const files = await filesUnder(out);
     expect(files.filter((f) => f.split('/').pop()?.startsWith(TEMP))).toEqual([]);

@@ -15,8 +15,9 @@ import { FormInput } from '../../src/model/form-input.js';
 import { ScoredForm } from '../../src/model/scored-form.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { scoreForm } from '../../src/score/score-form.js';
-import { writeDisguisedRows, writeMergeBomb, writeRichTextCell, writeSeedVariant, writeWideSheet, zipingWhole } from '../helpers/hostile.js';
+import { writeDisguisedRows, writeMergeBomb, writeRichTextCell, writeSeedVariant, writeWideSheet } from '../helpers/hostile.js';
 import { seedPath } from '../helpers/pipeline.js';
+import { ziping } from '../helpers/spawn-cli.js';
 
 
 let dir: string;
@@ -84,7 +85,7 @@ describe('still open', () => {
     await mkdir(join(sandbox, 'in'));
     await writeWideSheet(join(sandbox, 'in', 'wide.xlsx'), 19_000, 100);
     const started = Date.now();
-    const run = await zipingWhole(['build', 'in', '--out', 'out', '--json', '--jobs', '1'], sandbox);
+    const run = await ziping(['build', 'in', '--out', 'out', '--json', '--jobs', '1'], sandbox);
     const form = JSON.parse(run.stdout).forms[0] as { status: string; findings: Array<{ code: string }> };
     expect(form.status).toBe('error');
     expect(form.findings.map((f) => f.code)).toContain('INGEST_LIMIT_EXCEEDED');
@@ -144,7 +145,7 @@ describe('output names that collide with the year pages (src/archive/output-name
     const sandbox = await mkdtemp(join(tmpdir(), 'ziping-yearclash-'));
     await mkdir(join(sandbox, 'in'));
     await writeSeedVariant(join(sandbox, 'in', 'a.xlsx'), { C5: 'index.html' });
-    const run = await zipingWhole(['build', 'in', '--out', 'out', '--json'], sandbox);
+    const run = await ziping(['build', 'in', '--out', 'out', '--json'], sandbox);
     expect(run.stderr).not.toMatch(/EISDIR|EEXIST/);
     expect(run.code).toBe(0);
   }, 60_000);
@@ -153,9 +154,9 @@ describe('output names that collide with the year pages (src/archive/output-name
     const sandbox = await mkdtemp(join(tmpdir(), 'ziping-yearclash-'));
     await mkdir(join(sandbox, 'in'));
     await writeSeedVariant(join(sandbox, 'in', 'a.xlsx'), {});
-    expect((await zipingWhole(['build', 'in', '--out', 'out'], sandbox)).code).toBe(0);
+    expect((await ziping(['build', 'in', '--out', 'out'], sandbox)).code).toBe(0);
     await writeSeedVariant(join(sandbox, 'in', 'b.xlsx'), { C5: '汇总表.xlsx' });
-    const run = await zipingWhole(['build', 'in', '--out', 'out', '--json'], sandbox);
+    const run = await ziping(['build', 'in', '--out', 'out', '--json'], sandbox);
     expect(run.stderr).not.toMatch(/EISDIR|EEXIST/);
     expect(run.code).toBe(0);
   }, 60_000);

@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NAME_PATTERN, OutputNames, type NameFields } from '../../src/archive/output-names.js';
 import { isInside, safeSegment } from '../../src/archive/safe-name.js';
 import { Manifest } from '../../src/model/manifest.js';
-import { HOSTILE_NAMES, mulberry32, writeSeedVariant, zipingWhole } from '../helpers/hostile.js';
+import { HOSTILE_NAMES, mulberry32, writeSeedVariant } from '../helpers/hostile.js';
+import { ziping } from '../helpers/spawn-cli.js';
 import { pdfInfo } from '../helpers/pdf.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
 
@@ -66,7 +67,7 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
         return writeSeedVariant(join(input, `form-${n}.xlsx`), edits);
       }),
     );
-    const run = await zipingWhole(['build', input, '--out', out, '--json'], sandbox);
+    const run = await ziping(['build', input, '--out', out, '--json'], sandbox);
     code = run.code;
     stderr = run.stderr;
     manifest = Manifest.parse(JSON.parse(run.stdout));
