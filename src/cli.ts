@@ -93,7 +93,13 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.jobs', `--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
   const result = await build(s.inputs, { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: opts.force, prune: opts.prune, ...(jobs ? { jobs } : {}) }, (e) => {
     report?.(e);
-    if (e.kind === 'file' && !e.reused && !opts.json) for (const form of e.forms) if (form.status === 'error' || form.findings.some((f) => f.severity === 'error')) out(formReport(form));
+    if (e.kind === 'file' && !e.reused && !opts.json) {
+      for (const form of e.forms) {
+        if (form.status !== 'error' && !form.findings.some((f) => f.severity === 'error')) continue;
+        report?.clear();
+        out(formReport(form));
+      }
+    }
   });
   if (opts.json) out(JSON.stringify(result.manifest, null, 2));
   else out(buildSummary(result, s.out, (Date.now() - started) / 1000));

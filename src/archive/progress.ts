@@ -10,10 +10,16 @@ export interface ProgressStream {
  * Progress of a long run: a bar with counts and the current file, redrawn in place, on a terminal;
  * one plain line per file when the output goes to a log or a pipe (Windows Task Scheduler, CI).
  */
-export function progressReporter(stream: ProgressStream): (e: BuildEvent) => void {
+export interface Progress {
+  (e: BuildEvent): void;
+  /** clears the bar before other output, so a report does not start in the middle of it */
+  clear(): void;
+}
+
+export function progressReporter(stream: ProgressStream): Progress {
   let total = 0;
   let started = Date.now();
-  return (e) => {
+  const report = (e: BuildEvent): void => {
     if (e.kind === 'start') {
       total = e.total;
       started = Date.now();
@@ -33,4 +39,9 @@ export function progressReporter(stream: ProgressStream): (e: BuildEvent) => voi
     stream.write(`\r\x1b[2K${[...line].slice(0, max).join('')}`);
     if (e.done === e.total) stream.write('\n');
   };
+  return Object.assign(report, {
+    clear: (): void => {
+      if (stream.isTTY) stream.write('\r\x1b[2K');
+    },
+  });
 }
