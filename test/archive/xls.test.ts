@@ -7,7 +7,8 @@ import { readAndScore } from '../../src/archive/read-and-score.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { root } from '../helpers/pipeline.js';
 
-const xls = join(root, '..', 'shared', 'reference', 'xls', 'central-2019-template.xls');
+// A copy of ../shared/reference/xls/central-2019-template.xls, so the test needs nothing outside the repo.
+const xls = join(root, 'test', 'fixtures', 'xls', 'central-2019-template.xls');
 const hasSoffice = (() => {
   try {
     execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 60_000 });
