@@ -28,7 +28,9 @@ interface Found {
 function matches(cell: GridCell, name: LabelName): boolean {
   if (cell.kind !== 'text') return false;
   if (isLabel(cell.key, name)) return true;
-  return labels[name].some((l) => splitLabelValue(cell.text, l) !== null && cell.key.startsWith(l) && cell.key.length > l.length && name !== 'level1');
+  // `label value` in one cell (`实施单位 某局`); a header label never carries its value that way.
+  if (name === 'level1') return false;
+  return labels[name].some((l) => cell.key.startsWith(l) && cell.key.length > l.length && splitLabelValue(cell.text, l) !== null);
 }
 
 function findInRows(grid: Grid, name: LabelName, fromRow: number, toRow: number, fromCol = 1, toCol = grid.colCount): Found | null {

@@ -40,9 +40,3 @@ const national11: Geometry = {
 };
 
 export const geometries: Record<LayoutVariant, Geometry> = { ningxia10, national11 };
-
-export function spanWidth(g: Geometry, cols: Cols): number {
-  let w = 0;
-  for (let c = cols[0]; c <= cols[1]; c++) w += g.widths[c - 1] ?? 0;
-  return w;
-}

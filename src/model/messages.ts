@@ -94,4 +94,3 @@ export function finding<C extends MessageCode>(code: C, where: Where, ...args: A
   return out;
 }
 
-export const messageCodes = Object.keys(catalog) as MessageCode[];

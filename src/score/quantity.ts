@@ -86,10 +86,6 @@ export function parseDate(text: string): DateValue | null {
   return null;
 }
 
-export function hasDate(text: string): boolean {
-  return parseDate(text) !== null;
-}
-
 const numberRe = /(\d+(?:\.\d+)?)\s*(%|‰|百分比|百分点|[^\d\s、,，;；。:：()（）≥≤<>=~～\-—至到和及与或+]{0,4})/g;
 
 /** Every number with the unit written after it. Dates are not quantities. */
