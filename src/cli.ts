@@ -12,6 +12,7 @@ import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from './model/manif
 import { ScoreMode } from './model/profile.js';
 import { loadProfile, ProfileError } from './profiles/load-profile.js';
 import { generator, version } from './version.js';
+import { hasError } from './model/finding.js';
 
 export interface ScoringOptions {
   profile: string;
@@ -23,7 +24,7 @@ export interface ScoringOptions {
 /** 0 all processed; 1 an input could not be processed (or, with --strict, an error finding). */
 export function exitCodeFor(forms: ManifestForm[], missing: string[], strict: boolean): number {
   if (missing.length > 0 || forms.some((f) => f.status === 'error')) return 1;
-  if (strict && forms.some((f) => f.findings.some((x) => x.severity === 'error'))) return 1;
+  if (strict && forms.some((f) => hasError(f.findings))) return 1;
   return 0;
 }
 
@@ -95,7 +96,7 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
     report?.(e);
     if (e.kind === 'file' && !e.reused && !opts.json) {
       for (const form of e.forms) {
-        if (form.status !== 'error' && !form.findings.some((f) => f.severity === 'error')) continue;
+        if (form.status !== 'error' && !hasError(form.findings)) continue;
         report?.clear();
         out(formReport(form));
       }
@@ -164,7 +165,7 @@ export async function main(
           out(`${reason}：开始生成…`);
           const started = Date.now();
           const result = await build([folder], { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: false, prune: opts.prune });
-          for (const form of result.current) if (form.status === 'error' || form.findings.some((f) => f.severity === 'error')) out(formReport(form));
+          for (const form of result.current) if (form.status === 'error' || hasError(form.findings)) out(formReport(form));
           out(buildSummary(result, s.out, (Date.now() - started) / 1000));
         },
         { log: out, signal: controller.signal },

@@ -16,6 +16,7 @@ import { isInside } from './safe-name.js';
 import { sweepTemporaries } from './sweep.js';
 import { writeAtomic } from './write-atomic.js';
 import { writeYearReports } from './year-reports.js';
+import { hasError } from '../model/finding.js';
 
 export interface BuildOptions {
   out: string;
@@ -144,7 +145,7 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
       }
       for (const f of produced) {
         if (f.status === 'error') stats.failed++;
-        else if (f.findings.some((x) => x.severity === 'error')) stats.withErrors++;
+        else if (hasError(f.findings)) stats.withErrors++;
       }
       current.push(...produced);
       onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null });

@@ -1,4 +1,4 @@
-import type { Finding } from '../model/finding.js';
+import { hasError, type Finding } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 
 const severityText: Record<Finding['severity'], string> = { error: '错误', warning: '警告', info: '提示' };
@@ -12,7 +12,7 @@ export function formReport(form: ManifestForm): string {
   if (form.status === 'error') {
     lines.push(`✗ ${where}：未能处理`);
   } else {
-    lines.push(`${form.findings.some((f) => f.severity === 'error') ? '!' : '✓'} ${where}`);
+    lines.push(`${hasError(form.findings) ? '!' : '✓'} ${where}`);
     lines.push(`  项目：${form.projectName || '(未填写项目名称)'}${form.year ? `(${form.year}年度)` : ''}`);
     lines.push(`  主管部门：${form.department || '—'}；实施单位：${form.implementingUnit || '—'}`);
     const f = form.funds;
@@ -31,7 +31,7 @@ export function formReport(form: ManifestForm): string {
 export function runSummary(forms: ManifestForm[], missing: string[], empty: string[] = []): string {
   const ok = forms.filter((f) => f.status === 'ok');
   const failed = forms.filter((f) => f.status === 'error');
-  const errors = ok.filter((f) => f.findings.some((x) => x.severity === 'error'));
+  const errors = ok.filter((f) => hasError(f.findings));
   const lines = [`共 ${forms.length} 份：成功 ${ok.length} 份(其中有错误项 ${errors.length} 份)，无法处理 ${failed.length} 份。`];
   for (const m of missing) lines.push(`  找不到输入“${m}”：请检查路径或文件名。`);
   for (const e of empty) lines.push(`  文件夹“${e}”中还没有 .xlsx 或 .xls 表格。`);

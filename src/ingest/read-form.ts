@@ -33,29 +33,25 @@ function matches(cell: GridCell, name: LabelName): boolean {
   return labels[name].some((l) => cell.key.startsWith(l) && cell.key.length > l.length && splitLabelValue(cell.text, l) !== null);
 }
 
-function findInRows(grid: Grid, name: LabelName, fromRow: number, toRow: number, fromCol = 1, toCol = grid.colCount): Found | null {
+/** The first cell, row by row and left to right, that passes `test`; merged ranges count once, at their top-left. */
+function firstCell(grid: Grid, fromRow: number, toRow: number, test: (cell: GridCell) => boolean, fromCol = 1, toCol = grid.colCount): Found | null {
   for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
     for (let col = fromCol; col <= toCol; col++) {
       if (!isMaster(grid, row, col)) continue;
       const cell = cellAt(grid, row, col);
-      if (isLabel(cell.key, name)) return { row, col, cell };
+      if (test(cell)) return { row, col, cell };
     }
   }
   return null;
 }
 
+function findInRows(grid: Grid, name: LabelName, fromRow: number, toRow: number, fromCol = 1, toCol = grid.colCount): Found | null {
+  return firstCell(grid, fromRow, toRow, (cell) => isLabel(cell.key, name), fromCol, toCol);
+}
+
 /** Like findInRows but also accepts `label value` in one cell. */
 function findLabelCell(grid: Grid, name: LabelName, fromRow: number, toRow: number): Found | null {
-  const exact = findInRows(grid, name, fromRow, toRow);
-  if (exact) return exact;
-  for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
-    for (let col = 1; col <= grid.colCount; col++) {
-      if (!isMaster(grid, row, col)) continue;
-      const cell = cellAt(grid, row, col);
-      if (matches(cell, name)) return { row, col, cell };
-    }
-  }
-  return null;
+  return findInRows(grid, name, fromRow, toRow) ?? firstCell(grid, fromRow, toRow, (cell) => matches(cell, name));
 }
 
 function isFundsHeader(grid: Grid, row: number): boolean {
@@ -63,8 +59,7 @@ function isFundsHeader(grid: Grid, row: number): boolean {
 }
 
 function rowHas(grid: Grid, row: number, name: LabelName): boolean {
-  for (let col = 1; col <= grid.colCount; col++) if (isMaster(grid, row, col) && matches(cellAt(grid, row, col), name)) return true;
-  return false;
+  return firstCell(grid, row, row, (cell) => matches(cell, name)) !== null;
 }
 
 /**
@@ -123,14 +118,7 @@ export function regionsOf(grid: Grid): FormRegion[] {
 }
 
 function findTotalRow(grid: Grid, fromRow: number, toRow: number): Found | null {
-  for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
-    for (let col = 1; col <= grid.colCount; col++) {
-      if (!isMaster(grid, row, col)) continue;
-      const cell = cellAt(grid, row, col);
-      if (cell.kind === 'text' && (isLabel(cell.key, 'total') || /^总分/.test(cell.key))) return { row, col, cell };
-    }
-  }
-  return null;
+  return firstCell(grid, fromRow, toRow, (cell) => cell.kind === 'text' && (isLabel(cell.key, 'total') || /^总分/.test(cell.key)));
 }
 
 /**
@@ -155,11 +143,8 @@ function valueBeside(grid: Grid, at: Found, name: LabelName): SourcedText {
 
 /** Without its label, the 项目名称 row still holds the name: the first text in it that is no label. */
 function unlabelledValue(grid: Grid, row: number): SourcedText {
-  for (let col = 1; col <= grid.colCount; col++) {
-    const cell = cellAt(grid, row, col);
-    if (isMaster(grid, row, col) && cell.kind === 'text' && !isAnyLabel(cell.key)) return { text: cell.text, cell: cellRef(grid, row, col) };
-  }
-  return emptyText;
+  const at = firstCell(grid, row, row, (cell) => cell.kind === 'text' && !isAnyLabel(cell.key));
+  return at ? { text: at.cell.text, cell: cellRef(grid, at.row, at.col) } : emptyText;
 }
 
 interface TitleBlock {
@@ -288,11 +273,8 @@ type LineCols = Partial<Record<LineKey, readonly [number, number]>>;
 /** Header labels in the preferred wording first: `年度指标值` before the `指标值` under it. */
 function findPreferred(grid: Grid, name: LabelName, fromRow: number, toRow: number): Found | null {
   for (const label of labels[name]) {
-    for (let row = fromRow; row <= toRow; row++) {
-      for (let col = 1; col <= grid.colCount; col++) {
-        if (isMaster(grid, row, col) && cellAt(grid, row, col).key === label) return { row, col, cell: cellAt(grid, row, col) };
-      }
-    }
+    const found = firstCell(grid, fromRow, toRow, (cell) => cell.key === label);
+    if (found) return found;
   }
   return null;
 }

@@ -16,3 +16,8 @@ export const Finding = z.object({
   cell: z.string().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
+
+/** Whether any finding is an error: what --strict, the summary and the index page count. */
+export function hasError(findings: Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
