@@ -1,27 +1,29 @@
 import { readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { activeFontDir } from '../layout/fonts.js';
-import { MANIFEST_SCHEMA, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
-import type { Profile, ScoreMode } from '../model/profile.js';
+import { extname, join } from 'node:path';
+import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
+import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
+import type { Profile, ScoreMode } from '../model/profile.js';
+import { hasError } from '../model/finding.js';
+import { addTimings, noTimings, type Timings } from '../model/timings.js';
+import { createPool, defaultJobs } from '../pipeline/pool.js';
+import { sha256, type FileOutcome } from '../pipeline/process.js';
+import { writeYearReports } from '../reports/year-reports.js';
+import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { discover } from './discover.js';
+import { errorEntry, manifestEntry } from './manifest.js';
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { previousManifest } from './previous-manifest.js';
-import type { JobResult } from './form-job.js';
-import { errorEntry } from './manifest-entry.js';
-import { createPool, defaultJobs } from './pool.js';
-import { sha256 } from './read-and-score.js';
 import { isInside } from './safe-name.js';
 import { sweepTemporaries } from './sweep.js';
 import { writeAtomic } from './write-atomic.js';
-import { writeYearReports } from './year-reports.js';
-import { hasError } from '../model/finding.js';
 
 export interface BuildOptions {
   out: string;
   profile: Profile;
   mode: ScoreMode;
+  typeset: Typesetter;
   namePattern?: string;
   /** rebuild even what is up to date */
   force?: boolean;
@@ -39,8 +41,8 @@ export interface BuildStats {
   withErrors: number;
   removed: RemovedSource[];
   pruned: number;
-  /** ms summed over all forms (across workers) */
-  timings: { ingestScore: number; layout: number; xlsx: number; pdf: number; write: number };
+  /** summed over all files (across workers) */
+  timings: Timings;
   /** ms from the first job to the first form written */
   firstFormMs: number | null;
 }
@@ -61,7 +63,9 @@ export type BuildEvent =
 
 const toPosix = (p: string): string => p.replace(/\\/g, '/');
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
-const outputsOf = (forms: ManifestForm[]): string[] => forms.flatMap((f) => (f.outputs ? [f.outputs.xlsx, f.outputs.pdf] : []));
+const outputsOf = (forms: ManifestForm[]): string[] => forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path));
+/** An output's name without its extension: what the names of a form's files share. */
+const baseName = (path: string): string => path.slice(0, path.length - extname(path).length);
 
 function groupBySource(forms: ManifestForm[]): Map<string, ManifestForm[]> {
   const map = new Map<string, ManifestForm[]>();
@@ -70,10 +74,10 @@ function groupBySource(forms: ManifestForm[]): Map<string, ManifestForm[]> {
 }
 
 /**
- * ziping build: every form of every input, scored, laid out and written as .xlsx and .pdf under
- * `out`, plus manifest.json. A file whose bytes, profile, options and tool version are unchanged
- * since the last build (its fingerprint) is not rebuilt. One bad file becomes an error entry;
- * the others go on.
+ * ziping build: every form of every input, scored, laid out and written in every registered
+ * format under `out`, plus manifest.json. A file whose bytes, profile, options and tool version
+ * are unchanged since the last build (its fingerprint) is not rebuilt. One bad file becomes an
+ * error entry; the others go on.
  */
 export async function build(inputs: string[], options: BuildOptions, onEvent?: (e: BuildEvent) => void): Promise<BuildResult> {
   const out = options.out;
@@ -84,8 +88,8 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   const sources = files.map((file) => ({ file, source: toPosix(file) }));
   const discovered = new Set(sources.map((s) => s.source));
   const pattern = options.namePattern ?? DEFAULT_NAME_PATTERN;
-  const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: activeFontDir() }));
-  const stats: BuildStats = { files: files.length, built: 0, reused: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: { ingestScore: 0, layout: 0, xlsx: 0, pdf: 0, write: 0 }, firstFormMs: null };
+  const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: options.typeset.fontDir }));
+  const stats: BuildStats = { files: files.length, built: 0, reused: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: noTimings(), firstFormMs: null };
 
   // Inputs of earlier runs that are not part of this one: still current if their file exists.
   const carried: ManifestForm[] = [];
@@ -96,10 +100,12 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   }
   for (const r of previous?.removed ?? []) if (!discovered.has(r.source) && !(await exists(r.source))) stats.removed.push(r);
   if (options.prune) {
-    for (const r of stats.removed) for (const o of r.outputs) if (isInside(out, o) && (await exists(join(out, o)))) {
-      await rm(join(out, o), { force: true });
-      stats.pruned++;
-    }
+    for (const r of stats.removed)
+      for (const o of r.outputs)
+        if (isInside(out, o) && (await exists(join(out, o)))) {
+          await rm(join(out, o), { force: true });
+          stats.pruned++;
+        }
   }
 
   // Decide what is up to date before naming anything, so rebuilt forms never take a kept name.
@@ -117,17 +123,17 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   }
   const names = new OutputNames(pattern);
   const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
-  for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(o.replace(/\.(xlsx|pdf)$/, ''), owner(f));
-  if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(o.replace(/\.(xlsx|pdf)$/, ''), `已删除的文件“${r.source}”`);
+  for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(baseName(o), owner(f));
+  if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
 
   onEvent?.({ kind: 'start', total: plan.length });
   const started = performance.now();
   const toBuild = plan.filter((p) => !p.reuse).length;
-  const pool = createPool(options.jobs ?? autoJobs(toBuild));
+  const pool = createPool(options.jobs ?? autoJobs(toBuild), { profile: options.profile, mode: options.mode, typeset: options.typeset });
   const current: ManifestForm[] = [];
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
-    const jobs = plan.map((item) => (item.reuse ? null : pool.run({ file: item.file, source: item.source, profile: options.profile, mode: options.mode, fontsDir: activeFontDir() })));
+    const jobs = plan.map((item) => (item.reuse ? null : pool.run(item.file, item.source)));
     for (const [index, item] of plan.entries()) {
       let produced: ManifestForm[];
       const job = jobs[index];
@@ -135,7 +141,7 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
         produced = item.reuse ?? [];
         stats.reused++;
       } else {
-        const result = await job.catch((error: unknown) => error instanceof Error ? error : new Error(String(error)));
+        const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(result, item, options, names, stats);
         // Outputs this source had before and no longer produces (renamed project) go.
         const now = new Set(outputsOf(produced));
@@ -158,15 +164,15 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { sync: true });
   // Nothing changed: the year pages on disk are current unless one went missing.
   const unchanged = stats.built === 0 && stats.pruned === 0 && stats.removed.length === (previous?.removed?.length ?? 0);
-  await writeYearReports(out, forms, unchanged);
+  await writeYearReports(out, forms, unchanged, options.profile.grades);
   return { manifest, current, missing, empty, stats };
 }
 
 /**
  * Threads for a build when the user did not say: a worker thread's warm-up (loading and compiling
- * exceljs' writer, pdfmake and the fonts) costs about as much CPU as 80 forms, so below a few
- * hundred forms one thread finishes first; above, every core pays off (measured with npm run bench:
- * 100 forms 24 vs 22 forms/s, 1000 forms 28.5 vs 33.7 forms/s on 2 cores).
+ * the writers and the fonts) costs about as much CPU as 80 forms, so below a few hundred forms one
+ * thread finishes first; above, every core pays off (measured with npm run bench: 100 forms 24 vs
+ * 22 forms/s, 1000 forms 28.5 vs 33.7 forms/s on 2 cores).
  */
 export function autoJobs(forms: number): number {
   return forms >= 250 ? defaultJobs() : 1;
@@ -184,41 +190,44 @@ function failedEntry(item: PlanItem, options: BuildOptions, error: Error): Manif
 }
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
-async function writeOutputs(result: JobResult, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats): Promise<ManifestForm[]> {
-  for (const [stage, ms] of Object.entries(result.timings) as Array<[keyof JobResult['timings'], number]>) stats.timings[stage] += ms;
+async function writeOutputs(result: FileOutcome, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats): Promise<ManifestForm[]> {
+  addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
-  for (const { entry, naming, rendered } of result.forms) {
-    if (!naming || !rendered) {
+  for (const form of result.forms) {
+    const entry = manifestEntry(form, result);
+    const input = form.scored?.input;
+    if (!input || form.files.length === 0) {
       produced.push({ ...entry, fingerprint: item.fingerprint });
       continue;
     }
     const { name: base, clashesWith } = names.next(
       {
-        年度: naming.year === null ? '未知年度' : String(naming.year),
-        主管部门: naming.department || '未填写主管部门',
-        实施单位: naming.implementingUnit || '未填写实施单位',
-        项目名称: naming.projectName || '未填写项目名称',
+        年度: input.year.value === null ? '未知年度' : String(input.year.value),
+        主管部门: input.department.text || '未填写主管部门',
+        实施单位: input.implementingUnit.text || '未填写实施单位',
+        项目名称: input.projectName.text || '未填写项目名称',
         文件名: item.source.split('/').pop()?.replace(/\.xlsx?$/i, '') ?? '',
-        工作表: naming.sheet,
+        工作表: input.source.sheet,
       },
-      `文件“${item.source}”工作表“${naming.sheet}”`,
+      `文件“${item.source}”工作表“${input.source.sheet}”`,
     );
-    const xlsx = `${base}.xlsx`;
-    const pdf = `${base}.pdf`;
-    if (!isInside(options.out, xlsx) || !isInside(options.out, pdf)) throw new Error(`refusing to write outside ${options.out}: ${base}`);
-    await writeAtomic(join(options.out, xlsx), rendered.xlsx);
-    await writeAtomic(join(options.out, pdf), rendered.pdf);
-    produced.push({
-      ...entry,
-      findings: [
-        ...entry.findings,
-        ...rendered.findings,
-        ...(clashesWith ? [finding('DUPLICATE_FORM', { file: item.source, cell: naming.projectCell }, { name: naming.projectName || '(未填写)', other: clashesWith, output: pdf })] : []),
-      ],
-      outputs: { xlsx, pdf, sha256: { xlsx: sha256(rendered.xlsx), pdf: sha256(rendered.pdf) } },
-      fingerprint: item.fingerprint,
-    });
+    const paths: Partial<Record<Format, string>> = {};
+    const sums: Partial<Record<Format, string>> = {};
+    for (const file of form.files) {
+      const path = `${base}${file.extension}`;
+      if (!isInside(options.out, path)) throw new Error(`refusing to write outside ${options.out}: ${base}`);
+      await writeAtomic(join(options.out, path), file.bytes);
+      paths[file.format] = path;
+      sums[file.format] = sha256(file.bytes);
+    }
+    const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
+    const last = form.files[form.files.length - 1];
+    if (clashesWith && last) {
+      const name = input.projectName.text || '(未填写)';
+      entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
+    }
+    produced.push({ ...entry, outputs, fingerprint: item.fingerprint });
   }
   stats.timings.write += performance.now() - t;
   return produced;

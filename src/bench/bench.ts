@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { autoJobs, build, type BuildResult } from '../archive/build.js';
 import { loadProfile } from '../profiles/load-profile.js';
+import { typesetterFor } from '../typeset/typesetter.js';
 import { generateInputs } from './generate.js';
 
 /**
@@ -25,6 +26,7 @@ const { values } = parseArgs({
 const count = Number(values.forms);
 const jobs = values.jobs ? Number(values.jobs) : autoJobs(count);
 const profile = loadProfile('ningxia');
+const typeset = typesetterFor();
 
 let peakRss = 0;
 const sampler = setInterval(() => {
@@ -49,7 +51,8 @@ function report(label: string, r: BuildResult, ms: number): void {
   const t = r.stats.timings;
   console.log(`${label}: ${r.stats.built} built, ${r.stats.reused} up to date, ${r.stats.failed} failed in ${s(ms)} → ${(r.current.length / (ms / 1000)).toFixed(1)} forms/s`);
   if (r.stats.built > 0) {
-    console.log(`  per-stage time (summed per form; forms overlap, PDFs on worker threads): ingest+score ${s(t.ingestScore)}, layout ${s(t.layout)}, xlsx ${s(t.xlsx)}, pdf ${s(t.pdf)}, write ${s(t.write)}`);
+    const renders = Object.entries(t.render).map(([format, ms]) => `${format} ${s(ms)}`).join(', ');
+    console.log(`  per-stage time (summed per form; forms overlap, rendering on worker threads): read ${s(t.read)}, ingest ${s(t.ingest)}, score ${s(t.score)}, layout ${s(t.layout)}, ${renders}, write ${s(t.write)}`);
     console.log(`  first form finished ${s(r.stats.firstFormMs ?? 0)} after start`);
   }
 }
@@ -58,12 +61,12 @@ const work = await mkdtemp(join(tmpdir(), 'ziping-bench-'));
 try {
   console.log(`ziping bench: ${count} forms, ${jobs} job(s), node ${process.version}`);
   const g0 = performance.now();
-  const files = await generateInputs(join(work, 'in'), count, profile);
+  const files = await generateInputs(join(work, 'in'), count, profile, typeset);
   console.log(`generated ${files.length} inputs in ${s(performance.now() - g0)} (${work})`);
   peakRss = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const first = await build([join(work, 'in')], { out: join(work, 'out'), profile, mode: 'auto', jobs });
+  const first = await build([join(work, 'in')], { out: join(work, 'out'), profile, mode: 'auto', typeset, jobs });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   report('ziping build', first, ms);
@@ -72,7 +75,7 @@ try {
   const ours = first.current.length / (ms / 1000);
   if (values.rerun) {
     const t1 = performance.now();
-    report('rerun (unchanged)', await build([join(work, 'in')], { out: join(work, 'out'), profile, mode: 'auto', jobs }), performance.now() - t1);
+    report('rerun (unchanged)', await build([join(work, 'in')], { out: join(work, 'out'), profile, mode: 'auto', typeset, jobs }), performance.now() - t1);
   }
   if (values['vs-libreoffice']) {
     const lo = await libreOffice(files, join(work, 'lo'));

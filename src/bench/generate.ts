@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { blankFormInput } from '../layout/blank-form.js';
-import { layoutForm } from '../layout/layout-form.js';
+import { writeAtomic } from '../archive/write-atomic.js';
+import { blankFormInput } from '../model/blank-form.js';
 import type { FormInput, IndicatorLine } from '../model/form-input.js';
 import type { Profile } from '../model/profile.js';
-import { renderXlsx } from '../render/render-xlsx.js';
-import { scoreForm } from '../score/score-form.js';
-import { writeAtomic } from '../archive/write-atomic.js';
+import { formWorkbook } from '../pipeline/process.js';
+import type { Typesetter } from '../typeset/typesetter.js';
 
 const groups: Array<[string, string, (i: number) => [string, string]]> = [
   ['产出指标', '数量指标', (i) => [`${20 + i}次`, `${22 + i}`]],
@@ -53,13 +52,13 @@ export function benchForm(n: number, lines: number, profile: Profile): FormInput
 export const linesFor = (n: number): number => (n % 25 === 24 ? 100 : 20 + (n % 11));
 
 /** Writes `count` input workbooks with the project's own renderer. */
-export async function generateInputs(dir: string, count: number, profile: Profile): Promise<string[]> {
+export async function generateInputs(dir: string, count: number, profile: Profile, typeset: Typesetter): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (let n = 0; n < count; n++) {
     const input = benchForm(n, linesFor(n), profile);
     const path = join(dir, `form-${String(n).padStart(4, '0')}.xlsx`);
-    await writeAtomic(path, await renderXlsx(layoutForm(scoreForm(input, profile, 'filled'), profile)));
+    await writeAtomic(path, await formWorkbook(input, profile, typeset));
     files.push(path);
   }
   return files;

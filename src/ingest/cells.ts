@@ -1,7 +1,6 @@
-import type { Finding } from '../model/finding.js';
 import type { SourcedNumber, SourcedText } from '../model/form-input.js';
-import { finding } from '../model/messages.js';
-import { isSensible, normalizeNumberText, parseNumberText } from '../model/number-text.js';
+import type { FindingLog } from '../model/messages.js';
+import { isSensible, normalizeNumberText, parseNumberText } from '../model/numbers.js';
 import { cellAt, cellRef, type Grid } from './grid.js';
 
 /** Texts that mean "nothing here" in a number cell: the form prints `—` in rows that have no 分值. */
@@ -23,22 +22,21 @@ export const emptyNumber: SourcedNumber = { value: null, text: '', cell: null };
  * A cell that should hold a number. Unreadable text, formula errors and formulas without a saved
  * result become findings; the value is then null so scoring can say what it could not decide.
  */
-export function readNumber(grid: Grid, row: number, col: number, what: string, findings: Finding[], file: string, rate = false): SourcedNumber {
+export function readNumber(grid: Grid, row: number, col: number, what: string, log: FindingLog, rate = false): SourcedNumber {
   const cell = cellAt(grid, row, col);
   const ref = cellRef(grid, row, col);
-  const where = { file, cell: ref };
   switch (cell.kind) {
     case 'blank':
       return { value: null, text: '', cell: ref };
     case 'formulaNoResult':
-      findings.push(finding('INGEST_FORMULA_NO_RESULT', where, { what, formula: cell.formula ?? '' }));
+      log.add('INGEST_FORMULA_NO_RESULT', ref, { what, formula: cell.formula ?? '' });
       return { value: null, text: '', cell: ref };
     case 'error':
-      findings.push(finding('INGEST_FORMULA_ERROR', where, { what, text: cell.text }));
+      log.add('INGEST_FORMULA_ERROR', ref, { what, text: cell.text });
       return { value: null, text: cell.text, cell: ref };
     case 'number': {
       if (cell.number === null || !isSensible(cell.number)) {
-        findings.push(finding('INGEST_NUMBER_UNREADABLE', where, { what, text: cell.text.slice(0, 40) }));
+        log.add('INGEST_NUMBER_UNREADABLE', ref, { what, text: cell.text.slice(0, 40) });
         return { value: null, text: cell.text, cell: ref };
       }
       const percentFormatted = (cell.numFmt ?? '').includes('%');
@@ -51,7 +49,7 @@ export function readNumber(grid: Grid, row: number, col: number, what: string, f
       if (isPlaceholderText(text)) return { value: null, text, cell: ref };
       const parsed = parseNumberText(text);
       if (parsed === null) {
-        findings.push(finding('INGEST_NUMBER_UNREADABLE', where, { what, text: text.length > 40 ? `${text.slice(0, 40)}…` : text }));
+        log.add('INGEST_NUMBER_UNREADABLE', ref, { what, text: text.length > 40 ? `${text.slice(0, 40)}…` : text });
         return { value: null, text, cell: ref };
       }
       const percent = normalizeNumberText(text).endsWith('%');

@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { clean, formatNumber } from '../model/number-text.js';
+import { clean, formatNumber } from '../model/numbers.js';
 import { cleanText, labelKey } from '../model/text.js';
 
 export type CellKind = 'blank' | 'number' | 'text' | 'error' | 'formulaNoResult';

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import type { FormInput, FundRow, IndicatorLine, SourcedNumber, SourcedText } from '../model/form-input.js';
-import { finding } from '../model/messages.js';
+import { FindingLog } from '../model/messages.js';
 import { emptyNumber, emptyText, readNumber, readText } from './cells.js';
 import { cellAt, cellRef, isMaster, spanOf, type Grid, type GridCell } from './grid.js';
 import { isAnyLabel, isLabel, labels, type LabelName } from './labels.js';
@@ -153,7 +153,7 @@ interface TitleBlock {
   year: SourcedNumber;
 }
 
-function readTitleBlock(grid: Grid, region: FormRegion, file: string, findings: Finding[]): TitleBlock {
+function readTitleBlock(grid: Grid, region: FormRegion, log: FindingLog): TitleBlock {
   let annex = emptyText;
   let title = emptyText;
   let year = emptyNumber;
@@ -174,7 +174,7 @@ function readTitleBlock(grid: Grid, region: FormRegion, file: string, findings: 
   }
   if (year.value === null) {
     const line = yearLine ?? title;
-    findings.push(finding('INGEST_YEAR_MISSING', { file, cell: line.cell ?? cellRef(grid, region.top, 1) }, { text: line.text }));
+    log.add('INGEST_YEAR_MISSING', line.cell ?? cellRef(grid, region.top, 1), { text: line.text });
     // The blank year line of a template is kept, so a rebuilt copy prints it again.
     if (yearLine) year = { value: null, text: yearLine.text, cell: yearLine.cell };
   }
@@ -196,20 +196,20 @@ function emptyFundRow(): FundRow {
   return { label: emptyText, initialBudget: emptyNumber, fullYearBudget: emptyNumber, executed: emptyNumber, weight: emptyNumber, rate: emptyNumber, score: emptyNumber };
 }
 
-function readFunds(grid: Grid, region: FormRegion, lastRow: number, file: string, findings: Finding[]): FormInput['funds'] {
+function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: FindingLog): FormInput['funds'] {
   const funds = { total: emptyFundRow(), currentYear: emptyFundRow(), carryOver: emptyFundRow(), other: emptyFundRow() };
   // The header row is the one naming the amounts; some provinces print no 年初预算数 column.
   let headerRow = 0;
   for (let row = region.anchorRow; row <= lastRow && headerRow === 0; row++) if (isFundsHeader(grid, row)) headerRow = row;
   if (headerRow === 0) {
-    findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 2, 1) }, { label: '全年预算数', near: '“项目资金”一栏的表头' }));
+    log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 2, 1), { label: '全年预算数', near: '“项目资金”一栏的表头' });
     return funds;
   }
   const cols: Partial<Record<FundKey, number>> = {};
   for (const key of fundColumns) {
     const found = findInRows(grid, key, headerRow, headerRow);
     if (found) cols[key] = found.col;
-    else if (key !== 'initialBudget') findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, headerRow, 1) }, { label: fundWhat[key], near: '“项目资金”一栏的表头' }));
+    else if (key !== 'initialBudget') log.add('INGEST_LABEL_MISSING', cellRef(grid, headerRow, 1), { label: fundWhat[key], near: '“项目资金”一栏的表头' });
   }
   const firstAmountCol = Math.min(...Object.values(cols));
   const rowNames = [
@@ -223,14 +223,14 @@ function readFunds(grid: Grid, region: FormRegion, lastRow: number, file: string
   for (const [key, name] of rowNames) {
     const label = findInRows(grid, name, headerBottom + 1, last, 1, firstAmountCol - 1);
     if (!label) {
-      if (key === 'total') findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, headerBottom + 1, Math.max(1, firstAmountCol - 1)) }, { label: '年度资金总额', near: '“项目资金”表头下方' }));
+      if (key === 'total') log.add('INGEST_LABEL_MISSING', cellRef(grid, headerBottom + 1, Math.max(1, firstAmountCol - 1)), { label: '年度资金总额', near: '“项目资金”表头下方' });
       continue;
     }
     const row: FundRow = { ...emptyFundRow(), label: { text: label.cell.text, cell: cellRef(grid, label.row, label.col) } };
     for (const k of fundColumns) {
       const col = cols[k];
       if (col === undefined) continue;
-      row[k] = readNumber(grid, label.row, col, `${label.cell.text.replace(/[:：]$/, '')}的${fundWhat[k]}`, findings, file, k === 'rate');
+      row[k] = readNumber(grid, label.row, col, `${label.cell.text.replace(/[:：]$/, '')}的${fundWhat[k]}`, log, k === 'rate');
     }
     funds[key] = row;
   }
@@ -284,7 +284,7 @@ function findPreferred(grid: Grid, name: LabelName, fromRow: number, toRow: numb
  * splits 年度指标值 into 指标性质 | 指标值 | 度量单位 under one merged cell); a column label then
  * covers every column of its span, and the line's text joins them.
  */
-function readIndicatorHeader(grid: Grid, headerRow: number, file: string, findings: Finding[]): { cols: LineCols; bottom: number } {
+function readIndicatorHeader(grid: Grid, headerRow: number, log: FindingLog): { cols: LineCols; bottom: number } {
   let top = headerRow;
   for (let col = 1; col <= grid.colCount; col++) {
     const span = spanOf(grid, headerRow - 1, col);
@@ -295,7 +295,7 @@ function readIndicatorHeader(grid: Grid, headerRow: number, file: string, findin
   for (const key of lineColumns) {
     const found = findPreferred(grid, key, top, headerRow);
     if (!found) {
-      findings.push(finding('INGEST_COLUMN_MISSING', { file, cell: cellRef(grid, headerRow, 1) }, { label: lineWhat[key] }));
+      log.add('INGEST_COLUMN_MISSING', cellRef(grid, headerRow, 1), { label: lineWhat[key] });
       continue;
     }
     const span = spanOf(grid, found.row, found.col);
@@ -321,7 +321,7 @@ function lineText(grid: Grid, row: number, cols: readonly [number, number] | und
   return { text, cell: first.cell };
 }
 
-function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: LineCols, file: string, findings: Finding[]): IndicatorLine[] {
+function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: LineCols, log: FindingLog): IndicatorLine[] {
   const lines: IndicatorLine[] = [];
   let level1: SourcedText = emptyText;
   let level2: SourcedText = emptyText;
@@ -347,7 +347,7 @@ function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Lin
     const number = (key: 'weight' | 'score'): SourcedNumber => {
       const c = cols[key];
       if (!c) return emptyNumber;
-      return readNumber(grid, row, c[0], `指标“${text(row, 'name').text}”的${lineWhat[key]}`, findings, file);
+      return readNumber(grid, row, c[0], `指标“${text(row, 'name').text}”的${lineWhat[key]}`, log);
     };
     lines.push({
       level1,
@@ -365,37 +365,37 @@ function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Lin
 
 /** One form, found by its labels inside `region`. Never throws for what the sheet contains. */
 export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm {
-  const findings: Finding[] = [];
-  const { annex, title, year } = readTitleBlock(grid, region, file, findings);
+  const log = new FindingLog(file);
+  const { annex, title, year } = readTitleBlock(grid, region, log);
   const anchor = findLabelCell(grid, 'projectName', region.anchorRow, region.anchorRow);
   const projectName = anchor ? valueBeside(grid, anchor, 'projectName') : unlabelledValue(grid, region.anchorRow);
-  if (!anchor) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow, 1) }, { label: '项目名称', near: '“主管部门”上一行' }));
-  if (projectName.text === '') findings.push(finding('INGEST_PROJECT_NAME_MISSING', { file, cell: projectName.cell ?? cellRef(grid, region.anchorRow, 1) }));
+  if (!anchor) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow, 1), { label: '项目名称', near: '“主管部门”上一行' });
+  if (projectName.text === '') log.add('INGEST_PROJECT_NAME_MISSING', projectName.cell ?? cellRef(grid, region.anchorRow, 1));
 
   const headerBlockEnd = Math.min(region.bottom, region.anchorRow + 3);
   const deptAt = findLabelCell(grid, 'department', region.anchorRow, headerBlockEnd);
   const unitAt = findLabelCell(grid, 'implementingUnit', region.anchorRow, headerBlockEnd);
-  if (!deptAt) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 1, 1) }, { label: '主管部门', near: '“项目名称”下一行' }));
-  if (!unitAt) findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow + 1, 1) }, { label: '实施单位', near: '“主管部门”同一行' }));
+  if (!deptAt) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 1, 1), { label: '主管部门', near: '“项目名称”下一行' });
+  if (!unitAt) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 1, 1), { label: '实施单位', near: '“主管部门”同一行' });
 
   const header = findInRows(grid, 'level1', region.anchorRow, region.bottom);
-  const funds = readFunds(grid, region, header ? header.row - 1 : region.bottom, file, findings);
+  const funds = readFunds(grid, region, header ? header.row - 1 : region.bottom, log);
   let indicators: IndicatorLine[] = [];
   let total: FormInput['total'] = { label: emptyText, weight: emptyNumber, score: emptyNumber, note: emptyText };
   let variant: FormInput['variant'] = 'ningxia10';
   const goals = readGoals(grid, region, header ? header.row : region.bottom + 1);
   if (!header) {
-    findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, region.anchorRow, 1) }, { label: '一级指标', near: '“绩效指标”表头' }));
+    log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow, 1), { label: '一级指标', near: '“绩效指标”表头' });
   } else {
-    const { cols, bottom: headerBottom } = readIndicatorHeader(grid, header.row, file, findings);
+    const { cols, bottom: headerBottom } = readIndicatorHeader(grid, header.row, log);
     const nameCols = cols.name;
     const targetCols = cols.target;
     if (nameCols && targetCols && nameCols[1] > nameCols[0]) variant = 'national11';
     else if (nameCols && targetCols && targetCols[0] - nameCols[0] >= 2 && targetCols[0] === targetCols[1]) variant = 'national11';
     const totalAt = findTotalRow(grid, headerBottom + 1, region.bottom);
     const lastLine = totalAt ? totalAt.row - 1 : region.bottom;
-    indicators = readIndicators(grid, headerBottom + 1, lastLine, cols, file, findings);
-    if (indicators.length === 0) findings.push(finding('INGEST_INDICATORS_EMPTY', { file, cell: cellRef(grid, header.row, header.col) }));
+    indicators = readIndicators(grid, headerBottom + 1, lastLine, cols, log);
+    if (indicators.length === 0) log.add('INGEST_INDICATORS_EMPTY', cellRef(grid, header.row, header.col));
     if (totalAt) {
       const at = (key: LineKey): number | undefined => cols[key]?.[0];
       const w = at('weight');
@@ -403,12 +403,12 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
       const d = at('deviation');
       total = {
         label: { text: totalAt.cell.text, cell: cellRef(grid, totalAt.row, totalAt.col) },
-        weight: w === undefined ? emptyNumber : readNumber(grid, totalAt.row, w, '总分行的分值', findings, file),
-        score: s === undefined ? emptyNumber : readNumber(grid, totalAt.row, s, '总分', findings, file),
+        weight: w === undefined ? emptyNumber : readNumber(grid, totalAt.row, w, '总分行的分值', log),
+        score: s === undefined ? emptyNumber : readNumber(grid, totalAt.row, s, '总分', log),
         note: d === undefined ? emptyText : lineText(grid, totalAt.row, cols.deviation),
       };
     } else {
-      findings.push(finding('INGEST_LABEL_MISSING', { file, cell: cellRef(grid, Math.min(region.bottom, grid.rowCount), 1) }, { label: '总分', near: '绩效指标表最后一行' }));
+      log.add('INGEST_LABEL_MISSING', cellRef(grid, Math.min(region.bottom, grid.rowCount), 1), { label: '总分', near: '绩效指标表最后一行' });
     }
   }
 
@@ -426,5 +426,5 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
     indicators,
     total,
   };
-  return { input, findings };
+  return { input, findings: log.list };
 }

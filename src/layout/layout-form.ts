@@ -1,13 +1,16 @@
 import Handlebars from 'handlebars';
 import type { FundRow, SourcedNumber, SourcedText } from '../model/form-input.js';
 import type { FormSheet, SheetCell } from '../model/form-sheet.js';
-import { isPercentText, numFmtForText, parseNumberText } from '../model/number-text.js';
+import { decimalText, isPercentText, numFmtForText, parseNumberText, percentText } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
-import { scoreText } from '../score/round.js';
+import type { Typesetter } from '../typeset/typesetter.js';
 import { geometries, type Cols, type Geometry } from './geometry.js';
-import { rowHeights } from './row-heights.js';
+import { glyphFindings } from './glyphs.js';
+import { paginate } from './paginate.js';
+import { cellLines, rowHeights } from './row-heights.js';
 import { styles, type StyleName } from './styles.js';
+import type { Finding } from '../model/finding.js';
 
 export interface LayoutOptions {
   /** a blank fillable template: input cells marked, numbers validated */
@@ -27,13 +30,15 @@ interface Place {
   validation?: SheetCell['validation'];
 }
 
+type PlacedCell = Omit<SheetCell, 'lines'>;
+
 /** Collects cells row by row; knows the grid, not the form. */
 class Grid {
-  readonly cells: SheetCell[] = [];
+  readonly cells: PlacedCell[] = [];
   constructor(private readonly template: boolean) {}
   put(p: Place): void {
     const style = { ...styles[p.style], input: this.template && p.input === true };
-    const cell: SheetCell = { row: p.row, col: p.cols[0], rowSpan: p.rows ?? 1, colSpan: p.cols[1] - p.cols[0] + 1, text: p.text, style, source: p.source ?? null };
+    const cell: PlacedCell = { row: p.row, col: p.cols[0], rowSpan: p.rows ?? 1, colSpan: p.cols[1] - p.cols[0] + 1, text: p.text, style, source: p.source ?? null };
     if (p.number !== undefined) cell.number = p.number;
     if (p.numFmt !== undefined) cell.numFmt = p.numFmt;
     if (p.validation && this.template) cell.validation = p.validation;
@@ -56,12 +61,12 @@ function asFilled(n: SourcedNumber): Pick<Place, 'text' | 'number' | 'numFmt' | 
 function shown(value: number | null, filled: SourcedNumber, decimals: number): Pick<Place, 'text' | 'number' | 'numFmt' | 'source'> {
   if (value === null) return asFilled(filled);
   if (filled.value !== null && Math.abs(filled.value - value) < 1e-9 && filled.text !== '') return asFilled(filled);
-  return { text: scoreText(value, decimals), number: Number(scoreText(value, decimals)), source: filled.cell };
+  return { text: decimalText(value, decimals), number: Number(decimalText(value, decimals)), source: filled.cell };
 }
 
 function rateShown(value: number | null, filled: SourcedNumber, decimals: number): Pick<Place, 'text' | 'number' | 'numFmt' | 'source'> {
   if (value === null || (filled.value !== null && Math.abs(filled.value - value) < 1e-9 && filled.text !== '')) return asFilled(filled);
-  const text = `${(value * 100).toFixed(decimals)}%`;
+  const text = percentText(value, decimals);
   return { text, number: value, numFmt: decimals > 0 ? `0.${'0'.repeat(decimals)}%` : '0%', source: filled.cell };
 }
 
@@ -70,11 +75,18 @@ const orDefault = (t: SourcedText | SourcedNumber, official: string): string => 
 
 const yearLine = (pattern: string, year: number | null): string => Handlebars.compile(pattern, { noEscape: true })({ year: year ?? '    ' });
 
+export interface LaidOut {
+  sheet: FormSheet;
+  /** characters the embedded faces cannot draw, by cell */
+  findings: Finding[];
+}
+
 /**
  * ScoredForm + profile → FormSheet: the official grid of form-layout.md, with the values the
- * chosen score mode prints. The only place that knows where anything goes on the form.
+ * chosen score mode prints, each cell's text broken into its printed lines and the rows placed
+ * on pages. The only place that knows where anything goes on the form.
  */
-export function layoutForm(scored: ScoredForm, profile: Profile, options: LayoutOptions = {}): FormSheet {
+export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typesetter, options: LayoutOptions = {}): LaidOut {
   const g: Geometry = geometries[profile.layout];
   const input = scored.input;
   const mode = scored.mode;
@@ -130,7 +142,7 @@ export function layoutForm(scored: ScoredForm, profile: Profile, options: Layout
       grid.put({ row, cols, ...asFilled(n), style: 'value', input: true, validation: { ...numberCell, max: 1e9, prompt: '请填写金额(万元)，只填数字' } });
     }
     if (isTotal) {
-      const weight = mode === 'filled' || fr.weight.text !== '' ? asFilled(fr.weight) : { text: scoreText(scored.funds.weight, decimals), number: scored.funds.weight, source: fr.weight.cell };
+      const weight = mode === 'filled' || fr.weight.text !== '' ? asFilled(fr.weight) : { text: decimalText(scored.funds.weight, decimals), number: scored.funds.weight, source: fr.weight.cell };
       grid.put({ row, cols: f.weight, ...weight, style: 'value', input: true, validation: numberCell });
       const rate = mode === 'filled' ? asFilled(fr.rate) : rateShown(scored.funds.shownRate, fr.rate, profile.funds.rateDecimals);
       grid.put({ row, cols: f.rate, ...rate, style: 'value' });
@@ -212,15 +224,19 @@ export function layoutForm(scored: ScoredForm, profile: Profile, options: Layout
   grid.put({ row: totalRow, cols: T.score, ...ts, style: 'value' });
   grid.put({ row: totalRow, cols: T.note, text: input.total.note.text, style: 'text', source: input.total.note.cell });
 
+  const cells: SheetCell[] = grid.cells.map((c) => ({ ...c, lines: cellLines({ columns: g.widths }, c, typeset) }));
+  const page: FormSheet['page'] = { size: 'A4', orientation: 'portrait', margins: { top: 56.7, right: 42.5, bottom: 56.7, left: 42.5 } };
+  const repeatRows = { first: header, last: header };
+  const rows = rowHeights(cells, totalRow);
   const sheet: FormSheet = {
     name: '自评表',
     title: `${input.projectName.text || profile.texts.title}`,
     columns: g.widths,
-    rows: [],
-    cells: grid.cells,
-    repeatRows: { first: header, last: header },
-    page: { size: 'A4', orientation: 'portrait', margins: { top: 56.7, right: 42.5, bottom: 56.7, left: 42.5 } },
+    rows,
+    cells,
+    repeatRows,
+    page,
+    pages: paginate({ page, rows, repeatRows }),
   };
-  sheet.rows = rowHeights(sheet, totalRow);
-  return sheet;
+  return { sheet, findings: glyphFindings(sheet, typeset, input.source.file) };
 }

@@ -15,7 +15,5 @@ export const styles = {
 
 export type StyleName = keyof typeof styles;
 
-/** Padding inside a bordered cell, points; the PDF draws text inside it and the layout sizes rows with it. */
-export const PAD_X = 2.5;
-export const PAD_Y = 2.5;
+/** Height of a row holding one line of table text, points. */
 export const MIN_ROW = 18;

@@ -34,6 +34,8 @@ export const SheetCell = z.object({
   colSpan: z.number().int().positive(),
   /** exactly what is printed */
   text: z.string(),
+  /** the text as the layout broke it into lines for this cell's width; renderers draw these, never re-wrap */
+  lines: z.array(z.string()),
   /** for spreadsheet cells: the number behind the text and the format that shows it */
   number: z.number().optional(),
   numFmt: z.string().optional(),
@@ -43,6 +45,18 @@ export const SheetCell = z.object({
   source: z.string().nullable(),
 });
 export type SheetCell = z.infer<typeof SheetCell>;
+
+/** A row as placed on a page: top edge in points from the page top; header rows repeat on continuation pages. */
+export const PlacedRow = z.object({
+  row: z.number().int().positive(),
+  y: z.number(),
+  height: z.number(),
+  repeated: z.boolean(),
+});
+export type PlacedRow = z.infer<typeof PlacedRow>;
+
+export const Page = z.object({ rows: z.array(PlacedRow) });
+export type Page = z.infer<typeof Page>;
 
 /**
  * The printed form as a grid: the only description of the official layout. Built by the layout
@@ -65,8 +79,28 @@ export const FormSheet = z.object({
     /** points */
     margins: z.object({ top: z.number(), right: z.number(), bottom: z.number(), left: z.number() }),
   }),
+  /** how the rows fall on A4 pages: decided once by the layout, followed by every renderer */
+  pages: z.array(Page),
 });
 export type FormSheet = z.infer<typeof FormSheet>;
 
 /** A4 in points. */
 export const A4 = { width: 595.28, height: 841.89 };
+
+/** Padding inside a bordered cell, points: the layout sizes rows with it and the PDF draws text inside it. */
+export const PAD_X = 2.5;
+export const PAD_Y = 2.5;
+/** Line height as a multiple of the font size. */
+export const LINE_HEIGHT = 1.3;
+
+/** Width of `colSpan` columns from `col`, points. */
+export function cellWidth(sheet: Pick<FormSheet, 'columns'>, col: number, colSpan: number): number {
+  let w = 0;
+  for (let c = col; c < col + colSpan; c++) w += sheet.columns[c - 1] ?? 0;
+  return w;
+}
+
+/** Left edge of a column on the page, points. */
+export function columnX(sheet: Pick<FormSheet, 'columns' | 'page'>, col: number): number {
+  return sheet.page.margins.left + cellWidth(sheet, 1, col - 1);
+}

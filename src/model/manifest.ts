@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Finding } from './finding.js';
 import { RuleName, ScoreMode } from './profile.js';
+import { formats, type Format } from '../render/registry.js';
 
 /** The contract other tools read (`../shared/spec/cli-contract.md`); bump `schema` on any breaking change. */
 export const MANIFEST_SCHEMA = 1;
@@ -19,11 +20,22 @@ export const ManifestIndicator = z.object({
   cell: z.string().nullable(),
 });
 
-export const ManifestOutputs = z.object({
-  xlsx: z.string(),
-  pdf: z.string(),
-  sha256: z.object({ xlsx: z.string(), pdf: z.string() }),
-});
+/** One value per output format of the renderer registry, keyed by its name. */
+function byFormat<T extends z.ZodType>(value: T) {
+  return z.object(Object.fromEntries(formats.map((f) => [f, value])) as Record<Format, T>);
+}
+
+/**
+ * Where a form's copies were written, relative to the output folder: one path per output format
+ * (`xlsx`, `pdf`, … as the renderer registry names them) and the `sha256` of each by the same key.
+ */
+export const ManifestOutputs = byFormat(z.string()).extend({ sha256: byFormat(z.string()) });
+export type ManifestOutputs = z.infer<typeof ManifestOutputs>;
+
+/** The output files of a manifest entry, in registry order: format, path (relative to out) and sha256. */
+export function outputFiles(outputs: ManifestOutputs | undefined): Array<{ format: Format; path: string; sha256: string }> {
+  return outputs ? formats.map((format) => ({ format, path: outputs[format], sha256: outputs.sha256[format] })) : [];
+}
 
 export const ManifestForm = z.object({
   source: z.string(),

@@ -94,3 +94,16 @@ export function finding<C extends MessageCode>(code: C, where: Where, ...args: A
   return out;
 }
 
+
+/**
+ * The findings of one form (or of a file that gave none) as it moves through the stages: bound to
+ * the file, so no finding can leave it out, and collected in one list that the pipeline reads once.
+ */
+export class FindingLog {
+  readonly list: Finding[] = [];
+  constructor(readonly file: string) {}
+
+  add<C extends MessageCode>(code: C, cell: string | null | undefined, ...args: Args<C> extends undefined ? [] : [Args<C>]): void {
+    this.list.push(finding(code, { file: this.file, cell }, ...args));
+  }
+}

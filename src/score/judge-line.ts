@@ -1,5 +1,6 @@
 import type { IndicatorLine } from '../model/form-input.js';
 import type { Profile, RuleName } from '../model/profile.js';
+import { significantText as fmt } from '../model/numbers.js';
 import { labelKey } from '../model/text.js';
 import { comparatorOf, inTargetUnit, parseDate, quantities, type Quantity } from './quantity.js';
 import { compound, deadline, equal, positive, reverse } from './rules.js';
@@ -27,10 +28,6 @@ const blankish = (text: string): boolean => /^(|\/|／|—+|-+|无|…+)$/.test(
 export function isNotApplicable(line: IndicatorLine): boolean {
   if (placeholderName.test(line.name.text.trim())) return true;
   return blankish(line.target.text) && blankish(line.actual.text) && line.weight.value === null && line.score.value === null;
-}
-
-function fmt(n: number): string {
-  return String(Number(n.toPrecision(6)));
 }
 
 function tierOf(actual: string, target: string, profile: Profile): Tier | null {

@@ -1,14 +1,13 @@
-import type { Finding } from '../model/finding.js';
 import type { FormInput, IndicatorLine } from '../model/form-input.js';
-import { finding } from '../model/messages.js';
+import { FindingLog } from '../model/messages.js';
 import type { Profile, ScoreMode } from '../model/profile.js';
 import type { ScoredForm, ScoredFunds, ScoredIndicator } from '../model/scored-form.js';
 import { declaredWeight, labelKey } from '../model/text.js';
 import { judgeLine, type Judgement, type Tier } from './judge-line.js';
-import { clamp, round2, scoreText } from './round.js';
+import { clamp, round2 } from './round.js';
+import { decimalText, percentText } from '../model/numbers.js';
 
-const s = (n: number): string => scoreText(n, 4);
-const pct = (n: number, decimals: number): string => `${(n * 100).toFixed(decimals)}%`;
+const s = (n: number): string => decimalText(n, 4);
 
 function differs(a: number, b: number, tolerance: number): boolean {
   return Math.abs(a - b) > tolerance + 1e-9;
@@ -32,7 +31,7 @@ function shownLineScore(mode: ScoreMode, filled: number | null, computed: number
   return filled === null || weight === null ? filled : clamp(filled, 0, weight);
 }
 
-function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: ScoreMode, file: string, findings: Finding[]): ScoredIndicator {
+function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: ScoreMode, log: FindingLog): ScoredIndicator {
   const name = line.name.text || '(未命名)';
   const tol = profile.rules.tolerance;
   if (j.rule === 'notApplicable') {
@@ -40,20 +39,20 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
   }
   const weight = line.weight.value;
   const filled = line.score.value;
-  const scoreCell = { file, cell: line.score.cell };
-  if (weight === null) findings.push(finding('SCORE_WEIGHT_MISSING', { file, cell: line.weight.cell }, { name }));
+  const scoreCell = line.score.cell;
+  if (weight === null) log.add('SCORE_WEIGHT_MISSING', line.weight.cell, { name });
   const computed = j.computed === null ? null : round2(j.computed);
-  if (j.unmatchedPairs) findings.push(finding('SCORE_PAIRS_UNMATCHED', { file, cell: line.target.cell }, { name }));
+  if (j.unmatchedPairs) log.add('SCORE_PAIRS_UNMATCHED', line.target.cell, { name });
   if (filled !== null && weight !== null && (filled < 0 || filled > weight + 1e-9)) {
-    findings.push(finding('SCORE_OUT_OF_RANGE', scoreCell, { name, filled: s(filled), weight: s(weight) }));
+    log.add('SCORE_OUT_OF_RANGE', scoreCell, { name, filled: s(filled), weight: s(weight) });
   }
   if (j.rule === 'qualitative' && weight !== null) {
     const range = j.tier ? tierRange(j.tier, weight) : `0～${s(weight)} 分`;
-    if (filled === null) findings.push(finding('SCORE_QUALITATIVE_MISSING', scoreCell, { name, range }));
-    else if (j.tier && !inTier(filled, j.tier, weight, tol)) findings.push(finding('SCORE_QUALITATIVE_TIER', scoreCell, { name, filled: s(filled), tier: j.tier.name, range }));
+    if (filled === null) log.add('SCORE_QUALITATIVE_MISSING', scoreCell, { name, range });
+    else if (j.tier && !inTier(filled, j.tier, weight, tol)) log.add('SCORE_QUALITATIVE_TIER', scoreCell, { name, filled: s(filled), tier: j.tier.name, range });
   }
   if (filled !== null && computed !== null && differs(filled, computed, tol)) {
-    findings.push(finding('SCORE_MISMATCH', scoreCell, { name, filled: s(filled), computed: s(computed), why: j.why }));
+    log.add('SCORE_MISMATCH', scoreCell, { name, filled: s(filled), computed: s(computed), why: j.why });
   }
   const score = shownLineScore(mode, filled, computed, weight);
   const roundedScore = score === null ? null : round2(score);
@@ -61,23 +60,23 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
     const below = roundedScore !== null && roundedScore < weight - tol;
     if (below || j.overAchieved) {
       const why = below ? `得分 ${s(roundedScore ?? 0)} 低于分值 ${s(weight)}` : `实际完成值超出指标值 ${Math.round(profile.rules.overAchievementReason * 100)}% 以上`;
-      findings.push(finding('DEVIATION_REASON_MISSING', { file, cell: line.deviation.cell }, { name, why }));
+      log.add('DEVIATION_REASON_MISSING', line.deviation.cell, { name, why });
     }
   }
   return { rule: j.rule, weight, filledScore: filled, computedScore: computed, score: roundedScore, tier: j.tier?.name ?? null };
 }
 
-function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, file: string, findings: Finding[]): ScoredFunds {
+function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: FindingLog): ScoredFunds {
   const row = input.funds.total;
   const budget = row.fullYearBudget.value;
   const executed = row.executed.value;
   const weight = row.weight.value ?? profile.funds.defaultWeight;
   let rate: number | null = null;
   if (budget === null || budget === 0) {
-    findings.push(finding('FUNDS_BUDGET_MISSING', { file, cell: row.fullYearBudget.cell }, { text: row.fullYearBudget.text }));
+    log.add('FUNDS_BUDGET_MISSING', row.fullYearBudget.cell, { text: row.fullYearBudget.text });
     const parts = [input.funds.currentYear, input.funds.carryOver, input.funds.other].map((r) => r.fullYearBudget.value ?? 0);
     const sum = parts.reduce((a, b) => a + b, 0);
-    if (sum > 0) findings.push(finding('FUNDS_SUBROWS_ONLY', { file, cell: row.fullYearBudget.cell }, { sum: s(sum) }));
+    if (sum > 0) log.add('FUNDS_SUBROWS_ONLY', row.fullYearBudget.cell, { sum: s(sum) });
   } else if (executed !== null) {
     rate = executed / budget;
   }
@@ -85,11 +84,11 @@ function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, file: s
   const filledRate = row.rate.value;
   // Half a percentage point: a rate printed as 69% for 68.96% is not a disagreement.
   if (rate !== null && filledRate !== null && Math.abs(filledRate - rate) > 0.005 + 1e-9) {
-    findings.push(finding('FUNDS_RATE_MISMATCH', { file, cell: row.rate.cell }, { filled: row.rate.text, computed: pct(rate, 2) }));
+    log.add('FUNDS_RATE_MISMATCH', row.rate.cell, { filled: row.rate.text, computed: percentText(rate, 2) });
   }
   const filledScore = row.score.value;
   if (profile.funds.scoreCellShows === 'rateScore' && filledScore !== null && score !== null && differs(filledScore, round2(score), profile.rules.tolerance)) {
-    findings.push(finding('FUNDS_SCORE_MISMATCH', { file, cell: row.score.cell }, { filled: s(filledScore), computed: s(round2(score)) }));
+    log.add('FUNDS_SCORE_MISMATCH', row.score.cell, { filled: s(filledScore), computed: s(round2(score)) });
   }
   const shownRate = mode === 'filled' ? filledRate : mode === 'auto' ? (filledRate ?? rate) : (rate ?? filledRate);
   const rateScoreShown = shownLineScore(mode, filledScore, score === null ? null : round2(score), weight);
@@ -112,7 +111,7 @@ function gradeOf(total: number | null, profile: Profile): string | null {
   return [...profile.grades].sort((a, b) => b.min - a.min).find((g) => total >= g.min - 1e-9)?.grade ?? null;
 }
 
-function checkGroupWeights(input: FormInput, indicators: ScoredIndicator[], file: string, findings: Finding[], tol: number): void {
+function checkGroupWeights(input: FormInput, indicators: ScoredIndicator[], log: FindingLog, tol: number): void {
   const groups = new Map<string, { declared: number; sum: number; cell: string | null; text: string }>();
   input.indicators.forEach((line, i) => {
     const declared = declaredWeight(line.level1.text);
@@ -123,7 +122,7 @@ function checkGroupWeights(input: FormInput, indicators: ScoredIndicator[], file
     groups.set(key, g);
   });
   for (const g of groups.values()) {
-    if (differs(g.sum, g.declared, tol)) findings.push(finding('GROUP_WEIGHT_MISMATCH', { file, cell: g.cell }, { group: labelKey(g.text), declared: s(g.declared), sum: s(g.sum) }));
+    if (differs(g.sum, g.declared, tol)) log.add('GROUP_WEIGHT_MISMATCH', g.cell, { group: labelKey(g.text), declared: s(g.declared), sum: s(g.sum) });
   }
 }
 
@@ -131,22 +130,21 @@ const sum = (values: Array<number | null>): number => round2(values.reduce<numbe
 
 /** FormInput + profile → ScoredForm. Pure: no I/O, same input gives the same output. */
 export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 'auto'): ScoredForm {
-  const file = input.source.file;
-  const findings: Finding[] = [];
+  const log = new FindingLog(input.source.file);
   const tol = profile.rules.tolerance;
-  const funds = scoreFunds(input, profile, mode, file, findings);
-  const indicators = input.indicators.map((line) => scoreLine(line, judgeLine(line, profile), profile, mode, file, findings));
-  checkGroupWeights(input, indicators, file, findings, tol);
+  const funds = scoreFunds(input, profile, mode, log);
+  const indicators = input.indicators.map((line) => scoreLine(line, judgeLine(line, profile), profile, mode, log));
+  checkGroupWeights(input, indicators, log, tol);
 
   const counted = profile.funds.countsInTotal;
   const lineWeights = indicators.map((l) => l.weight);
   const totalWeight = sum([...lineWeights, counted ? funds.weight : 0]);
   if (differs(totalWeight, profile.totalWeight, tol)) {
     const parts = [counted ? `执行率 ${s(funds.weight)}` : '', `指标 ${s(sum(lineWeights))}`].filter(Boolean).join(' + ');
-    findings.push(finding('WEIGHTS_NOT_TOTAL', { file, cell: input.total.weight.cell ?? input.total.label.cell }, { sum: s(totalWeight), expected: s(profile.totalWeight), parts }));
+    log.add('WEIGHTS_NOT_TOTAL', input.total.weight.cell ?? input.total.label.cell, { sum: s(totalWeight), expected: s(profile.totalWeight), parts });
   }
   if (input.total.weight.value !== null && differs(input.total.weight.value, totalWeight, tol)) {
-    findings.push(finding('TOTAL_WEIGHT_MISMATCH', { file, cell: input.total.weight.cell }, { filled: s(input.total.weight.value), sum: s(totalWeight) }));
+    log.add('TOTAL_WEIGHT_MISMATCH', input.total.weight.cell, { filled: s(input.total.weight.value), sum: s(totalWeight) });
   }
 
   // What the unit wrote as its total: the 总分 row, or (ningxia) the 得分 cell of 年度资金总额.
@@ -155,7 +153,7 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
   const filledSum = sum([...indicators.map((l) => (l.rule === 'notApplicable' ? null : l.filledScore)), counted ? funds.filledScore : null]);
   const totalCell = input.total.score.value !== null ? input.total.score.cell : input.funds.total.score.cell;
   if (filledTotal !== null && differs(filledTotal, filledSum, tol)) {
-    findings.push(finding('TOTAL_MISMATCH', { file, cell: totalCell }, { filled: s(filledTotal), sum: s(filledSum) }));
+    log.add('TOTAL_MISMATCH', totalCell, { filled: s(filledTotal), sum: s(filledSum) });
   }
   const computedTotal = sum([
     ...indicators.map((l) => (l.rule === 'notApplicable' ? null : (l.computedScore ?? l.filledScore))),
@@ -164,7 +162,7 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
   const shownSum = sum([...indicators.map((l) => l.score), counted ? funds.shownScore : null]);
   const total = mode === 'filled' ? filledTotal : shownSum;
   if (totalCellFromFunds !== null && input.total.score.value !== null && differs(totalCellFromFunds, input.total.score.value, tol)) {
-    findings.push(finding('FUNDS_TOTAL_CELL_MISMATCH', { file, cell: input.funds.total.score.cell }, { filled: s(totalCellFromFunds), computed: s(input.total.score.value) }));
+    log.add('FUNDS_TOTAL_CELL_MISMATCH', input.funds.total.score.cell, { filled: s(totalCellFromFunds), computed: s(input.total.score.value) });
   }
   return {
     input,
@@ -177,6 +175,6 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
     computedTotal,
     total,
     grade: gradeOf(total ?? computedTotal, profile),
-    findings,
+    findings: log.list,
   };
 }

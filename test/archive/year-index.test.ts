@@ -6,15 +6,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/archive/build.js';
-import { renderYearIndex } from '../../src/archive/year-index.js';
+import { renderYearIndex } from '../../src/reports/year-index.js';
 import type { ManifestForm } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
-import { root } from '../helpers/pipeline.js';
+import { root, typeset } from '../helpers/pipeline.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const HOSTILE = '<script>alert(1)</script>';
+const grades = loadProfile('national').grades;
 const QUOTED = 'A&B "引号"';
 
 let out = '';
@@ -25,7 +26,7 @@ let forms: ManifestForm[] = [];
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'ziping-year-index-'));
   const inputs = [join(root, 'data'), join(root, 'test', 'fixtures', 'xlsx', 'hebei-2019.xlsx'), join(root, 'test', 'fixtures', 'xlsx', 'no-form.xlsx')];
-  const { manifest } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto' });
+  const { manifest } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto', typeset });
   const seed = manifest.forms.find((f) => f.year === 2021 && f.status === 'ok');
   if (!seed) throw new Error('the seed form did not build');
   // Names a spreadsheet could carry; the outputs stay the seed's, so the links still lead to real files.
@@ -35,7 +36,7 @@ beforeAll(async () => {
     { ...seed, projectName: QUOTED, implementingUnit: QUOTED, source: 'quoted.xlsx', total: null, computedTotal: 83.5 },
     ...manifest.forms.filter((f) => f.status === 'error'),
   ];
-  html = renderYearIndex({ year: '2021', forms, generator: manifest.generator });
+  html = renderYearIndex({ year: '2021', forms, generator: manifest.generator, grades });
   page = join(out, '2021', 'index.html');
   await writeFile(page, html);
 });
@@ -69,9 +70,9 @@ describe('renderYearIndex (out/<年度>/index.html)', () => {
   });
 
   it('does not depend on the clock or on the order of the forms', () => {
-    const again = renderYearIndex({ year: '2021', forms: [...forms].reverse(), generator: 'ziping 0.1.0' });
-    expect(again).toBe(renderYearIndex({ year: '2021', forms, generator: 'ziping 0.1.0' }));
-    expect(renderYearIndex({ year: '2021', forms, generator: 'ziping 0.1.0', builtAt: '2024-05-01 10:00' })).toContain('生成时间：2024-05-01 10:00');
+    const again = renderYearIndex({ year: '2021', forms: [...forms].reverse(), generator: 'ziping 0.1.0', grades });
+    expect(again).toBe(renderYearIndex({ year: '2021', forms, generator: 'ziping 0.1.0', grades }));
+    expect(renderYearIndex({ year: '2021', forms, generator: 'ziping 0.1.0', grades, builtAt: '2024-05-01 10:00' })).toContain('生成时间：2024-05-01 10:00');
   });
 });
 

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/archive/build.js';
-import { renderYearSummary } from '../../src/archive/year-summary.js';
+import { renderYearSummary } from '../../src/reports/year-summary.js';
 import type { ManifestForm } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
-import { root } from '../helpers/pipeline.js';
+import { root, typeset } from '../helpers/pipeline.js';
 
 let out = '';
 let forms: ManifestForm[] = [];
@@ -16,7 +16,7 @@ let forms: ManifestForm[] = [];
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'ziping-year-summary-'));
   const inputs = [join(root, 'data'), join(root, 'test', 'fixtures', 'xlsx')];
-  ({ manifest: { forms } } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto' }));
+  ({ manifest: { forms } } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto', typeset }));
 });
 
 afterAll(async () => {

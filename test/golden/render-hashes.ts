@@ -5,20 +5,17 @@
  * golden test compares. Inputs and options only; how the pipeline is called is in `renderAll`.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { readAndScore } from '../../src/archive/read-and-score.js';
-import { renderForm } from '../../src/archive/render-form.js';
-import { benchForm, linesFor } from '../../src/bench/generate.js';
-import { layoutForm } from '../../src/layout/layout-form.js';
-import { loadProfile } from '../../src/profiles/load-profile.js';
-import { renderXlsx } from '../../src/render/render-xlsx.js';
-import { scoreForm } from '../../src/score/score-form.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchForm, linesFor } from '../../src/bench/generate.js';
+import { formWorkbook, processFile, renderSheet } from '../../src/pipeline/process.js';
+import { loadProfile } from '../../src/profiles/load-profile.js';
+import { typesetterFor } from '../../src/typeset/typesetter.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const typeset = typesetterFor();
 
 export function goldenInputs(): string[] {
   const dir = join(root, 'test', 'fixtures', 'xlsx');
@@ -34,7 +31,7 @@ async function benchInputs(): Promise<string[]> {
   const files: string[] = [];
   for (const n of [0, 3, 4, 7, 24]) {
     const path = join(dir, `bench-${n}.xlsx`);
-    writeFileSync(path, await renderXlsx(layoutForm(scoreForm(benchForm(n, linesFor(n), profile), profile, 'filled'), profile)));
+    writeFileSync(path, await formWorkbook(benchForm(n, linesFor(n), profile), profile, typeset));
     files.push(path);
   }
   return files;
@@ -43,20 +40,19 @@ async function benchInputs(): Promise<string[]> {
 /** GOLDEN_DUMP=dir also writes every output there, to compare glyph positions when bytes differ. */
 const dump = process.env.GOLDEN_DUMP;
 
-async function renderAll(): Promise<Record<string, Record<string, string>>> {
+export async function renderAll(): Promise<Record<string, Record<string, string>>> {
   const out: Record<string, Record<string, string>> = {};
   const inputs = [...goldenInputs().map((f) => ({ path: f, key: f.slice(root.length + 1) })), ...(await benchInputs()).map((f) => ({ path: f, key: `bench/${f.split('/').pop()}` }))];
   for (const { path, key } of inputs) {
     for (const name of ['ningxia', 'national']) {
       const profile = loadProfile(name);
-      const forms = await readAndScore(path, key, profile, 'auto');
+      const outcome = await processFile(path, key, { profile, mode: 'auto', typeset, render: (sheet) => renderSheet(sheet, typeset) });
       let i = 0;
-      for (const f of forms) {
-        if (!f.scored) continue;
-        const r = await renderForm(f.scored, profile);
+      for (const form of outcome.forms) {
+        if (form.files.length === 0) continue;
         const id = `${key}#${i++}@${name}`;
-        out[id] = { xlsx: sha(r.xlsx), pdf: sha(r.pdf) };
-        if (dump) for (const [ext, bytes] of [['xlsx', r.xlsx], ['pdf', r.pdf]] as const) writeFileSync(join(dump, `${id.replace(/[/#@]/g, '_')}.${ext}`), bytes);
+        out[id] = Object.fromEntries(form.files.map((f) => [f.format, sha(f.bytes)]));
+        if (dump) for (const f of form.files) writeFileSync(join(dump, `${id.replace(/[/#@]/g, '_')}${f.extension}`), f.bytes);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 
 /** Runs the CLI in-process and collects what it prints. */
 export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -1,5 +1,5 @@
 import type { IndicatorLine, SourcedNumber, SourcedText } from '../../src/model/form-input.js';
-import { parseNumberText } from '../../src/model/number-text.js';
+import { parseNumberText } from '../../src/model/numbers.js';
 
 const t = (text: string, cell: string | null = null): SourcedText => ({ text, cell });
 const n = (text: string, cell: string | null = null): SourcedNumber => ({ text, value: text === '' ? null : parseNumberText(text), cell });

@@ -1,9 +1,5 @@
 import { expect } from 'vitest';
-import { wrapText } from '../../src/layout/measure.js';
-import { cellWidth } from '../../src/layout/row-heights.js';
-import { PAD_X } from '../../src/layout/styles.js';
 import type { FormSheet } from '../../src/model/form-sheet.js';
-import { paginate } from '../../src/render/paginate.js';
 import { squash } from './pdf.js';
 
 /**
@@ -12,16 +8,15 @@ import { squash } from './pdf.js';
  * wrapped cell is there. Returns how many cells were checked in order.
  */
 export function expectReadingOrder(sheet: FormSheet, pages: string[]): number {
-  const layout = paginate(sheet);
-  expect(pages.length).toBe(layout.length);
+  expect(pages.length).toBe(sheet.pages.length);
   let checked = 0;
-  layout.forEach((page, index) => {
+  sheet.pages.forEach((page, index) => {
     const text = squash(pages[index] ?? '');
     let at = -1;
     for (const placed of page.rows) {
       const cells = sheet.cells.filter((c) => c.row === placed.row && c.text !== '').sort((a, b) => a.col - b.col);
       for (const cell of cells) {
-        const lines = wrapText(cell.text, cellWidth(sheet, cell.col, cell.colSpan) - 2 * PAD_X, cell.style.font, cell.style.bold, cell.style.size).filter((l) => l.trim() !== '');
+        const lines = cell.lines.filter((l) => l.trim() !== '');
         if (lines.length === 1 && cell.rowSpan === 1) {
           const next = text.indexOf(squash(cell.text), at + 1);
           expect(next, `page ${index + 1}: “${cell.text}” (row ${cell.row}, col ${cell.col}) after position ${at}`).toBeGreaterThan(at);

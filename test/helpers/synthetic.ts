@@ -1,5 +1,5 @@
 import type { FormInput, IndicatorLine } from '../../src/model/form-input.js';
-import { blankFormInput } from '../../src/layout/blank-form.js';
+import { blankFormInput } from '../../src/model/blank-form.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 
 const groups: Array<[string, string]> = [

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { layoutForm } from '../../src/layout/layout-form.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
-import { paginate } from '../../src/render/paginate.js';
-import { renderPdf } from '../../src/render/render-pdf.js';
-import { renderXlsx } from '../../src/render/render-xlsx.js';
 import { scoreForm } from '../../src/score/score-form.js';
+import { renderForm } from '../helpers/pipeline.js';
 import { pdfPages, squash } from '../helpers/pdf.js';
 import { expectReadingOrder } from '../helpers/reading-order.js';
 import { syntheticForm } from '../helpers/synthetic.js';
@@ -14,13 +11,12 @@ const ningxia = loadProfile('ningxia');
 
 describe('a form with 100 indicator lines', async () => {
   const input = syntheticForm(100);
-  const sheet = layoutForm(scoreForm(input, ningxia, 'auto'), ningxia);
-  const pdf = await renderPdf(sheet);
-  const pages = pdfPages(pdf.buffer, true);
+  const { sheet, pdf, xlsx, pages: pageCount } = await renderForm(scoreForm(input, ningxia, 'auto'));
+  const pages = pdfPages(pdf, true);
 
   it('prints on several pages, each continuation page opening with the indicator header', () => {
-    expect(pdf.pages).toBeGreaterThanOrEqual(4);
-    expect(pages).toHaveLength(pdf.pages);
+    expect(pageCount).toBeGreaterThanOrEqual(4);
+    expect(pages).toHaveLength(pageCount);
     for (const page of pages.slice(1)) {
       const top = squash(page).slice(0, 50);
       for (const label of ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分']) expect(top).toContain(label);
@@ -30,7 +26,7 @@ describe('a form with 100 indicator lines', async () => {
   });
 
   it('never splits a row and never leaves the header alone at a page bottom', () => {
-    const layout = paginate(sheet);
+    const layout = sheet.pages;
     const bottom = 841.89 - sheet.page.margins.bottom;
     const seen = new Set<number>();
     for (const page of layout) {
@@ -45,7 +41,7 @@ describe('a form with 100 indicator lines', async () => {
   });
 
   it('merges 一级/二级 down over their groups and 绩效指标 over all lines in the .xlsx', async () => {
-    const wb = await loadWorkbook(await renderXlsx(sheet));
+    const wb = await loadWorkbook(xlsx);
     const ws = wb.worksheets[0];
     if (!ws) throw new Error('no sheet');
     const m = merges(ws);

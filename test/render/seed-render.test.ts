@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { layoutForm } from '../../src/layout/layout-form.js';
-import { loadProfile } from '../../src/profiles/load-profile.js';
-import { renderPdf } from '../../src/render/render-pdf.js';
-import { renderXlsx } from '../../src/render/render-xlsx.js';
-import { scoreFile, seedPath } from '../helpers/pipeline.js';
+import { renderForm, scoreFile, seedPath } from '../helpers/pipeline.js';
 import { pdfFonts, pdfInfo, pdfPages, squash } from '../helpers/pdf.js';
 import { loadWorkbook, merges } from '../helpers/xlsx.js';
 import { expectReadingOrder } from '../helpers/reading-order.js';
 
-const ningxia = loadProfile('ningxia');
-
 describe('the seed rendered', async () => {
   const [scored] = await scoreFile(seedPath);
   if (!scored) throw new Error('seed not read');
-  const sheet = layoutForm(scored, ningxia);
-  const xlsx = await renderXlsx(sheet);
-  const pdf = await renderPdf(sheet, 'seed.xlsx');
+  const { sheet, xlsx, pdf, pages: pageCount, findings } = await renderForm(scored, 'ningxia');
   const wb = await loadWorkbook(xlsx);
   const ws = wb.worksheets[0];
   if (!ws) throw new Error('no sheet');
@@ -67,18 +59,18 @@ describe('the seed rendered', async () => {
   });
 
   it('renders a 2-page A4 portrait PDF with the fonts embedded as subsets', () => {
-    expect(pdf.pages).toBe(2);
-    const info = pdfInfo(pdf.buffer);
+    expect(pageCount).toBe(2);
+    const info = pdfInfo(pdf);
     expect(info.Pages).toBe('2');
     expect(info['Page size']).toMatch(/^595\.2\d? x 841\.8\d? pts \(A4\)/);
-    const fonts = pdfFonts(pdf.buffer);
+    const fonts = pdfFonts(pdf);
     expect(fonts.length).toBeGreaterThanOrEqual(3);
     for (const f of fonts) expect(f).toMatchObject({ embedded: true, subset: true, unicode: true });
     expect(fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, '')).sort()).toEqual(['NotoSansCJKsc-Regular', 'NotoSerifCJKsc-Black', 'NotoSerifCJKsc-Regular']);
   });
 
   it('holds every label and value in reading order, and the indicator header again on page 2', () => {
-    const pages = pdfPages(pdf.buffer, true);
+    const pages = pdfPages(pdf, true);
     expect(pages).toHaveLength(2);
     expect(expectReadingOrder(sheet, pages)).toBeGreaterThan(150);
     const [p1 = '', p2 = ''] = pages.map(squash);
@@ -95,6 +87,6 @@ describe('the seed rendered', async () => {
   });
 
   it('reports no missing glyphs for the seed', () => {
-    expect(pdf.findings).toEqual([]);
+    expect(findings).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/archive/read-and-score.js';
+import { sha256 } from '../../src/pipeline/process.js';
 import { Manifest } from '../../src/model/manifest.js';
 import { pdfInfo } from '../helpers/pdf.js';
 import { fixture, seedPath } from '../helpers/pipeline.js';

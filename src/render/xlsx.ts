@@ -26,7 +26,7 @@ function styleCell(target: ExcelJS.Cell, cell: SheetCell): void {
 }
 
 /** Writes one FormSheet into a worksheet of `workbook`. */
-export function addSheet(workbook: ExcelJS.Workbook, sheet: FormSheet): ExcelJS.Worksheet {
+function addSheet(workbook: ExcelJS.Workbook, sheet: FormSheet): ExcelJS.Worksheet {
   const m = sheet.page.margins;
   const ws = workbook.addWorksheet(sheet.name, {
     views: [{ showGridLines: false }],

@@ -1,55 +1,22 @@
 import { Command, CommanderError, Option } from 'commander';
-import { build, type BuildResult } from './archive/build.js';
-import { CONFIG_FILE, ConfigError, loadConfig } from './archive/config.js';
-import { progressReporter, type ProgressStream } from './archive/progress.js';
-import { watchFolder } from './archive/watch.js';
-import { useFontDir } from './layout/fonts.js';
-import { discover } from './archive/discover.js';
-import { init } from './archive/init.js';
-import { readAndScore } from './archive/read-and-score.js';
-import { formReport, runSummary } from './archive/report-text.js';
-import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from './model/manifest.js';
-import { ScoreMode } from './model/profile.js';
-import { loadProfile, ProfileError } from './profiles/load-profile.js';
-import { generator, version } from './version.js';
-import { hasError } from './model/finding.js';
+import { build, type BuildResult } from '../archive/build.js';
+import { hasError } from '../model/finding.js';
+import { ScoreMode } from '../model/profile.js';
+import { loadProfile, ProfileError } from '../profiles/load-profile.js';
+import { typesetterFor } from '../typeset/typesetter.js';
+import { version } from '../version.js';
+import { check, exitCodeFor } from './check.js';
+import { CONFIG_FILE, ConfigError, loadConfig } from './config.js';
+import { init } from './init.js';
+import { progressReporter, type ProgressStream } from './progress.js';
+import { formReport, runSummary } from './report-text.js';
+import { watchFolder } from './watch.js';
 
-export interface ScoringOptions {
+interface ScoringOptions {
   profile: string;
   scores: ScoreMode;
   json: boolean;
   strict: boolean;
-}
-
-/** 0 all processed; 1 an input could not be processed (or, with --strict, an error finding). */
-export function exitCodeFor(forms: ManifestForm[], missing: string[], strict: boolean): number {
-  if (missing.length > 0 || forms.some((f) => f.status === 'error')) return 1;
-  if (strict && forms.some((f) => hasError(f.findings))) return 1;
-  return 0;
-}
-
-/** Paths in the manifest and messages use `/`, whatever the system, so records compare across machines. */
-export function displayPath(path: string): string {
-  return path.replace(/\\/g, '/');
-}
-
-async function check(inputs: string[], opts: ScoringOptions, out: (s: string) => void): Promise<number> {
-  const profile = loadProfile(opts.profile);
-  const { files, missing, empty } = await discover(inputs.length > 0 ? inputs : ['data']);
-  const forms: ManifestForm[] = [];
-  for (const file of files) {
-    for (const processed of await readAndScore(file, displayPath(file), profile, opts.scores)) {
-      forms.push(processed.entry);
-      if (!opts.json) out(`${formReport(processed.entry)}\n`);
-    }
-  }
-  if (opts.json) {
-    const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms };
-    out(JSON.stringify(manifest, null, 2));
-  } else {
-    out(runSummary(forms, missing, empty));
-  }
-  return exitCodeFor(forms, missing, opts.strict);
 }
 
 interface BuildCliOptions extends ScoringOptions {
@@ -64,13 +31,13 @@ interface BuildCliOptions extends ScoringOptions {
 async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
   const config = await loadConfig(opts.config);
   const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
-  useFontDir(config.fonts);
   return {
     inputs: inputs.length > 0 ? inputs : config.inputs,
     out: opts.out ?? config.out,
     profile: loadProfile(given('profile') ? opts.profile : config.profile),
     mode: given('scores') ? opts.scores : config.scores,
     namePattern: config.names,
+    typeset: typesetterFor(config.fonts),
   };
 }
 
@@ -92,7 +59,7 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
   const report = opts.json ? undefined : progressReporter(err);
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.jobs', `--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
-  const result = await build(s.inputs, { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: opts.force, prune: opts.prune, ...(jobs ? { jobs } : {}) }, (e) => {
+  const result = await build(s.inputs, { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: opts.force, prune: opts.prune, ...(jobs ? { jobs } : {}) }, (e) => {
     report?.(e);
     if (e.kind === 'file' && !e.reused && !opts.json) {
       for (const form of e.forms) {
@@ -128,7 +95,7 @@ export async function main(
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) });
   let code = 0;
   scoringOptions(program.command('check').description('读取并复核评分，只打印结果，不生成文件').argument('[inputs...]', '文件、文件夹或通配符，默认 data')).action(async (inputs: string[], opts: ScoringOptions) => {
-    code = await check(inputs, opts, out);
+    code = await check(inputs, { ...opts, profile: loadProfile(opts.profile), mode: opts.scores, typeset: typesetterFor() }, out);
   });
   scoringOptions(
     program
@@ -164,7 +131,7 @@ export async function main(
         async (reason) => {
           out(`${reason}：开始生成…`);
           const started = Date.now();
-          const result = await build([folder], { out: s.out, profile: s.profile, mode: s.mode, namePattern: s.namePattern, force: false, prune: opts.prune });
+          const result = await build([folder], { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: false, prune: opts.prune });
           for (const form of result.current) if (form.status === 'error' || hasError(form.findings)) out(formReport(form));
           out(buildSummary(result, s.out, (Date.now() - started) / 1000));
         },
@@ -182,7 +149,7 @@ export async function main(
     .argument('[dir]', '目标文件夹', '.')
     .option('--profile <name>', '评分方案(决定模板的版式)', 'ningxia')
     .action(async (dir: string, opts: { profile: string }) => {
-      const { written, kept } = await init(dir, loadProfile(opts.profile));
+      const { written, kept } = await init(dir, loadProfile(opts.profile), typesetterFor());
       for (const f of written) out(`已生成：${f}`);
       for (const f of kept) out(`已存在，未覆盖：${f}`);
       out('在模板中填写浅黄色单元格，保存后运行：npx ziping build <文件夹>');

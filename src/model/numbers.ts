@@ -1,6 +1,8 @@
 /**
- * Numbers as a form shows them. Ingest turns a cell into (value, text); the xlsx renderer turns the
- * text back into (value, numFmt). These two must be inverse, or the round trip breaks.
+ * Numbers as people read and write them, in one place. Ingest turns a cell into (value, text); the
+ * xlsx renderer turns the text back into (value, numFmt) — these two must be inverse, or the round
+ * trip breaks. The printed copies, messages, console and pages format numbers with the helpers at
+ * the end, so a score reads the same everywhere.
  */
 
 /** Full-width digits and punctuation, thousands separators and spaces, as people type them in WPS. */
@@ -74,4 +76,35 @@ function groupThousands(text: string): string {
   const sign = int.startsWith('-') ? '-' : '';
   const digits = int.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return sign + digits + (frac !== undefined ? `.${frac}` : '');
+}
+
+/** Half-up rounding as the provincial systems print it; the epsilon keeps 0.665 from becoming 0.66. */
+export function roundHalfUp(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f + Math.sign(value) * 1e-9) / f;
+}
+
+/** `0.6700` → `0.67`, `2` → `2`: a number as a person writes it, at most `decimals` decimals. */
+export function decimalText(value: number, decimals = 2): string {
+  return String(roundHalfUp(value, decimals));
+}
+
+/** As `decimalText`, or `—` where there is no number. */
+export function decimalOrDash(value: number | null | undefined, decimals = 2): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : decimalText(value, decimals);
+}
+
+/** A fraction as a percentage with fixed decimals: 0.689609 → `68.96%`. */
+export function percentText(rate: number, decimals = 2): string {
+  return `${(rate * 100).toFixed(decimals)}%`;
+}
+
+/** As `percentText`, or `—` where there is no rate. */
+export function percentOrDash(rate: number | null | undefined, decimals = 2): string {
+  return rate === null || rate === undefined || !Number.isFinite(rate) ? '—' : percentText(rate, decimals);
+}
+
+/** Six significant digits, for the arithmetic a message explains (`实际 9.9万元，目标 7万元`). */
+export function significantText(value: number): string {
+  return String(Number(value.toPrecision(6)));
 }

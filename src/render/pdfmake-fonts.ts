@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { faceBytes, installSharedFontkit } from '../layout/font-store.js';
-import { activeFontDir, faceFiles, type FaceName } from '../layout/fonts.js';
+import { faceFiles, faceNames, type FaceName } from '../typeset/faces.js';
+import { installSharedFontkit } from '../typeset/fontkit-shared.js';
+import type { Typesetter } from '../typeset/typesetter.js';
 
 const require = createRequire(import.meta.url);
 
@@ -13,26 +14,24 @@ export interface PdfMake {
   createPdf(doc: unknown): { getBuffer(): Promise<Buffer> };
 }
 
-let ready: { pdfmake: PdfMake; dir: string } | null = null;
+let current: { pdfmake: PdfMake; typeset: Typesetter } | null = null;
 let generation = 0;
 
 /**
- * pdfmake with the committed fonts loaded once into its virtual file system: reading 26 MB of
- * fonts per document would dominate the time of a batch. No URL or disk access is allowed at
- * render time, so nothing is ever fetched.
+ * pdfmake with the typesetter's fonts in its virtual file system: the same Buffer objects the
+ * layout measured with, so pdfkit's fontkit.create finds their parse, and read only when a
+ * document first uses the face (most forms never print in Sans Bold). No URL or disk access is
+ * allowed at render time, so nothing is ever fetched.
  */
-export function pdfmakeWithFonts(): PdfMake {
-  const dir = activeFontDir();
-  if (ready && ready.dir === dir) return ready.pdfmake;
+export function pdfmakeFor(typeset: Typesetter): PdfMake {
+  if (current && current.typeset === typeset) return current.pdfmake;
   installSharedFontkit();
   const pdfmake = require('pdfmake') as PdfMake;
-  // A new folder gets new virtual names: pdfmake caches fonts by name.
+  // Another typesetter gets new virtual names: pdfmake caches fonts by name.
   const prefix = `g${generation++}-`;
   const name = (face: FaceName): string => `${prefix}${faceFiles[face]}`;
-  // The same Buffer objects the layout measured with, so pdfkit's fontkit.create finds their parse;
-  // read only when a document first uses the face (most forms never print in Sans Bold).
-  for (const face of Object.keys(faceFiles) as FaceName[]) {
-    Object.defineProperty(pdfmake.virtualfs.storage, name(face), { get: () => faceBytes(face), enumerable: true, configurable: true });
+  for (const face of faceNames) {
+    Object.defineProperty(pdfmake.virtualfs.storage, name(face), { get: () => typeset.faceBytes(face), enumerable: true, configurable: true });
   }
   const family = (normal: FaceName, bold: FaceName): Record<'normal' | 'bold' | 'italics' | 'bolditalics', string> => ({
     normal: name(normal),
@@ -43,6 +42,6 @@ export function pdfmakeWithFonts(): PdfMake {
   pdfmake.setFonts({ song: family('serif', 'serifHeavy'), hei: family('sans', 'sansBold'), title: family('serifHeavy', 'serifHeavy') });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);
-  ready = { pdfmake, dir };
+  current = { pdfmake, typeset };
   return pdfmake;
 }

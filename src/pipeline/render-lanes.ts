@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { activeFontDir } from '../layout/fonts.js';
 import type { FormSheet } from '../model/form-sheet.js';
-import { renderBoth, type Rendered } from './render-both.js';
-
-export type RenderSheet = (sheet: FormSheet, file: string) => Promise<Rendered>;
+import type { Typesetter } from '../typeset/typesetter.js';
+import { renderSheet, type RenderedFile, type RenderSheet } from './process.js';
+import type { WorkerReply, WorkerRequest } from './render-worker.js';
 
 export interface RenderLanes {
   render: RenderSheet;
@@ -15,7 +14,7 @@ export interface RenderLanes {
 /** The compiled worker beside this module; from the TypeScript sources (tests), the one in dist/. */
 function workerScript(): URL {
   const here = new URL('./render-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(here)) ? here : new URL('../../dist/render/render-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(here)) ? here : new URL('../../dist/pipeline/render-worker.js', import.meta.url);
 }
 
 interface Lane {
@@ -23,31 +22,33 @@ interface Lane {
   busy: boolean;
 }
 
+interface Waiting {
+  resolve: (files: RenderedFile[]) => void;
+  reject: (e: Error) => void;
+}
+
 /**
- * Rendering (.xlsx and PDF, about two thirds of a form's work) on `workers` worker threads, and on
- * this thread when more than `stealAbove` sheets wait, so the threads balance themselves while this
- * thread also reads and scores the next files. With 0 workers everything runs here. A worker
- * that dies fails the sheets it had; the next sheet starts a fresh one.
+ * Rendering (every registered format, about two thirds of a form's work) on `workers` worker
+ * threads, and on this thread when more than `stealAbove` sheets wait, so the threads balance
+ * themselves while this thread also reads and scores the next files. With 0 workers everything
+ * runs here. A worker that dies fails the sheets it had; the next sheet starts a fresh one.
  */
-export function renderLanes(workers: number, stealAbove = 2): RenderLanes {
+export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2): RenderLanes {
   const lanes: Lane[] = [{ worker: null, busy: false }];
-  const queue: Array<{ sheet: FormSheet; file: string; resolve: (r: Rendered) => void; reject: (e: Error) => void }> = [];
-  const pending = new Map<number, { resolve: (r: Rendered) => void; reject: (e: Error) => void; lane: Lane }>();
+  const queue: Array<Waiting & { sheet: FormSheet }> = [];
+  const pending = new Map<number, Waiting & { lane: Lane }>();
   let nextId = 0;
 
   const start = (): Lane => {
     const worker = new Worker(workerScript());
     const lane: Lane = { worker, busy: false };
-    worker.on('message', (m: { id: number; result?: Rendered; error?: string }) => {
+    worker.on('message', (m: WorkerReply) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
       lane.busy = false;
-      if (m.result) {
-        const r = m.result;
-        const buf = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-        p.resolve({ ...r, xlsx: buf(r.xlsx), pdf: { ...r.pdf, buffer: buf(r.pdf.buffer) } });
-      } else p.reject(new Error(m.error ?? 'render worker failed'));
+      if (m.files) p.resolve(m.files);
+      else p.reject(new Error(m.error ?? 'render worker failed'));
       pump();
     });
     worker.on('error', (error) => {
@@ -67,8 +68,7 @@ export function renderLanes(workers: number, stealAbove = 2): RenderLanes {
 
   const pump = (): void => {
     while (queue.length > 0) {
-      // Workers first: this thread has reading and scoring to do as well.
-      // This thread draws only when the workers are behind: its own job is reading the next files.
+      // Workers first: this thread draws only when they are behind; its own job is reading the next files.
       const inlineOk = workers === 0 || queue.length > stealAbove;
       const lane = lanes.find((l) => l.worker && !l.busy) ?? (lanes.length - 1 < workers ? start() : inlineOk ? lanes.find((l) => !l.busy) : undefined);
       if (!lane) return;
@@ -76,7 +76,7 @@ export function renderLanes(workers: number, stealAbove = 2): RenderLanes {
       if (!item) return;
       lane.busy = true;
       if (lane.worker === null) {
-        renderBoth(item.sheet, item.file)
+        renderSheet(item.sheet, typeset)
           .then(item.resolve, item.reject)
           .finally(() => {
             lane.busy = false;
@@ -86,14 +86,15 @@ export function renderLanes(workers: number, stealAbove = 2): RenderLanes {
       }
       const id = nextId++;
       pending.set(id, { resolve: item.resolve, reject: item.reject, lane });
-      lane.worker.postMessage({ id, sheet: item.sheet, file: item.file, fontsDir: activeFontDir() });
+      const request: WorkerRequest = { id, sheet: item.sheet, fontDir: typeset.fontDir };
+      lane.worker.postMessage(request);
     }
   };
 
   return {
-    render: (sheet, file) =>
-      new Promise<Rendered>((resolve, reject) => {
-        queue.push({ sheet, file, resolve, reject });
+    render: (sheet) =>
+      new Promise<RenderedFile[]>((resolve, reject) => {
+        queue.push({ sheet, resolve, reject });
         pump();
       }),
     close: async () => {

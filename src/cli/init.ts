@@ -1,12 +1,10 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { blankFormInput } from '../layout/blank-form.js';
-import { layoutForm } from '../layout/layout-form.js';
+import { writeAtomic } from '../archive/write-atomic.js';
 import type { Profile } from '../model/profile.js';
-import { renderXlsx } from '../render/render-xlsx.js';
-import { scoreForm } from '../score/score-form.js';
-import { writeAtomic } from './write-atomic.js';
+import { templateWorkbook } from '../pipeline/process.js';
+import type { Typesetter } from '../typeset/typesetter.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SAMPLE_NAME = '2021-机构编制管理事务经费.xlsx';
@@ -20,15 +18,14 @@ async function exists(path: string): Promise<boolean> {
  * `ziping init DIR`: the blank fillable form (input cells shaded, numbers validated) and the
  * seed sample beside it. Existing files are kept: init never overwrites someone's work.
  */
-export async function init(dir: string, profile: Profile): Promise<{ written: string[]; kept: string[] }> {
+export async function init(dir: string, profile: Profile, typeset: Typesetter): Promise<{ written: string[]; kept: string[] }> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const kept: string[] = [];
   const template = join(dir, TEMPLATE_NAME);
   if (await exists(template)) kept.push(template);
   else {
-    const blank = scoreForm(blankFormInput(profile), profile, 'filled');
-    await writeAtomic(template, await renderXlsx(layoutForm(blank, profile, { template: true })));
+    await writeAtomic(template, await templateWorkbook(profile, typeset));
     written.push(template);
   }
   const sample = join(dir, SAMPLE_NAME);

@@ -1,25 +1,50 @@
 import type { Finding } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import type { ScoreMode } from '../model/profile.js';
-import type { ScoredForm } from '../model/scored-form.js';
+import type { FormOutcome } from '../pipeline/process.js';
 
 export interface SourceInfo {
   /** as given on the command line or found in a folder, with / separators */
   source: string;
   sha256: string;
-  profile: string;
-  mode: ScoreMode;
 }
 
-export function manifestEntry(scored: ScoredForm, info: SourceInfo, ingestFindings: Finding[]): ManifestForm {
+/** A file that gave no form: it still gets an entry, so nothing disappears from the record. */
+export function errorEntry(info: SourceInfo & { profile: string; mode: ScoreMode }, findings: Finding[]): ManifestForm {
+  return {
+    source: info.source,
+    sheet: null,
+    sourceSha256: info.sha256,
+    status: 'error',
+    profile: info.profile,
+    scores: info.mode,
+    year: null,
+    projectName: null,
+    department: null,
+    implementingUnit: null,
+    funds: null,
+    indicators: [],
+    totalWeight: null,
+    filledTotal: null,
+    computedTotal: null,
+    total: null,
+    grade: null,
+    findings,
+  };
+}
+
+/** The manifest's record of one form the pipeline processed (outputs are added when written). */
+export function manifestEntry(form: FormOutcome, info: SourceInfo): ManifestForm {
+  const scored = form.scored;
+  if (form.status === 'error' || !scored) return errorEntry({ ...info, profile: form.profile, mode: form.mode }, form.findings);
   const input = scored.input;
   return {
     source: info.source,
     sheet: input.source.sheet,
     sourceSha256: info.sha256,
     status: 'ok',
-    profile: info.profile,
-    scores: info.mode,
+    profile: form.profile,
+    scores: form.mode,
     year: input.year.value,
     projectName: input.projectName.text,
     department: input.department.text,
@@ -53,30 +78,6 @@ export function manifestEntry(scored: ScoredForm, info: SourceInfo, ingestFindin
     computedTotal: scored.computedTotal,
     total: scored.total,
     grade: scored.grade,
-    findings: [...ingestFindings, ...scored.findings],
-  };
-}
-
-/** A file that gave no form: it still gets an entry, so nothing disappears from the record. */
-export function errorEntry(info: SourceInfo, findings: Finding[]): ManifestForm {
-  return {
-    source: info.source,
-    sheet: null,
-    sourceSha256: info.sha256,
-    status: 'error',
-    profile: info.profile,
-    scores: info.mode,
-    year: null,
-    projectName: null,
-    department: null,
-    implementingUnit: null,
-    funds: null,
-    indicators: [],
-    totalWeight: null,
-    filledTotal: null,
-    computedTotal: null,
-    total: null,
-    grade: null,
-    findings,
+    findings: form.findings,
   };
 }

@@ -1,6 +1,6 @@
 import { watch as chokidarWatch } from 'chokidar';
-import { isIgnorable } from './discover.js';
-import { looksComplete } from './complete-file.js';
+import { isIgnorable } from '../archive/discover.js';
+import { looksComplete } from '../archive/complete-file.js';
 
 export interface WatchOptions {
   /** how long a file's size must stay the same before it is read, ms */

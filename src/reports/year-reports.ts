@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestForm } from '../model/manifest.js';
+import type { Profile } from '../model/profile.js';
 import { generator } from '../version.js';
-import { isInside, safeSegment } from './safe-name.js';
-import { writeAtomic } from './write-atomic.js';
+import { isInside, safeSegment } from '../archive/safe-name.js';
+import { writeAtomic } from '../archive/write-atomic.js';
 import { renderYearIndex } from './year-index.js';
 import { renderYearSummary } from './year-summary.js';
 
@@ -17,7 +18,7 @@ export const yearFolder = (f: ManifestForm): string => safeSegment(f.year === nu
  * `<年度>/index.html` and `<年度>/汇总表.xlsx` for every year that has forms. Files that could not
  * be processed have no year; they are listed on every year's page so nobody misses them.
  */
-export async function writeYearReports(out: string, forms: ManifestForm[], onlyIfMissing: boolean): Promise<string[]> {
+export async function writeYearReports(out: string, forms: ManifestForm[], onlyIfMissing: boolean, grades: Profile['grades']): Promise<string[]> {
   const failed = forms.filter((f) => f.status === 'error');
   const years = new Map<string, ManifestForm[]>();
   for (const f of forms) if (f.status === 'ok') years.set(yearFolder(f), [...(years.get(yearFolder(f)) ?? []), f]);
@@ -30,7 +31,7 @@ export async function writeYearReports(out: string, forms: ManifestForm[], onlyI
     const present = (await stat(index).catch(() => null)) !== null && (await stat(summary).catch(() => null)) !== null;
     if (onlyIfMissing && present) continue;
     const yearForms = [...ok, ...failed];
-    await writeAtomic(index, renderYearIndex({ year, forms: yearForms, generator }));
+    await writeAtomic(index, renderYearIndex({ year, forms: yearForms, generator, grades }));
     await writeAtomic(summary, await renderYearSummary({ year, forms: yearForms }));
     written.push(`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`);
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ScoreMode } from '../model/profile.js';
-import { DEFAULT_NAME_PATTERN } from './output-names.js';
+import { DEFAULT_NAME_PATTERN } from '../archive/output-names.js';
 
 /** `ziping.config.json`: the settings an office keeps beside its folders instead of typing options. */
 export const Config = z

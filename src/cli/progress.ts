@@ -1,4 +1,4 @@
-import type { BuildEvent } from './build.js';
+import type { BuildEvent } from '../archive/build.js';
 
 export interface ProgressStream {
   isTTY?: boolean;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FontRole } from '../model/form-sheet.js';
 
 /** The committed open fonts (see fonts/README.md); resolved from the source and the compiled tree alike. */
-export const fontDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fonts');
+export const defaultFontDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fonts');
 
 export type FaceName = 'serif' | 'serifHeavy' | 'sans' | 'sansBold';
 
@@ -15,6 +15,8 @@ export const faceFiles: Record<FaceName, string> = {
   sansBold: 'NotoSansSC-Bold-GBK.otf',
 };
 
+export const faceNames = Object.keys(faceFiles) as FaceName[];
+
 /** Which face prints a role: 宋体 look → serif, 黑体 → sans, 方正小标宋 → heavy serif. */
 export function faceFor(role: FontRole, bold: boolean): FaceName {
   if (role === 'title') return 'serifHeavy';
@@ -22,25 +24,9 @@ export function faceFor(role: FontRole, bold: boolean): FaceName {
   return bold ? 'serifHeavy' : 'serif';
 }
 
-let activeDir = fontDir;
-
-/** Print with the faces of another folder (config `fonts`); same file names as fonts/. */
-export function useFontDir(dir: string | undefined): void {
-  activeDir = dir ?? fontDir;
-}
-
-export function activeFontDir(): string {
-  return activeDir;
-}
-
-const checked = new Set<string>();
-
-/** Path of a face; its existence is checked once, not on every measurement. */
-export function facePath(face: FaceName, dir = activeDir): string {
+/** Path of a face in `dir`; a missing file is said in Chinese, since fonts are never downloaded. */
+export function facePath(dir: string, face: FaceName): string {
   const path = join(dir, faceFiles[face]);
-  if (!checked.has(path)) {
-    if (!existsSync(path)) throw new Error(`缺少字体文件 ${path}。请确认仓库中的 fonts/ 文件夹完整(字体随仓库提供，不会联网下载)。`);
-    checked.add(path);
-  }
+  if (!existsSync(path)) throw new Error(`缺少字体文件 ${path}。请确认 fonts/ 文件夹完整(字体随程序提供，不会联网下载)，或检查配置文件中的 fonts 设置。`);
   return path;
 }

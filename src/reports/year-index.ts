@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
+import { decimalOrDash, percentOrDash } from '../model/numbers.js';
+import type { Profile } from '../model/profile.js';
 
 export interface YearIndexInput {
   year: string;
   forms: ManifestForm[];
+  /** grade thresholds, best first (from the profile the forms were scored by) */
+  grades: Profile['grades'];
   generator: string;
   /** Shown in the footer; left out by default so two builds of the same forms give the same page. */
   builtAt?: string;
@@ -39,14 +43,14 @@ export function sortForms(forms: ManifestForm[]): ManifestForm[] {
 }
 
 /** Path of an output (relative to out/) as seen from out/<年度>/, segment by segment. */
-export function segmentsFromYear(year: string, outputPath: string): string[] {
-  return posix.relative(year, outputPath).split('/');
+export function segmentsFromYear(year: string, path: string): string[] {
+  return posix.relative(year, path).split('/');
 }
 
 /** Same, as a URL: each segment percent-encoded so Chinese names, spaces and `#` survive file://. */
-function hrefFromYear(year: string, outputPath: string | undefined): string | null {
-  if (!outputPath) return null;
-  return segmentsFromYear(year, outputPath)
+function hrefFromYear(year: string, path: string | undefined): string | null {
+  if (!path) return null;
+  return segmentsFromYear(year, path)
     .map((s) => (s === '..' ? s : encodeURIComponent(s)))
     .join('/');
 }
@@ -54,15 +58,6 @@ function hrefFromYear(year: string, outputPath: string | undefined): string | nu
 /** The score a reader should see: what the rendered copy prints, else what the rules give. */
 export const displayScore = (f: ManifestForm): number | null => f.total ?? f.computedTotal;
 
-/** Plain decimal text without float noise (104.74000000000001 → 104.74) or trailing zeros. */
-export function numberText(n: number | null | undefined, decimals = 2): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  const fixed = n.toFixed(decimals);
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
-}
-
-const percentText = (rate: number | null | undefined): string =>
-  rate === null || rate === undefined || !Number.isFinite(rate) ? '—' : `${(rate * 100).toFixed(2)}%`;
 
 /** Score chart geometry (px in the SVG's own coordinates); the template only turns it into markup, escaped. */
 interface ScoreChart {
@@ -79,22 +74,20 @@ interface ScoreChart {
 }
 
 const CHART = { width: 820, labelWidth: 230, plotWidth: 500, top: 28, row: 24, bar: 14, bottom: 26, labelChars: 14 };
-/** Grade lines of both shipped profiles (90/80/60); the chart marks them so a bar reads as a grade. */
-const GRADE_LINES = [
-  { value: 60, label: '中' },
-  { value: 80, label: '良' },
-  { value: 90, label: '优' },
-];
 
 const truncate = (text: string, max: number): string => {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 };
 
-const band = (v: number | null): string => (v === null ? 'none' : v >= 90 ? 'a' : v >= 80 ? 'b' : v >= 60 ? 'c' : 'd');
+/** Bar colour by grade rank, best first: a, b, c, then d for every lower grade. */
+const band = (grade: string | null, grades: Profile['grades']): string => {
+  const rank = grade === null ? -1 : grades.findIndex((g) => g.grade === grade);
+  return rank < 0 ? 'none' : (['a', 'b', 'c'][rank] ?? 'd');
+};
 
 /** One horizontal bar per project on a 0–100 axis; scores above 100 are drawn full length and labelled with their value. */
-function scoreChart(items: { anchor: string; name: string; value: number | null }[]): ScoreChart {
+function scoreChart(items: { anchor: string; name: string; value: number | null; grade: string | null }[], grades: Profile['grades']): ScoreChart {
   const plotLeft = CHART.labelWidth + 10;
   const x = (v: number): number => plotLeft + (Math.min(Math.max(v, 0), 100) / 100) * CHART.plotWidth;
   const plotBottom = CHART.top + items.length * CHART.row;
@@ -107,7 +100,8 @@ function scoreChart(items: { anchor: string; name: string; value: number | null 
     plotBottom,
     axisY: plotBottom + 16,
     ticks: [0, 20, 40, 60, 80, 100].map((v) => ({ x: x(v), label: String(v) })),
-    grades: GRADE_LINES.map((g) => ({ x: x(g.value), label: `${g.label}(${g.value})`, labelY: CHART.top - 10 })),
+    // The chart marks each grade's lower bound inside 0–100, so a bar reads as a grade.
+    grades: grades.filter((g) => g.min > 0 && g.min <= 100).map((g) => ({ x: x(g.min), label: `${g.grade}(${g.min})`, labelY: CHART.top - 10 })).reverse(),
     bars: items.map((item, i) => {
       const y = CHART.top + i * CHART.row + (CHART.row - CHART.bar) / 2;
       const width = item.value === null ? 0 : x(item.value) - plotLeft;
@@ -115,13 +109,13 @@ function scoreChart(items: { anchor: string; name: string; value: number | null 
         anchor: item.anchor,
         name: item.name,
         label: truncate(item.name, CHART.labelChars),
-        value: numberText(item.value),
+        value: decimalOrDash(item.value),
         y,
         height: CHART.bar,
         width,
         textY: y + CHART.bar / 2 + 4,
         valueX: plotLeft + width + 6,
-        band: band(item.value),
+        band: item.value === null ? 'none' : band(item.grade, grades),
       };
     }),
   };
@@ -175,6 +169,8 @@ interface YearIndexView {
   failed: FailedView[];
 }
 
+const bestFirst = (grades: Profile['grades']): Profile['grades'] => [...grades].sort((a, b) => b.min - a.min);
+
 const count = (f: ManifestForm, s: Severity): number => f.findings.filter((x) => x.severity === s).length;
 
 const findingViews = (f: ManifestForm): FindingView[] =>
@@ -189,13 +185,13 @@ function projectView(year: string, f: ManifestForm, i: number): ProjectView {
     name: f.projectName || '未填写项目名称',
     source: f.source,
     sheet: f.sheet ?? '',
-    budget: numberText(f.funds?.fullYearBudget, 4),
-    executed: numberText(f.funds?.executed, 4),
-    rate: percentText(f.funds?.executionRate),
-    totalWeight: numberText(f.totalWeight),
-    filledTotal: numberText(f.filledTotal),
-    computedTotal: numberText(f.computedTotal),
-    total: numberText(f.total),
+    budget: decimalOrDash(f.funds?.fullYearBudget, 4),
+    executed: decimalOrDash(f.funds?.executed, 4),
+    rate: percentOrDash(f.funds?.executionRate),
+    totalWeight: decimalOrDash(f.totalWeight),
+    filledTotal: decimalOrDash(f.filledTotal),
+    computedTotal: decimalOrDash(f.computedTotal),
+    total: decimalOrDash(f.total),
     grade: f.grade ?? '—',
     errors: count(f, 'error'),
     warnings: count(f, 'warning'),
@@ -229,13 +225,13 @@ export function renderYearIndex(input: YearIndexInput): string {
     builtAt: input.builtAt ?? null,
     stats: {
       projects: ok.length,
-      average: numberText(average(ok.map(displayScore))),
+      average: decimalOrDash(average(ok.map(displayScore))),
       grades: gradeCounts(ok),
       withErrors: ok.filter((f) => count(f, 'error') > 0).length,
       failed: failed.length,
     },
     projects,
-    chart: ok.length === 0 ? null : scoreChart(ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${f.projectName || '未填写项目名称'}`, value: displayScore(f) }))),
+    chart: ok.length === 0 ? null : scoreChart(ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${f.projectName || '未填写项目名称'}`, value: displayScore(f), grade: f.grade })), bestFirst(input.grades)),
     failed: failed.map((f) => ({ source: f.source, sheet: f.sheet ?? '', findings: findingViews(f) })),
   };
   return template()(view);

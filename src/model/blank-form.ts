@@ -1,5 +1,5 @@
-import type { FormInput, FundRow, IndicatorLine, SourcedNumber, SourcedText } from '../model/form-input.js';
-import type { Profile } from '../model/profile.js';
+import type { FormInput, FundRow, IndicatorLine, SourcedNumber, SourcedText } from './form-input.js';
+import type { Profile } from './profile.js';
 
 const t = (text = ''): SourcedText => ({ text, cell: null });
 const n = (): SourcedNumber => ({ value: null, text: '', cell: null });

@@ -1,9 +1,8 @@
 import { hasError, type Finding } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
+import { decimalOrDash as num } from '../model/numbers.js';
 
 const severityText: Record<Finding['severity'], string> = { error: '错误', warning: '警告', info: '提示' };
-
-const num = (n: number | null | undefined, digits = 2): string => (n === null || n === undefined ? '—' : String(Number(n.toFixed(digits))));
 
 /** The human summary of one form, in Chinese, with every finding and its cell. */
 export function formReport(form: ManifestForm): string {

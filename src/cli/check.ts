@@ -1,0 +1,50 @@
+import { discover } from '../archive/discover.js';
+import { manifestEntry } from '../archive/manifest.js';
+import { hasError } from '../model/finding.js';
+import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from '../model/manifest.js';
+import type { Profile, ScoreMode } from '../model/profile.js';
+import { processFile } from '../pipeline/process.js';
+import type { Typesetter } from '../typeset/typesetter.js';
+import { generator } from '../version.js';
+import { formReport, runSummary } from './report-text.js';
+
+/** 0 all processed; 1 an input could not be processed (or, with --strict, an error finding). */
+export function exitCodeFor(forms: ManifestForm[], missing: string[], strict: boolean): number {
+  if (missing.length > 0 || forms.some((f) => f.status === 'error')) return 1;
+  if (strict && forms.some((f) => hasError(f.findings))) return 1;
+  return 0;
+}
+
+/** Paths in the manifest and messages use `/`, whatever the system, so records compare across machines. */
+export function displayPath(path: string): string {
+  return path.replace(/\\/g, '/');
+}
+
+export interface CheckOptions {
+  profile: Profile;
+  mode: ScoreMode;
+  typeset: Typesetter;
+  json: boolean;
+  strict: boolean;
+}
+
+/** ziping check: read and score every form, print the findings, render nothing. */
+export async function check(inputs: string[], opts: CheckOptions, out: (s: string) => void): Promise<number> {
+  const { files, missing, empty } = await discover(inputs.length > 0 ? inputs : ['data']);
+  const forms: ManifestForm[] = [];
+  for (const file of files) {
+    const outcome = await processFile(file, displayPath(file), { profile: opts.profile, mode: opts.mode, typeset: opts.typeset, render: false });
+    for (const form of outcome.forms) {
+      const entry = manifestEntry(form, outcome);
+      forms.push(entry);
+      if (!opts.json) out(`${formReport(entry)}\n`);
+    }
+  }
+  if (opts.json) {
+    const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms };
+    out(JSON.stringify(manifest, null, 2));
+  } else {
+    out(runSummary(forms, missing, empty));
+  }
+  return exitCodeFor(forms, missing, opts.strict);
+}

@@ -1,0 +1,38 @@
+import { availableParallelism } from 'node:os';
+import type { Profile, ScoreMode } from '../model/profile.js';
+import type { Typesetter } from '../typeset/typesetter.js';
+import { processFile, type FileOutcome } from './process.js';
+import { renderLanes } from './render-lanes.js';
+
+export interface Pool {
+  run(file: string, source: string): Promise<FileOutcome>;
+  close(): Promise<void>;
+}
+
+export const defaultJobs = (): number => Math.max(1, availableParallelism());
+
+/**
+ * How a build uses the cores: this thread reads, scores and lays out every form, and the rendering
+ * goes to `jobs − 1` worker threads or, when they are busy, to this thread (see render-lanes).
+ * Reading needs the reader and rendering the writers, so no thread warms up the whole pipeline
+ * twice. A few files are in flight at once so reading one overlaps drawing another.
+ */
+export function createPool(jobs: number, settings: { profile: Profile; mode: ScoreMode; typeset: Typesetter }): Pool {
+  const lanes = renderLanes(jobs - 1, settings.typeset, jobs);
+  const options = { ...settings, render: lanes.render };
+  // Enough files in flight that this thread keeps reading while the workers warm up and draw.
+  const limit = jobs > 1 ? 3 * jobs : 1;
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const run = async (file: string, source: string): Promise<FileOutcome> => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await processFile(file, source, options);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+  return { run, close: () => lanes.close() };
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { convertXls } from '../ingest/convert-xls.js';
+import { ingestBuffer } from '../ingest/ingest-file.js';
+import { blankFormInput } from '../model/blank-form.js';
+import { layoutForm, type LayoutOptions } from '../layout/layout-form.js';
+import type { Finding } from '../model/finding.js';
+import type { FormInput } from '../model/form-input.js';
+import type { FormSheet } from '../model/form-sheet.js';
+import { FindingLog } from '../model/messages.js';
+import type { Profile, ScoreMode } from '../model/profile.js';
+import type { ScoredForm } from '../model/scored-form.js';
+import { noTimings, timed, timedAsync, type Timings } from '../model/timings.js';
+import { formats, registry, rendererFor, type Format } from '../render/registry.js';
+import { scoreForm } from '../score/score-form.js';
+import type { Typesetter } from '../typeset/typesetter.js';
+
+/**
+ * The one place the stages are put together: bytes → FormInput → ScoredForm → FormSheet →
+ * rendered files, with each form's findings collected as it goes and merged once. Commands,
+ * workers, the bench and the tests all come through here; none of them calls two stages itself.
+ */
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** One rendered copy of a form. */
+export interface RenderedFile {
+  format: Format;
+  extension: string;
+  bytes: Uint8Array;
+  /** ms the renderer took, wherever it ran */
+  ms: number;
+}
+
+/** Draws a FormSheet in every registered format: here, or on a worker thread (see pool.ts). */
+export type RenderSheet = (sheet: FormSheet) => Promise<RenderedFile[]>;
+
+export interface ProcessOptions {
+  profile: Profile;
+  mode: ScoreMode;
+  typeset: Typesetter;
+  /** how sheets are drawn; false stops after scoring (check) */
+  render: RenderSheet | false;
+}
+
+/** One form of a file as the pipeline left it. */
+export interface FormOutcome {
+  /** error: nothing could be read (findings say why), nothing rendered */
+  status: 'ok' | 'error';
+  profile: string;
+  mode: ScoreMode;
+  scored: ScoredForm | null;
+  sheet: FormSheet | null;
+  files: RenderedFile[];
+  /** every finding of every stage, in stage order */
+  findings: Finding[];
+}
+
+export interface FileOutcome {
+  /** the name used in the manifest and messages */
+  source: string;
+  sha256: string;
+  forms: FormOutcome[];
+  timings: Timings;
+}
+
+/** Every registered renderer over one sheet, on this thread. */
+export async function renderSheet(sheet: FormSheet, typeset: Typesetter): Promise<RenderedFile[]> {
+  const files: RenderedFile[] = [];
+  for (const format of formats) {
+    const render = await rendererFor(format);
+    const t = performance.now();
+    const bytes = await render(sheet, { typeset });
+    files.push({ format, extension: registry[format].extension, bytes, ms: performance.now() - t });
+  }
+  return files;
+}
+
+export interface RenderedForm {
+  sheet: FormSheet;
+  files: RenderedFile[];
+  /** what the layout found (characters the fonts cannot draw) */
+  findings: Finding[];
+}
+
+/** Layout and every renderer for one scored form. */
+export async function renderScored(scored: ScoredForm, profile: Profile, typeset: Typesetter, render: RenderSheet = (sheet) => renderSheet(sheet, typeset), timings: Timings = noTimings()): Promise<RenderedForm> {
+  const { sheet, findings } = timed(timings, 'layout', () => layoutForm(scored, profile, typeset));
+  const files = await render(sheet);
+  for (const f of files) timings.render[f.format] = (timings.render[f.format] ?? 0) + f.ms;
+  return { sheet, files, findings };
+}
+
+function failed(options: ProcessOptions, findings: Finding[]): FormOutcome {
+  return { status: 'error', profile: options.profile.name, mode: options.mode, scored: null, sheet: null, files: [], findings };
+}
+
+/** Ingest → score → layout → render for a workbook held in memory. Never throws for what the file holds. */
+export async function processBuffer(bytes: Buffer, source: string, options: ProcessOptions, timings: Timings = noTimings()): Promise<FileOutcome> {
+  const outcome: FileOutcome = { source, sha256: sha256(bytes), forms: [], timings };
+  const read = await timedAsync(timings, 'ingest', () => ingestBuffer(bytes, source));
+  if (read.status === 'error') {
+    outcome.forms.push(failed(options, read.findings));
+    return outcome;
+  }
+  for (const form of read.forms) {
+    const scored = timed(timings, 'score', () => scoreForm(form.input, options.profile, options.mode));
+    const findings = [...read.findings, ...form.findings, ...scored.findings];
+    const result: FormOutcome = { status: 'ok', profile: options.profile.name, mode: options.mode, scored, sheet: null, files: [], findings };
+    if (options.render) {
+      const drawn = await renderScored(scored, options.profile, options.typeset, options.render, timings);
+      result.sheet = drawn.sheet;
+      result.files = drawn.files;
+      findings.push(...drawn.findings);
+    }
+    outcome.forms.push(result);
+  }
+  return outcome;
+}
+
+/** The same for a file on disk; old .xls files go through LibreOffice first when it is installed. */
+export async function processFile(path: string, source: string, options: ProcessOptions): Promise<FileOutcome> {
+  const timings = noTimings();
+  const t = performance.now();
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const log = new FindingLog(source);
+    log.add('INGEST_FILE_UNREADABLE', null, { reason: `无法读取文件(${error instanceof Error ? error.message : String(error)})` });
+    return { source, sha256: '', forms: [failed(options, log.list)], timings };
+  }
+  timings.read += performance.now() - t;
+  if (/\.xls$/i.test(path) && bytes.length > 0) {
+    const digest = sha256(bytes);
+    const converted = await convertXls(path);
+    if (!converted.ok) {
+      const log = new FindingLog(source);
+      if (converted.reason === 'missing') log.add('INGEST_XLS_UNSUPPORTED', null);
+      else log.add('INGEST_XLS_CONVERSION_FAILED', null, { detail: converted.detail });
+      return { source, sha256: digest, forms: [failed(options, log.list)], timings };
+    }
+    // The manifest records the file the user gave, not LibreOffice's conversion of it.
+    return { ...(await processBuffer(converted.buffer, source, options, timings)), sha256: digest };
+  }
+  return processBuffer(bytes, source, options, timings);
+}
+
+/**
+ * A form as an .xlsx workbook, printed as filled (no scores computed into it): the blank
+ * template of `ziping init` (`template: true` marks input cells and validates numbers) and the
+ * bench's generated inputs.
+ */
+export async function formWorkbook(input: FormInput, profile: Profile, typeset: Typesetter, options: LayoutOptions = {}): Promise<Uint8Array> {
+  const { sheet } = layoutForm(scoreForm(input, profile, 'filled'), profile, typeset, options);
+  return (await rendererFor('xlsx'))(sheet, { typeset });
+}
+
+/** The blank fillable template of a profile. */
+export function templateWorkbook(profile: Profile, typeset: Typesetter): Promise<Uint8Array> {
+  return formWorkbook(blankFormInput(profile), profile, typeset, { template: true });
+}
