@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two sets: `fast` (unit and small integration tests, `npm run test:fast`, under a minute) and
+ * `slow` (whole-CLI runs against hostile folders, kill -9 trials, fuzzing, the watcher, LibreOffice
+ * conversions). `npm test` runs both; CI runs `npm test`.
+ */
+const slow = ['test/robustness/**/*.test.ts', 'test/archive/watch.test.ts', 'test/archive/xls.test.ts', 'test/archive/incremental.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: slow } },
+      { extends: true, test: { name: 'slow', include: slow } },
+    ],
   },
 });

@@ -57,9 +57,7 @@ export interface BuildResult {
   stats: BuildStats;
 }
 
-export type BuildEvent =
-  | { kind: 'start'; total: number }
-  | { kind: 'file'; file: string; done: number; total: number; forms: ManifestForm[]; reused: boolean };
+export type BuildEvent = { kind: 'start'; total: number } | { kind: 'file'; file: string; done: number; total: number; forms: ManifestForm[]; reused: boolean };
 
 const toPosix = (p: string): string => p.replace(/\\/g, '/');
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
@@ -186,7 +184,10 @@ interface PlanItem {
 
 function failedEntry(item: PlanItem, options: BuildOptions, error: Error): ManifestForm {
   const detail = (error.message.split('\n')[0] ?? '').slice(0, 160);
-  return { ...errorEntry({ source: item.source, sha256: '', profile: options.profile.name, mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]), fingerprint: item.fingerprint };
+  return {
+    ...errorEntry({ source: item.source, sha256: '', profile: options.profile.name, mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]),
+    fingerprint: item.fingerprint,
+  };
 }
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
@@ -207,7 +208,11 @@ async function writeOutputs(result: FileOutcome, item: PlanItem, options: BuildO
         主管部门: input.department.text || '未填写主管部门',
         实施单位: input.implementingUnit.text || '未填写实施单位',
         项目名称: input.projectName.text || '未填写项目名称',
-        文件名: item.source.split('/').pop()?.replace(/\.xlsx?$/i, '') ?? '',
+        文件名:
+          item.source
+            .split('/')
+            .pop()
+            ?.replace(/\.xlsx?$/i, '') ?? '',
         工作表: input.source.sheet,
       },
       `文件“${item.source}”工作表“${input.source.sheet}”`,

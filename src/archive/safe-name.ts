@@ -34,7 +34,9 @@ export function safeSegment(text: string, fallback = '未命名'): string {
     .replace(/[<>:"/\\|?*]/g, '_')
     .replace(/\s+/g, ' ')
     .trim();
-  s = truncateBytes(s, MAX_SEGMENT_BYTES).replace(/[. ]+$/, '').trim();
+  s = truncateBytes(s, MAX_SEGMENT_BYTES)
+    .replace(/[. ]+$/, '')
+    .trim();
   if (s === '' || /^\.+$/.test(s)) s = fallback;
   if (reserved.test(s) || archiveNames.test(s)) s = `_${s}`;
   return s;

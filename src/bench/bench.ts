@@ -39,7 +39,12 @@ async function libreOffice(files: string[], out: string): Promise<{ seconds: num
   const started = performance.now();
   const profileDir = await mkdtemp(join(tmpdir(), 'ziping-bench-lo-'));
   const ok = await new Promise<boolean>((resolve) => {
-    execFile('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', 'pdf', '--outdir', out, ...files], { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error) => resolve(error === null || (error as NodeJS.ErrnoException).code !== 'ENOENT'));
+    execFile(
+      'soffice',
+      ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', 'pdf', '--outdir', out, ...files],
+      { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (error) => resolve(error === null || (error as NodeJS.ErrnoException).code !== 'ENOENT'),
+    );
   });
   await rm(profileDir, { recursive: true, force: true });
   if (!ok) return null;
@@ -51,8 +56,12 @@ function report(label: string, r: BuildResult, ms: number): void {
   const t = r.stats.timings;
   console.log(`${label}: ${r.stats.built} built, ${r.stats.reused} up to date, ${r.stats.failed} failed in ${s(ms)} → ${(r.current.length / (ms / 1000)).toFixed(1)} forms/s`);
   if (r.stats.built > 0) {
-    const renders = Object.entries(t.render).map(([format, ms]) => `${format} ${s(ms)}`).join(', ');
-    console.log(`  per-stage time (summed per form; forms overlap, rendering on worker threads): read ${s(t.read)}, ingest ${s(t.ingest)}, score ${s(t.score)}, layout ${s(t.layout)}, ${renders}, write ${s(t.write)}`);
+    const renders = Object.entries(t.render)
+      .map(([format, ms]) => `${format} ${s(ms)}`)
+      .join(', ');
+    console.log(
+      `  per-stage time (summed per form; forms overlap, rendering on worker threads): read ${s(t.read)}, ingest ${s(t.ingest)}, score ${s(t.score)}, layout ${s(t.layout)}, ${renders}, write ${s(t.write)}`,
+    );
     console.log(`  first form finished ${s(r.stats.firstFormMs ?? 0)} after start`);
   }
 }

@@ -31,7 +31,16 @@ export function benchForm(n: number, lines: number, profile: Profile): FormInput
     const [target, actual] = values(i);
     const w = i === lines - 1 ? 100 - weight * (lines - 1) : weight;
     const long = i % 9 === 4 ? '，含调研、督导检查、业务培训、宣传和第三方评估等多项工作' : '';
-    return { level1: t(level1), level2: t(level2), name: t(`第${n}号项目指标${i + 1}${long}`), target: t(target), actual: t(actual), weight: num(w), score: num(w), deviation: t(i % 6 === 0 ? '按计划推进，无明显偏差' : '') };
+    return {
+      level1: t(level1),
+      level2: t(level2),
+      name: t(`第${n}号项目指标${i + 1}${long}`),
+      target: t(target),
+      actual: t(actual),
+      weight: num(w),
+      score: num(w),
+      deviation: t(i % 6 === 0 ? '按计划推进，无明显偏差' : ''),
+    };
   });
   const budget = 50 + ((n * 37) % 400) + (n % 7) / 4;
   return {
@@ -41,7 +50,10 @@ export function benchForm(n: number, lines: number, profile: Profile): FormInput
     projectName: t(`第${n}号专项资金项目${n % 10 === 3 ? '（含多个子项目的综合性建设与运行维护经费）' : ''}`),
     department: t(departments[n % departments.length] ?? ''),
     implementingUnit: t(`${departments[n % departments.length] ?? ''}本级`),
-    funds: { ...base.funds, total: { ...base.funds.total, initialBudget: num(budget), fullYearBudget: num(budget), executed: num(Math.round(budget * (0.7 + (n % 30) / 100) * 100) / 100), weight: num(10) } },
+    funds: {
+      ...base.funds,
+      total: { ...base.funds.total, initialBudget: num(budget), fullYearBudget: num(budget), executed: num(Math.round(budget * (0.7 + (n % 30) / 100) * 100) / 100), weight: num(10) },
+    },
     goals: { expected: t(goal.repeat(1 + (n % 3))), actual: t(goal) },
     indicators,
     total: { label: t('总分'), weight: num(100), score: num(100), note: t('') },

@@ -59,16 +59,20 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
   const report = opts.json ? undefined : progressReporter(err);
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.jobs', `--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
-  const result = await build(s.inputs, { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: opts.force, prune: opts.prune, ...(jobs ? { jobs } : {}) }, (e) => {
-    report?.(e);
-    if (e.kind === 'file' && !e.reused && !opts.json) {
-      for (const form of e.forms) {
-        if (form.status !== 'error' && !hasError(form.findings)) continue;
-        report?.clear();
-        out(formReport(form));
+  const result = await build(
+    s.inputs,
+    { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: opts.force, prune: opts.prune, ...(jobs ? { jobs } : {}) },
+    (e) => {
+      report?.(e);
+      if (e.kind === 'file' && !e.reused && !opts.json) {
+        for (const form of e.forms) {
+          if (form.status !== 'error' && !hasError(form.findings)) continue;
+          report?.clear();
+          out(formReport(form));
+        }
       }
-    }
-  });
+    },
+  );
   if (opts.json) out(JSON.stringify(result.manifest, null, 2));
   else out(buildSummary(result, s.out, (Date.now() - started) / 1000));
   return exitCodeFor(result.current, result.missing, opts.strict);
@@ -94,9 +98,11 @@ export async function main(
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) });
   let code = 0;
-  scoringOptions(program.command('check').description('读取并复核评分，只打印结果，不生成文件').argument('[inputs...]', '文件、文件夹或通配符，默认 data')).action(async (inputs: string[], opts: ScoringOptions) => {
-    code = await check(inputs, { ...opts, profile: loadProfile(opts.profile), mode: opts.scores, typeset: typesetterFor() }, out);
-  });
+  scoringOptions(program.command('check').description('读取并复核评分，只打印结果，不生成文件').argument('[inputs...]', '文件、文件夹或通配符，默认 data')).action(
+    async (inputs: string[], opts: ScoringOptions) => {
+      code = await check(inputs, { ...opts, profile: loadProfile(opts.profile), mode: opts.scores, typeset: typesetterFor() }, out);
+    },
+  );
   scoringOptions(
     program
       .command('build')

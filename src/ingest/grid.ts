@@ -128,7 +128,8 @@ function readValue(value: CellValue, numFmt: string | undefined, row: number, co
   if (typeof v === 'string') raw = v;
   else if (isObject(v) && Array.isArray(v.richText)) raw = v.richText.map((r: unknown) => (isObject(r) ? String(r.text ?? '') : '')).join('');
   else if (isObject(v) && 'error' in v) return { ...cell, kind: 'error', text: String(v.error), key: String(v.error) };
-  else if (isObject(v) && 'text' in v) raw = isObject(v.text) && Array.isArray(v.text.richText) ? v.text.richText.map((r: unknown) => (isObject(r) ? String(r.text ?? '') : '')).join('') : String(v.text);
+  else if (isObject(v) && 'text' in v)
+    raw = isObject(v.text) && Array.isArray(v.text.richText) ? v.text.richText.map((r: unknown) => (isObject(r) ? String(r.text ?? '') : '')).join('') : String(v.text);
   else raw = String(v);
   const text = cleanText(raw);
   if (text === '') return cell;

@@ -47,7 +47,26 @@ function reasonOf(error: unknown): string {
 
 /** Parts of a sheet the reader never looks at; exceljs skips building them. */
 const loadOptions = {
-  ignoreNodes: ['dataValidations', 'pageSetup', 'printOptions', 'headerFooter', 'sheetViews', 'sheetPr', 'pageMargins', 'conditionalFormatting', 'drawing', 'picture', 'autoFilter', 'extLst', 'rowBreaks', 'tableParts', 'sheetProtection', 'dimension', 'sheetFormatPr', 'cols'],
+  ignoreNodes: [
+    'dataValidations',
+    'pageSetup',
+    'printOptions',
+    'headerFooter',
+    'sheetViews',
+    'sheetPr',
+    'pageMargins',
+    'conditionalFormatting',
+    'drawing',
+    'picture',
+    'autoFilter',
+    'extLst',
+    'rowBreaks',
+    'tableParts',
+    'sheetProtection',
+    'dimension',
+    'sheetFormatPr',
+    'cols',
+  ],
 } as unknown as Parameters<ExcelJS.Xlsx['load']>[1];
 
 async function loadInto(workbook: ExcelJS.Workbook, buffer: Buffer): Promise<void> {

@@ -193,9 +193,15 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
     });
     return runs;
   };
-  const level1Runs = groupRuns((i) => lines[i]?.level1 ?? { text: '', cell: null }, () => true);
+  const level1Runs = groupRuns(
+    (i) => lines[i]?.level1 ?? { text: '', cell: null },
+    () => true,
+  );
   const level1Of = (i: number): number => level1Runs.findIndex(([a, b]) => i >= a && i <= b);
-  const level2Runs = groupRuns((i) => lines[i]?.level2 ?? { text: '', cell: null }, (i, j) => level1Of(i) === level1Of(j));
+  const level2Runs = groupRuns(
+    (i) => lines[i]?.level2 ?? { text: '', cell: null },
+    (i, j) => level1Of(i) === level1Of(j),
+  );
   for (const [a, b] of level1Runs) {
     const l = lines[a];
     if (l) grid.put({ row: first + a, rows: b - a + 1, cols: L.level1, text: l.level1.text, style: 'value', source: l.level1.cell, input: true });

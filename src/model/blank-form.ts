@@ -32,7 +32,12 @@ export function blankFormInput(profile: Profile): FormInput {
     projectName: t(),
     department: t(),
     implementingUnit: t(),
-    funds: { total: { ...fundRow('年度资金总额:'), weight: { value: profile.funds.defaultWeight, text: String(profile.funds.defaultWeight), cell: null } }, currentYear: fundRow('其中:当年财政拨款'), carryOver: fundRow('上年结转资金'), other: fundRow('其他资金') },
+    funds: {
+      total: { ...fundRow('年度资金总额:'), weight: { value: profile.funds.defaultWeight, text: String(profile.funds.defaultWeight), cell: null } },
+      currentYear: fundRow('其中:当年财政拨款'),
+      carryOver: fundRow('上年结转资金'),
+      other: fundRow('其他资金'),
+    },
     goals: { expected: t(), actual: t() },
     indicators,
     total: { label: t('总分'), weight: n(), score: n(), note: t() },

@@ -7,20 +7,42 @@ import type { Finding, Severity } from './finding.js';
  */
 const catalog = {
   // ── reading the file ──
-  INGEST_FILE_UNREADABLE: { severity: 'error', say: (a: { reason: string }) => `无法作为 Excel 工作簿(.xlsx)打开：${a.reason}。请在 Excel 或 WPS 中打开该文件，另存为“Excel 工作簿(*.xlsx)”后重新放入。` },
-  INGEST_XLS_UNSUPPORTED: { severity: 'error', say: () => `这是旧版 Excel 97-2003 (.xls) 文件，本机没有安装 LibreOffice，无法自动转换。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入。` },
+  INGEST_FILE_UNREADABLE: {
+    severity: 'error',
+    say: (a: { reason: string }) => `无法作为 Excel 工作簿(.xlsx)打开：${a.reason}。请在 Excel 或 WPS 中打开该文件，另存为“Excel 工作簿(*.xlsx)”后重新放入。`,
+  },
+  INGEST_XLS_UNSUPPORTED: {
+    severity: 'error',
+    say: () => `这是旧版 Excel 97-2003 (.xls) 文件，本机没有安装 LibreOffice，无法自动转换。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入。`,
+  },
   INGEST_XLS_CONVERSION_FAILED: { severity: 'error', say: (a: { detail: string }) => `旧版 .xls 文件用 LibreOffice 转换失败(${a.detail})。请在 Excel 或 WPS 中打开，另存为 .xlsx 后重新放入。` },
-  INGEST_LIMIT_EXCEEDED: { severity: 'error', say: (a: { what: string; found: string; limit: string }) => `文件超出处理上限，未读取：${a.what}为 ${a.found}，上限为 ${a.limit}。绩效自评表不会有这么大，请确认文件是否正确(可能已损坏或混入了大量无关内容)，删除多余内容后另存再放入。` },
+  INGEST_LIMIT_EXCEEDED: {
+    severity: 'error',
+    say: (a: { what: string; found: string; limit: string }) =>
+      `文件超出处理上限，未读取：${a.what}为 ${a.found}，上限为 ${a.limit}。绩效自评表不会有这么大，请确认文件是否正确(可能已损坏或混入了大量无关内容)，删除多余内容后另存再放入。`,
+  },
   INGEST_FILE_ENCRYPTED: { severity: 'error', say: () => `文件设置了打开密码(已加密)，无法读取。请在 Excel 或 WPS 中打开，取消“文件加密/打开密码”后另存为 .xlsx 再放入。` },
-  INGEST_FILE_OLD_FORMAT: { severity: 'error', say: () => `文件扩展名是 .xlsx，但内容是旧版 Excel 97-2003 (.xls) 格式。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入；或把扩展名改为 .xls，本工具会用 LibreOffice 转换。` },
+  INGEST_FILE_OLD_FORMAT: {
+    severity: 'error',
+    say: () => `文件扩展名是 .xlsx，但内容是旧版 Excel 97-2003 (.xls) 格式。请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新放入；或把扩展名改为 .xls，本工具会用 LibreOffice 转换。`,
+  },
   BUILD_INTERNAL_ERROR: { severity: 'error', say: (a: { detail: string }) => `处理该文件时程序内部出错(${a.detail})，其他文件不受影响。请把该文件和这条信息发给维护人员。` },
   INGEST_FILE_EMPTY: { severity: 'error', say: () => `文件是空的(0 字节)。请重新复制或导出该表格。` },
-  INGEST_NO_FORM: { severity: 'error', say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。` },
+  INGEST_NO_FORM: {
+    severity: 'error',
+    say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。`,
+  },
   INGEST_LABEL_MISSING: { severity: 'error', say: (a: { label: string; near: string }) => `没有找到标签“${a.label}”(应在${a.near}附近)。请按官方表样补上该标签，否则相关内容无法读取。` },
-  INGEST_COLUMN_MISSING: { severity: 'error', say: (a: { label: string }) => `绩效指标表头中没有找到“${a.label}”列。请按官方表样补全表头(一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施)。` },
+  INGEST_COLUMN_MISSING: {
+    severity: 'error',
+    say: (a: { label: string }) => `绩效指标表头中没有找到“${a.label}”列。请按官方表样补全表头(一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施)。`,
+  },
   INGEST_NUMBER_UNREADABLE: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}“${a.text}”不是可识别的数字。请只填写数字(如 88.27)，单位写在表头或指标值中。` },
   INGEST_FORMULA_ERROR: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}是公式错误值 ${a.text}。请在 Excel 中修正公式或改为直接填写数值。` },
-  INGEST_FORMULA_NO_RESULT: { severity: 'warning', say: (a: { what: string; formula: string }) => `${a.what}是公式 =${a.formula}，但文件中没有保存计算结果，按空白处理。请在 Excel 或 WPS 中打开并保存一次，使结果写入文件。` },
+  INGEST_FORMULA_NO_RESULT: {
+    severity: 'warning',
+    say: (a: { what: string; formula: string }) => `${a.what}是公式 =${a.formula}，但文件中没有保存计算结果，按空白处理。请在 Excel 或 WPS 中打开并保存一次，使结果写入文件。`,
+  },
   INGEST_PROJECT_NAME_MISSING: { severity: 'error', say: () => `“项目名称”没有填写。请填写项目名称，输出文件按它命名。` },
   INGEST_YEAR_MISSING: { severity: 'warning', say: (a: { text: string }) => `没有从年度行“${a.text}”读出年度(应形如“(2021年度)”)。请补上年度，否则输出归入“未知年度”文件夹。` },
   INGEST_INDICATORS_EMPTY: { severity: 'error', say: () => `绩效指标表中没有任何指标行。请填写三级指标。` },
@@ -34,11 +56,18 @@ const catalog = {
   FUNDS_TOTAL_CELL_MISMATCH: { severity: 'error', say: (a: { filled: string; computed: string }) => `年度资金总额行的得分栏应显示总分，填写为 ${a.filled}，各指标得分合计为 ${a.computed}。请核对。` },
 
   // ── indicator lines ──
-  SCORE_MISMATCH: { severity: 'warning', say: (a: { name: string; filled: string; computed: string; why: string }) => `指标“${a.name}”得分填写为 ${a.filled}，按评分规则应为 ${a.computed}(${a.why})。请核对得分，或在偏差原因栏说明。` },
+  SCORE_MISMATCH: {
+    severity: 'warning',
+    say: (a: { name: string; filled: string; computed: string; why: string }) => `指标“${a.name}”得分填写为 ${a.filled}，按评分规则应为 ${a.computed}(${a.why})。请核对得分，或在偏差原因栏说明。`,
+  },
   SCORE_OUT_OF_RANGE: { severity: 'error', say: (a: { name: string; filled: string; weight: string }) => `指标“${a.name}”得分 ${a.filled} 超出 0 至分值 ${a.weight} 的范围。请改正得分。` },
   SCORE_WEIGHT_MISSING: { severity: 'error', say: (a: { name: string }) => `指标“${a.name}”没有填写分值。请填写分值(数字)。` },
   SCORE_QUALITATIVE_MISSING: { severity: 'error', say: (a: { name: string; range: string }) => `定性指标“${a.name}”没有填写得分，规则无法代为打分。请由评价人员按完成情况打分(${a.range})。` },
-  SCORE_QUALITATIVE_TIER: { severity: 'warning', say: (a: { name: string; filled: string; tier: string; range: string }) => `定性指标“${a.name}”实际完成值表述为“${a.tier}”，对应得分区间为 ${a.range}，但得分填写为 ${a.filled}。请核对得分或完成情况表述。` },
+  SCORE_QUALITATIVE_TIER: {
+    severity: 'warning',
+    say: (a: { name: string; filled: string; tier: string; range: string }) =>
+      `定性指标“${a.name}”实际完成值表述为“${a.tier}”，对应得分区间为 ${a.range}，但得分填写为 ${a.filled}。请核对得分或完成情况表述。`,
+  },
   SCORE_PAIRS_UNMATCHED: { severity: 'info', say: (a: { name: string }) => `指标“${a.name}”的指标值列出多个数量，但实际完成值中的数量无法一一对应，按定性指标处理。` },
   DEVIATION_REASON_MISSING: { severity: 'warning', say: (a: { name: string; why: string }) => `指标“${a.name}”${a.why}，但没有填写偏差原因分析及改进措施。请补充说明。` },
 
@@ -46,8 +75,14 @@ const catalog = {
   WEIGHTS_NOT_TOTAL: { severity: 'error', say: (a: { sum: string; expected: string; parts: string }) => `各项分值合计为 ${a.sum}(${a.parts})，应为 ${a.expected}。请调整分值。` },
   TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
   TOTAL_MISMATCH: { severity: 'error', say: (a: { filled: string; sum: string }) => `总分填写为 ${a.filled}，但各项得分合计为 ${a.sum}。请核对总分。` },
-  RENDER_GLYPH_MISSING: { severity: 'warning', say: (a: { chars: string }) => `字符 ${a.chars} 在 PDF 内嵌字体中没有字形，PDF 中会显示为方框。Excel 副本不受影响；如需正确打印，请改用常用汉字或符号(如把“☑”改为“√”)。` },
-  DUPLICATE_FORM: { severity: 'warning', say: (a: { name: string; other: string; output: string }) => `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门。两份都已保留，本份输出为“${a.output}”。请确认是否重复填报。` },
+  RENDER_GLYPH_MISSING: {
+    severity: 'warning',
+    say: (a: { chars: string }) => `字符 ${a.chars} 在 PDF 内嵌字体中没有字形，PDF 中会显示为方框。Excel 副本不受影响；如需正确打印，请改用常用汉字或符号(如把“☑”改为“√”)。`,
+  },
+  DUPLICATE_FORM: {
+    severity: 'warning',
+    say: (a: { name: string; other: string; output: string }) => `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门。两份都已保留，本份输出为“${a.output}”。请确认是否重复填报。`,
+  },
   GROUP_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { group: string; declared: string; sum: string }) => `一级指标“${a.group}”标明 ${a.declared} 分，其下各指标分值合计为 ${a.sum}。请核对。` },
 } satisfies Record<string, { severity: Severity; say: (a: never) => string }>;
 
@@ -93,7 +128,6 @@ export function finding<C extends MessageCode>(code: C, where: Where, ...args: A
   if (where.cell) out.cell = where.cell;
   return out;
 }
-
 
 /**
  * The findings of one form (or of a file that gave none) as it moves through the stages: bound to

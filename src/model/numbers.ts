@@ -7,7 +7,10 @@
 
 /** Full-width digits and punctuation, thousands separators and spaces, as people type them in WPS. */
 export function normalizeNumberText(text: string): string {
-  return text.normalize('NFKC').replace(/[\s,，]/g, '').replace(/。/g, '.');
+  return text
+    .normalize('NFKC')
+    .replace(/[\s,，]/g, '')
+    .replace(/。/g, '.');
 }
 
 const plainNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;

@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { LayoutVariant } from './form-input.js';
 
-export const RuleName = z.enum([
-  'positive',
-  'reverse',
-  'equal',
-  'deadline',
-  'compound',
-  'qualitative',
-  'notApplicable',
-]);
+export const RuleName = z.enum(['positive', 'reverse', 'equal', 'deadline', 'compound', 'qualitative', 'notApplicable']);
 export type RuleName = z.infer<typeof RuleName>;
 
 export const ScoreMode = z.enum(['filled', 'auto', 'computed']);

@@ -86,7 +86,13 @@ export interface RenderedForm {
 }
 
 /** Layout and every renderer for one scored form. */
-export async function renderScored(scored: ScoredForm, profile: Profile, typeset: Typesetter, render: RenderSheet = (sheet) => renderSheet(sheet, typeset), timings: Timings = noTimings()): Promise<RenderedForm> {
+export async function renderScored(
+  scored: ScoredForm,
+  profile: Profile,
+  typeset: Typesetter,
+  render: RenderSheet = (sheet) => renderSheet(sheet, typeset),
+  timings: Timings = noTimings(),
+): Promise<RenderedForm> {
   const { sheet, findings } = timed(timings, 'layout', () => layoutForm(scored, profile, typeset));
   const files = await render(sheet);
   for (const f of files) timings.render[f.format] = (timings.render[f.format] ?? 0) + f.ms;

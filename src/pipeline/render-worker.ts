@@ -21,7 +21,10 @@ parentPort?.on('message', (message: WorkerRequest) => {
     (files) => {
       const owned = files.map((f) => ({ ...f, bytes: f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength ? f.bytes : new Uint8Array(f.bytes) }));
       const reply: WorkerReply = { id: message.id, files: owned };
-      parentPort?.postMessage(reply, owned.map((f) => f.bytes.buffer as ArrayBuffer));
+      parentPort?.postMessage(
+        reply,
+        owned.map((f) => f.bytes.buffer as ArrayBuffer),
+      );
     },
     (error: unknown) => parentPort?.postMessage({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),
   );

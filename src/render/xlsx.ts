@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
 import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
 

@@ -58,7 +58,6 @@ function hrefFromYear(year: string, path: string | undefined): string | null {
 /** The score a reader should see: what the rendered copy prints, else what the rules give. */
 export const displayScore = (f: ManifestForm): number | null => f.total ?? f.computedTotal;
 
-
 /** Score chart geometry (px in the SVG's own coordinates); the template only turns it into markup, escaped. */
 interface ScoreChart {
   width: number;
@@ -101,7 +100,10 @@ function scoreChart(items: { anchor: string; name: string; value: number | null;
     axisY: plotBottom + 16,
     ticks: [0, 20, 40, 60, 80, 100].map((v) => ({ x: x(v), label: String(v) })),
     // The chart marks each grade's lower bound inside 0–100, so a bar reads as a grade.
-    grades: grades.filter((g) => g.min > 0 && g.min <= 100).map((g) => ({ x: x(g.min), label: `${g.grade}(${g.min})`, labelY: CHART.top - 10 })).reverse(),
+    grades: grades
+      .filter((g) => g.min > 0 && g.min <= 100)
+      .map((g) => ({ x: x(g.min), label: `${g.grade}(${g.min})`, labelY: CHART.top - 10 }))
+      .reverse(),
     bars: items.map((item, i) => {
       const y = CHART.top + i * CHART.row + (CHART.row - CHART.bar) / 2;
       const width = item.value === null ? 0 : x(item.value) - plotLeft;
@@ -231,7 +233,13 @@ export function renderYearIndex(input: YearIndexInput): string {
       failed: failed.length,
     },
     projects,
-    chart: ok.length === 0 ? null : scoreChart(ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${f.projectName || '未填写项目名称'}`, value: displayScore(f), grade: f.grade })), bestFirst(input.grades)),
+    chart:
+      ok.length === 0
+        ? null
+        : scoreChart(
+            ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${f.projectName || '未填写项目名称'}`, value: displayScore(f), grade: f.grade })),
+            bestFirst(input.grades),
+          ),
     failed: failed.map((f) => ({ source: f.source, sheet: f.sheet ?? '', findings: findingViews(f) })),
   };
   return template()(view);

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { ManifestForm } from '../model/manifest.js';
 import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
 import { segmentsFromYear, sortForms } from './year-index.js';
@@ -134,8 +134,7 @@ function styleHeader(ws: ExcelJS.Worksheet): void {
  * the whole year as its cached result. Text-looking labels are number formats, so the cells stay numbers.
  */
 function addTotals(ws: ExcelJS.Worksheet, t: YearTotals, first: number, last: number): ExcelJS.Row {
-  const f = (fn: number, col: string, result: number | null): ExcelJS.CellValue =>
-    last < first || result === null ? result : { formula: `SUBTOTAL(${fn},${col}${first}:${col}${last})`, result };
+  const f = (fn: number, col: string, result: number | null): ExcelJS.CellValue => (last < first || result === null ? result : { formula: `SUBTOTAL(${fn},${col}${first}:${col}${last})`, result });
   const row = ws.addRow([
     '合计',
     null,
@@ -175,7 +174,10 @@ function projectsSheet(wb: ExcelJS.Workbook, year: string, ok: ManifestForm[]): 
       cell.alignment = { vertical: 'middle', wrapText: c <= 3, horizontal: CENTRED.has(c) ? 'center' : undefined };
       if (col.numFmt && !cell.numFmt) cell.numFmt = col.numFmt;
     });
-    fitHeight(row, columns.map((c) => c.width));
+    fitHeight(
+      row,
+      columns.map((c) => c.width),
+    );
   });
   styleHeader(ws);
   // Only the project rows: the 合计 row stays last whatever the reader sorts or filters.

@@ -97,12 +97,25 @@ export function judgeLine(line: IndicatorLine, profile: Profile): Judgement {
     case 'reverse': {
       const r = profile.rules.reverseFormula;
       const why =
-        a <= t.value ? `${shown}，未超出目标，得满分` : r === 'ratio' ? `${shown}，按 目标÷实际×分值 计算` : a >= 2 * t.value ? `${shown}，超出目标一倍及以上，得 0 分` : `${shown}，按 (1−超出部分÷目标)×分值 计算`;
+        a <= t.value
+          ? `${shown}，未超出目标，得满分`
+          : r === 'ratio'
+            ? `${shown}，按 目标÷实际×分值 计算`
+            : a >= 2 * t.value
+              ? `${shown}，超出目标一倍及以上，得 0 分`
+              : `${shown}，按 (1−超出部分÷目标)×分值 计算`;
       return { rule, computed: reverse(a, t.value, weight, r), why: `反向指标：${why}`, tier: null, overAchieved: over, unmatchedPairs: false };
     }
     case 'equal':
       return { rule, computed: equal(a, t.value, weight), why: `等于型指标：${shown}`, tier: null, overAchieved: over, unmatchedPairs: false };
     default:
-      return { rule: 'positive', computed: positive(a, t.value, weight), why: `正向指标：${shown}${a >= t.value ? '，达到目标，得满分' : '，按 实际÷目标×分值 计算'}`, tier: null, overAchieved: over, unmatchedPairs: false };
+      return {
+        rule: 'positive',
+        computed: positive(a, t.value, weight),
+        why: `正向指标：${shown}${a >= t.value ? '，达到目标，得满分' : '，按 实际÷目标×分值 计算'}`,
+        tier: null,
+        overAchieved: over,
+        unmatchedPairs: false,
+      };
   }
 }

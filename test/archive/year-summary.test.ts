@@ -16,7 +16,9 @@ let forms: ManifestForm[] = [];
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'ziping-year-summary-'));
   const inputs = [join(root, 'data'), join(root, 'test', 'fixtures', 'xlsx')];
-  ({ manifest: { forms } } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto', typeset }));
+  ({
+    manifest: { forms },
+  } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto', typeset }));
 });
 
 afterAll(async () => {

@@ -14,7 +14,12 @@ async function filesUnder(dir: string): Promise<Map<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    out.set(relative(dir, path).replace(/\\/g, '/'), createHash('sha256').update(await readFile(path)).digest('hex'));
+    out.set(
+      relative(dir, path).replace(/\\/g, '/'),
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+    );
   }
   return out;
 }
@@ -58,10 +63,7 @@ describe('ziping build', () => {
     const { code, out: json } = await runCli(['build', input, '--out', out, '--json']);
     expect(code).toBe(0);
     const pdfs = Manifest.parse(JSON.parse(json)).forms.map((f) => f.outputs?.pdf);
-    expect(pdfs).toEqual([
-      '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费.pdf',
-      '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费-2.pdf',
-    ]);
+    expect(pdfs).toEqual(['2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费.pdf', '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费-2.pdf']);
   });
 
   it('reports a character the embedded font cannot show, with its cell, and still writes the PDF', async () => {

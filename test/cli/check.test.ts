@@ -44,7 +44,18 @@ describe('ziping check', () => {
     expect(form?.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(form?.funds?.executionRate).toBeCloseTo(0.689609375, 9);
     expect(form?.funds?.score).toBeCloseTo(6.896, 3);
-    expect(form?.indicators[0]).toMatchObject({ level1: '产出指标', level2: '数量指标', name: '改革调研等租车', target: '28000公里', actual: '38000', weight: 2, rule: 'positive', filledScore: 2, computedScore: 2, score: 2 });
+    expect(form?.indicators[0]).toMatchObject({
+      level1: '产出指标',
+      level2: '数量指标',
+      name: '改革调研等租车',
+      target: '28000公里',
+      actual: '38000',
+      weight: 2,
+      rule: 'positive',
+      filledScore: 2,
+      computedScore: 2,
+      score: 2,
+    });
   });
 
   it('a file that is not a workbook is an error entry, the others go on, exit 1', async () => {

@@ -36,9 +36,7 @@ export function prngBytes(random: () => number, n: number): Buffer {
 
 /** One part of a zip: bytes, a streamed source (deflated on the fly), or data already deflated. */
 export type ZipEntry = { name: string; declaredSize?: number; declaredCrc?: number } & (
-  | { data: Buffer | string }
-  | { chunks: () => AsyncIterable<Buffer | string> | Iterable<Buffer | string>; level?: number }
-  | { deflated: () => Iterable<Buffer>; crc: number; size: number }
+  { data: Buffer | string } | { chunks: () => AsyncIterable<Buffer | string> | Iterable<Buffer | string>; level?: number } | { deflated: () => Iterable<Buffer>; crc: number; size: number }
 );
 
 // 2021-01-01 00:00:00 in MS-DOS format: fixed, so generated files are byte-identical run to run.
@@ -280,7 +278,7 @@ export async function writeDisguisedRows(path: string, options: { extraRows: num
   const [head, tail] = splitAt(await seedPartText(part), '</sheetData>');
   let rows = '';
   for (let r = 41; r < 41 + options.extraRows; r++) rows += `<row r="${r}"><c r="A${r}"><v>${r}</v></c></row>`;
-  const entries = (await seedWithPart(part, { name: options.partName ?? part, data: head + rows + tail }));
+  const entries = await seedWithPart(part, { name: options.partName ?? part, data: head + rows + tail });
   await writeZip(path, entries, options.eocdEntries === undefined ? {} : { eocdEntries: options.eocdEntries });
 }
 

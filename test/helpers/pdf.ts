@@ -17,7 +17,12 @@ export function pdfPages(buffer: Buffer, layout = false): string[] {
 
 export function pdfInfo(buffer: Buffer): Record<string, string> {
   const text = execFileSync('pdfinfo', [tempPdf(buffer)], { encoding: 'utf8' });
-  return Object.fromEntries(text.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
 }
 
 export interface PdfFont {
@@ -29,7 +34,10 @@ export interface PdfFont {
 }
 
 export function pdfFonts(buffer: Buffer): PdfFont[] {
-  const lines = execFileSync('pdffonts', [tempPdf(buffer)], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+  const lines = execFileSync('pdffonts', [tempPdf(buffer)], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter(Boolean);
   return lines.map((l) => {
     const cols = l.trim().split(/\s+/);
     const [emb, sub, uni] = cols.slice(-5, -2);

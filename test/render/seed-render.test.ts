@@ -15,16 +15,37 @@ describe('the seed rendered', async () => {
   it('has exactly the merges of form-layout.md', () => {
     // 26 lines on rows 14–39, 总分 on row 40.
     const expected = [
-      'A2:J2', 'A3:J3', 'A4:B4', 'C4:J4', 'A5:B5', 'C5:D5', 'F5:J5',
-      'A6:A10', 'H6:J6', 'H7:J7', 'H8:J8', 'H9:J9', 'H10:J10',
-      'A11:A12', 'B11:D11', 'E11:J11', 'B12:D12', 'E12:J12',
-      'A13:A39', 'I13:J13',
+      'A2:J2',
+      'A3:J3',
+      'A4:B4',
+      'C4:J4',
+      'A5:B5',
+      'C5:D5',
+      'F5:J5',
+      'A6:A10',
+      'H6:J6',
+      'H7:J7',
+      'H8:J8',
+      'H9:J9',
+      'H10:J10',
+      'A11:A12',
+      'B11:D11',
+      'E11:J11',
+      'B12:D12',
+      'E12:J12',
+      'A13:A39',
+      'I13:J13',
       ...Array.from({ length: 26 }, (_, i) => `I${14 + i}:J${14 + i}`),
       // 一级: 产出 20 rows, 效益 5 rows (满意度 is one row, not merged)
-      'B14:B33', 'B34:B38',
+      'B14:B33',
+      'B34:B38',
       // 二级: 数量 10, 时效 2, 成本 8, 社会效益 2
-      'C14:C23', 'C24:C25', 'C26:C33', 'C35:C36',
-      'A40:F40', 'I40:J40',
+      'C14:C23',
+      'C24:C25',
+      'C26:C33',
+      'C35:C36',
+      'A40:F40',
+      'I40:J40',
     ].sort();
     expect(merges(ws)).toEqual(expected);
   });
@@ -74,7 +95,23 @@ describe('the seed rendered', async () => {
     expect(pages).toHaveLength(2);
     expect(expectReadingOrder(sheet, pages)).toBeGreaterThan(150);
     const [p1 = '', p2 = ''] = pages.map(squash);
-    for (const label of ['附件6', '自治区项目支出绩效自评表', '(2021年度)', '项目名称', '主管部门', '实施单位', '年初预算数', '全年预算数', '全年执行数', '执行率', '年度资金总', '上年结转资', '其他资金', '预期目标', '实际完成情况']) {
+    for (const label of [
+      '附件6',
+      '自治区项目支出绩效自评表',
+      '(2021年度)',
+      '项目名称',
+      '主管部门',
+      '实施单位',
+      '年初预算数',
+      '全年预算数',
+      '全年执行数',
+      '执行率',
+      '年度资金总',
+      '上年结转资',
+      '其他资金',
+      '预期目标',
+      '实际完成情况',
+    ]) {
       expect(p1).toContain(squash(label));
     }
     // Page 2 opens with the repeated indicator header and ends with 总分.

@@ -98,7 +98,10 @@ async function inflatedSizeOf(zipPath: string, part: string, countRows = false):
   throw new Error(`${part} not in ${zipPath}`);
 }
 
-const unoAvailable = existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import uno'], { stdio: 'ignore' }).status === 0 && spawnSync('sh', ['-c', 'command -v soffice'], { stdio: 'ignore' }).status === 0;
+const unoAvailable =
+  existsSync('/usr/bin/python3') &&
+  spawnSync('/usr/bin/python3', ['-c', 'import uno'], { stdio: 'ignore' }).status === 0 &&
+  spawnSync('sh', ['-c', 'command -v soffice'], { stdio: 'ignore' }).status === 0;
 
 describe('one build over a folder of bad and hostile files beside two good forms', () => {
   let work: string;
@@ -140,7 +143,10 @@ describe('one build over a folder of bad and hostile files beside two good forms
       const [form, ...more] = entriesOf(file);
       expect(more, file).toHaveLength(0);
       expect(form?.status, file).toBe('ok');
-      expect(form?.findings.filter((f) => f.code.startsWith('INGEST_') || f.code === 'DUPLICATE_FORM'), file).toEqual([]);
+      expect(
+        form?.findings.filter((f) => f.code.startsWith('INGEST_') || f.code === 'DUPLICATE_FORM'),
+        file,
+      ).toEqual([]);
       const outputs = form?.outputs;
       if (!outputs) throw new Error(`${file}: no outputs`);
       const pdf = await readFile(join(out, outputs.pdf));
@@ -161,7 +167,10 @@ describe('one build over a folder of bad and hostile files beside two good forms
         expect(e.status, `${c.file} (${c.what})`).toBe(c.status);
         if (c.status === 'error') {
           expect(e.outputs, c.file).toBeUndefined();
-          expect(e.findings.some((f) => f.severity === 'error'), c.file).toBe(true);
+          expect(
+            e.findings.some((f) => f.severity === 'error'),
+            c.file,
+          ).toBe(true);
         }
       }
       if (c.codes.length === 0) continue;
@@ -180,7 +189,11 @@ describe('one build over a folder of bad and hostile files beside two good forms
         const [sheet, address] = cell.split('!');
         expect(at?.message).toContain(`工作表“${sheet}”单元格 ${address}`);
       }
-      for (const text of c.says ?? []) expect(findings.some((f) => f.message.includes(text)), `${c.file}: a message saying “${text}”`).toBe(true);
+      for (const text of c.says ?? [])
+        expect(
+          findings.some((f) => f.message.includes(text)),
+          `${c.file}: a message saying “${text}”`,
+        ).toBe(true);
       report.push(`${c.file}: ${findings[0]?.code} ${findings[0]?.message.slice(0, 90)}…`);
     }
     console.log(`[bad-folder] messages:\n  ${report.join('\n  ')}`);
@@ -190,7 +203,9 @@ describe('one build over a folder of bad and hostile files beside two good forms
     const limited = cases.filter((c) => c.codes[0] === 'INGEST_LIMIT_EXCEEDED');
     expect(limited.length).toBeGreaterThanOrEqual(5);
     for (const c of limited) {
-      const f = entriesOf(c.file).flatMap((e) => e.findings).find((x) => x.code === 'INGEST_LIMIT_EXCEEDED');
+      const f = entriesOf(c.file)
+        .flatMap((e) => e.findings)
+        .find((x) => x.code === 'INGEST_LIMIT_EXCEEDED');
       expect(f?.message, c.file).toMatch(/未读取：.+为 .+，上限为 \d+/);
     }
   });
@@ -286,12 +301,16 @@ describe('the generated hostile files are what they claim to be', () => {
     if (file.status === 0) expect(file.stdout).toMatch(/CDFV2 Encrypted/);
   });
 
-  it.skipIf(!unoAvailable)('LibreOffice opens the encrypted workbook with its password, and not without', () => {
-    const script = join(import.meta.dirname, 'open-encrypted.py');
-    const right = spawnSync('/usr/bin/python3', [script, join(dir, '加密.xlsx'), ENCRYPTED_PASSWORD], { encoding: 'utf8', timeout: 90_000 });
-    expect(right.status, right.stderr).toBe(0);
-    expect(right.stdout.trim()).toBe('机构编制管理事务经费');
-    const wrong = spawnSync('/usr/bin/python3', [script, join(dir, '加密.xlsx'), 'not-the-password'], { encoding: 'utf8', timeout: 90_000 });
-    expect(wrong.status).toBe(1);
-  }, 200_000);
+  it.skipIf(!unoAvailable)(
+    'LibreOffice opens the encrypted workbook with its password, and not without',
+    () => {
+      const script = join(import.meta.dirname, 'open-encrypted.py');
+      const right = spawnSync('/usr/bin/python3', [script, join(dir, '加密.xlsx'), ENCRYPTED_PASSWORD], { encoding: 'utf8', timeout: 90_000 });
+      expect(right.status, right.stderr).toBe(0);
+      expect(right.stdout.trim()).toBe('机构编制管理事务经费');
+      const wrong = spawnSync('/usr/bin/python3', [script, join(dir, '加密.xlsx'), 'not-the-password'], { encoding: 'utf8', timeout: 90_000 });
+      expect(wrong.status).toBe(1);
+    },
+    200_000,
+  );
 });

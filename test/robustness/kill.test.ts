@@ -112,7 +112,9 @@ describe('a build killed with SIGKILL', () => {
       const killed = await killBuild(cwd, ['build', 'in', '--out', 'out', ...(force ? ['--force'] : [])], trigger);
       const counts = await expectAllComplete(out, label);
       if (!killed.exitedBeforeKill) interrupted++;
-      log.push(`${label}: killed after ${killed.killedAfterMs} ms${killed.exitedBeforeKill ? ' (had already finished)' : ''}; ${counts.pdf} pdf, ${counts.xlsx} xlsx, ${counts.temps} temp, manifest ${counts.manifest ? 'yes' : 'no'}`);
+      log.push(
+        `${label}: killed after ${killed.killedAfterMs} ms${killed.exitedBeforeKill ? ' (had already finished)' : ''}; ${counts.pdf} pdf, ${counts.xlsx} xlsx, ${counts.temps} temp, manifest ${counts.manifest ? 'yes' : 'no'}`,
+      );
     };
 
     // From nothing: before any output, at the first temporary, at the first finished output.

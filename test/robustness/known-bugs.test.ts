@@ -19,7 +19,6 @@ import { writeDisguisedRows, writeMergeBomb, writeRichTextCell, writeSeedVariant
 import { seedPath } from '../helpers/pipeline.js';
 import { ziping } from '../helpers/spawn-cli.js';
 
-
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ziping-known-'));

@@ -22,7 +22,7 @@ const DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$
 function segmentProblem(segment: string): string | null {
   if (segment === '' || segment === '.' || segment === '..') return 'empty, . or ..';
   if (/[<>:"/\\|?*]/.test(segment)) return 'reserved character';
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u001f\u007f]/.test(segment)) return 'control character';
   if (/[. ]$/.test(segment)) return 'ends with dot or space';
   if (/^ /.test(segment)) return 'starts with a space';
@@ -41,7 +41,28 @@ function expectSafePath(path: string, label = path): void {
 const LONG_A = '很长的项目名称'.repeat(40) + '甲'; // 281 characters, 843 bytes
 const LONG_B = '很长的项目名称'.repeat(40) + '乙'; // differs from LONG_A only after the cut
 const ASCII_300 = 'x'.repeat(300);
-const MORE_NAMES = ['..', '.', 'COM1', 'lpt9.pdf', 'Aux.tar.gz', 'nul .txt', 'CON  .pdf', 'CONIN$', '  . . ', 'line1\nline2\ttab', 'ABC', 'abc', '📊 项目 ', 'index.html', '汇总表.xlsx', '汇总表', 'manifest.json', LONG_A, LONG_B, ASCII_300];
+const MORE_NAMES = [
+  '..',
+  '.',
+  'COM1',
+  'lpt9.pdf',
+  'Aux.tar.gz',
+  'nul .txt',
+  'CON  .pdf',
+  'CONIN$',
+  '  . . ',
+  'line1\nline2\ttab',
+  'ABC',
+  'abc',
+  '📊 项目 ',
+  'index.html',
+  '汇总表.xlsx',
+  '汇总表',
+  'manifest.json',
+  LONG_A,
+  LONG_B,
+  ASCII_300,
+];
 const MIXED = new Set<string>(['CON', 'nul.txt', '..', 'COM1', '📊 项目 ']);
 
 describe('output paths built from hostile 项目名称 / 主管部门 / 实施单位', () => {
@@ -183,7 +204,40 @@ describe('safeSegment', () => {
 
   it('always gives a safe segment, for 5000 random hostile strings', () => {
     const random = mulberry32(4242);
-    const alphabet = ['.', ' ', '/', '\\', ':', '*', '?', '"', '<', '>', '|', '\u0000', '\u001f', '\u007f', '\t', '\n', 'a', 'Z', 'C', 'O', 'N', 'U', 'L', '1', '¹', '名', '𠀀', '\u00a0', '\u3000', 'é', 'e\u0301', '-'];
+    const alphabet = [
+      '.',
+      ' ',
+      '/',
+      '\\',
+      ':',
+      '*',
+      '?',
+      '"',
+      '<',
+      '>',
+      '|',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\t',
+      '\n',
+      'a',
+      'Z',
+      'C',
+      'O',
+      'N',
+      'U',
+      'L',
+      '1',
+      '¹',
+      '名',
+      '𠀀',
+      '\u00a0',
+      '\u3000',
+      'é',
+      'e\u0301',
+      '-',
+    ];
     const devices = ['CON', 'prn', 'Aux', 'NUL', 'com1', 'LPT9', 'com²'];
     for (let i = 0; i < 5000; i++) {
       const length = Math.floor(random() * (random() < 0.1 ? 400 : 20));
@@ -247,4 +301,3 @@ describe('OutputNames', () => {
     expect(clashesWith).toBe('kept');
   });
 });
-

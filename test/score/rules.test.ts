@@ -57,8 +57,26 @@ describe('equal, deadline, compound', () => {
     expect(deadline(20220115, 20211231, 5)).toBe(0);
   });
   it('compound takes the mean of capped pairs', () => {
-    expect(compound([[124, 100], [52, 40]], 2)).toBe(2);
-    expect(round2(compound([[50, 100], [40, 40]], 2))).toBe(1.5);
+    expect(
+      compound(
+        [
+          [124, 100],
+          [52, 40],
+        ],
+        2,
+      ),
+    ).toBe(2);
+    expect(
+      round2(
+        compound(
+          [
+            [50, 100],
+            [40, 40],
+          ],
+          2,
+        ),
+      ),
+    ).toBe(1.5);
   });
 });
 
