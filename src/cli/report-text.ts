@@ -1,8 +1,6 @@
-import { hasError, type Finding } from '../model/finding.js';
+import { hasError, severityText } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { decimalOrDash as num } from '../model/numbers.js';
-
-const severityText: Record<Finding['severity'], string> = { error: '错误', warning: '警告', info: '提示' };
 
 /** The human summary of one form, in Chinese, with every finding and its cell. */
 export function formReport(form: ManifestForm): string {

@@ -17,6 +17,9 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
+/** How a severity is said to a person. */
+export const severityText: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
+
 /** Whether any finding is an error: what --strict, the summary and the index page count. */
 export function hasError(findings: Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');

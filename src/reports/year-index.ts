@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { Severity } from '../model/finding.js';
+import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
@@ -28,7 +28,6 @@ function template(): HandlebarsTemplateDelegate<YearIndexView> {
   return compiled;
 }
 
-const severityText: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
 const collator = new Intl.Collator('zh-CN');
 
 /** Projects in archive order: 主管部门, then 项目名称 (Chinese collation), then source, so ties stay put. */
