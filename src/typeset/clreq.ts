@@ -75,20 +75,19 @@ export function breakProhibited(text: string, i: number): boolean {
   const first = charAt(text, start);
   if (last === '' || first === '') return false;
   if (isNoStart(first) || isNoEnd(last)) return true;
-  if (COMPARATORS.has(last) && isDigit(first)) return true;
-  return orphanedMark(text, start);
+  return COMPARATORS.has(last) && isDigit(first);
 }
 
 /**
- * A dash or ellipsis that would open the last line with nothing after it but closing marks: a
- * line holding only `——` looks like a rule, not punctuation, so it stays with the text before.
+ * Whether a line would hold only a dash or an ellipsis (with closing marks after it): alone, ——
+ * reads as a rule and …… as a gap, not as punctuation of the text around them.
  */
-function orphanedMark(text: string, start: number): boolean {
+export function isLoneMark(text: string, start: number, end: number): boolean {
   const mark = charAt(text, start);
-  if (!isDoubledMark(mark)) return false;
+  if (!isDoubledMark(mark) || charAt(text, start + mark.length) !== mark) return false;
   let k = start;
-  while (k < text.length && charAt(text, k) === mark) k += mark.length;
-  while (k < text.length) {
+  while (k < end && charAt(text, k) === mark) k += mark.length;
+  while (k < end) {
     const ch = charAt(text, k);
     if (!isSpace(ch) && !isNoStart(ch)) return false;
     k += ch.length;

@@ -1,4 +1,4 @@
-import { breakProhibited, isSpace } from './clreq.js';
+import { breakProhibited, charAt, charBefore, isDoubledMark, isLoneMark, isSpace } from './clreq.js';
 import { AGAINST_RULES, analyseParagraph, INSIDE_PIECE, type Paragraph } from './opportunities.js';
 
 export interface BreakResult {
@@ -170,7 +170,12 @@ function splitWidePiece(
   lineWidth: (start: number, end: number, paragraphStart: boolean) => number,
 ): Array<[number, number]> {
   const inner: number[] = [];
-  for (const g of graphemes.segment(text.slice(start, end))) if (g.index > 0) inner.push(start + g.index);
+  for (const g of graphemes.segment(text.slice(start, end))) {
+    const at = start + g.index;
+    // —— and …… are one mark drawn with two characters: splitting them is worse than overflowing.
+    const before = charBefore(text, at);
+    if (g.index > 0 && !(isDoubledMark(before) && before === charAt(text, at))) inner.push(at);
+  }
   const polite = inner.filter((i) => !breakProhibited(text, i));
   const politeSet = new Set(polite);
   const chosen = new Map<number, number>(polite.map((i) => [i, INSIDE_PIECE]));
@@ -186,8 +191,10 @@ function splitWidePiece(
 
 /**
  * Optimal fit by dynamic programming over the break positions. The score is compared in order:
- * number of lines, then the summed break costs (breaks inside words), then raggedness — the sum
- * of squared slack of every line but the last, which may be as short as it likes.
+ * lines holding only —— or …… (a rule about a whole line, so it cannot be a break cost; it ranks
+ * first so that such a line is taken only when nothing else fits), number of lines, the summed
+ * break costs (breaks inside words), then raggedness — the sum of squared slack of every line
+ * but the last, which may be as short as it likes.
  */
 function optimalFit(
   text: string,
@@ -197,6 +204,7 @@ function optimalFit(
   lineWidth: (start: number, end: number, paragraphStart: boolean) => number,
 ): Span[] {
   const m = positions.length - 1;
+  const faults = new Int32Array(m + 1);
   const lines = new Int32Array(m + 1).fill(-1);
   const penalty = new Float64Array(m + 1);
   const ragged = new Float64Array(m + 1);
@@ -209,13 +217,18 @@ function optimalFit(
       const w = lineWidth(positions[i]!, positions[j]!, i === 0);
       // A single piece is always a line, even too wide; more than one must fit.
       if (w > width + TOLERANCE && i < j - 1) break;
-      const l = lines[i]! + 1;
-      const pen = penalty[i]! + breakCost;
-      const rag = ragged[i]! + (last ? 0 : (width - w) * (width - w));
-      if (lines[j] === -1 || better(l, pen, rag, lines[j]!, penalty[j]!, ragged[j]!)) {
-        lines[j] = l;
-        penalty[j] = pen;
-        ragged[j] = rag;
+      const v = visible(text, positions[i]!, positions[j]!, i === 0);
+      const score: Score = {
+        faults: faults[i]! + (isLoneMark(text, v.start, v.end) ? 1 : 0),
+        lines: lines[i]! + 1,
+        penalty: penalty[i]! + breakCost,
+        ragged: ragged[i]! + (last ? 0 : (width - w) * (width - w)),
+      };
+      if (lines[j] === -1 || better(score, { faults: faults[j]!, lines: lines[j]!, penalty: penalty[j]!, ragged: ragged[j]! })) {
+        faults[j] = score.faults;
+        lines[j] = score.lines;
+        penalty[j] = score.penalty;
+        ragged[j] = score.ragged;
         from[j] = i;
       }
     }
@@ -228,8 +241,16 @@ function optimalFit(
   return spans.reverse();
 }
 
-function better(l: number, pen: number, rag: number, bestL: number, bestPen: number, bestRag: number): boolean {
-  if (l !== bestL) return l < bestL;
-  if (pen !== bestPen) return pen < bestPen;
-  return rag < bestRag - 1e-9;
+interface Score {
+  faults: number;
+  lines: number;
+  penalty: number;
+  ragged: number;
+}
+
+function better(a: Score, b: Score): boolean {
+  if (a.faults !== b.faults) return a.faults < b.faults;
+  if (a.lines !== b.lines) return a.lines < b.lines;
+  if (a.penalty !== b.penalty) return a.penalty < b.penalty;
+  return a.ragged < b.ragged - 1e-9;
 }
