@@ -39,12 +39,7 @@ export function breakLines(text: string, width: number, measure: Measure): Break
  * The first of `sizes` at which the text fits, or the last size with `fits: false`. The break
  * opportunities do not depend on the size, so they are found once.
  */
-export function fitText(
-  text: string,
-  width: number,
-  sizes: number[],
-  measureAt: (s: string, size: number) => number,
-): { size: number; lines: string[]; fits: boolean } {
+export function fitText(text: string, width: number, sizes: number[], measureAt: (s: string, size: number) => number): { size: number; lines: string[]; fits: boolean } {
   if (sizes.length === 0) throw new RangeError('fitText needs at least one font size');
   const analysed = paragraphs(text).map(analyseParagraph);
   let result = { size: Number.NaN, lines: [''], fits: false };
@@ -100,7 +95,7 @@ type SpanWidth = (start: number, end: number) => number;
 function additiveWidth(text: string, measure: Measure): SpanWidth {
   const prefix = new Float64Array(text.length + 1);
   const seen = new Map<string, number>();
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const ch = String.fromCodePoint(text.codePointAt(i) ?? 32);
     let w = seen.get(ch);
     if (w === undefined) {
@@ -136,11 +131,7 @@ function layout(p: Paragraph, width: number, spanWidth: SpanWidth): Layout {
  * wide, anywhere. `positions` runs from 0 to text.length; `costs[k]` is the cost of breaking at
  * positions[k].
  */
-function withLastResortBreaks(
-  p: Paragraph,
-  width: number,
-  lineWidth: (start: number, end: number, paragraphStart: boolean) => number,
-): { positions: number[]; costs: number[]; splitPiece: boolean } {
+function withLastResortBreaks(p: Paragraph, width: number, lineWidth: (start: number, end: number, paragraphStart: boolean) => number): { positions: number[]; costs: number[]; splitPiece: boolean } {
   const { text } = p;
   const positions = [0];
   const costs = [0];
@@ -162,13 +153,7 @@ function withLastResortBreaks(
   return { positions, costs, splitPiece };
 }
 
-function splitWidePiece(
-  text: string,
-  start: number,
-  end: number,
-  width: number,
-  lineWidth: (start: number, end: number, paragraphStart: boolean) => number,
-): Array<[number, number]> {
+function splitWidePiece(text: string, start: number, end: number, width: number, lineWidth: (start: number, end: number, paragraphStart: boolean) => number): Array<[number, number]> {
   const inner: number[] = [];
   for (const g of graphemes.segment(text.slice(start, end))) {
     const at = start + g.index;
@@ -196,13 +181,7 @@ function splitWidePiece(
  * break costs (breaks inside words), then raggedness — the sum of squared slack of every line
  * but the last, which may be as short as it likes.
  */
-function optimalFit(
-  text: string,
-  positions: number[],
-  costs: number[],
-  width: number,
-  lineWidth: (start: number, end: number, paragraphStart: boolean) => number,
-): Span[] {
+function optimalFit(text: string, positions: number[], costs: number[], width: number, lineWidth: (start: number, end: number, paragraphStart: boolean) => number): Span[] {
   const m = positions.length - 1;
   const faults = new Int32Array(m + 1);
   const lines = new Int32Array(m + 1).fill(-1);

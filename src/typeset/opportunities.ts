@@ -28,7 +28,7 @@ export interface Paragraph {
  * and after a full-width `＞`, which in a cell splits a URL or detaches the comparator.
  */
 const NUMBER = /[+\-−±≥≤＞＜><≧≦]?[0-9０-９]+(?:[.,:/\-．，：／][0-9０-９]+)*[%‰℃％]?/gu;
-const LATIN = /[A-Za-z0-9](?:[A-Za-z0-9._~:/?#@&=+%\-]*[A-Za-z0-9/%])?/g;
+const LATIN = /[A-Za-z0-9](?:[A-Za-z0-9._~:/?#@&=+%-]*[A-Za-z0-9/%])?/g;
 
 const words = new Intl.Segmenter('zh', { granularity: 'word' });
 

@@ -219,15 +219,7 @@ describe('properties over random strings', () => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
   }
-  const pool = [
-    ...'项目资金年度总额经济效益指标完成率满意度区内外人次培训',
-    ...'、。，；：！？（）《》“”‘’……——·',
-    ...'0123456789.%',
-    ...'abcXYZ',
-    ' ',
-    ' ',
-    '\n',
-  ];
+  const pool = [...'项目资金年度总额经济效益指标完成率满意度区内外人次培训', ...'、。，；：！？（）《》“”‘’……——·', ...'0123456789.%', ...'abcXYZ', ' ', ' ', '\n'];
   const NO_START = new Set(CLOSING);
 
   it('keeps every line within the width unless a piece is wider, keeps the rules and loses no text', () => {
@@ -241,7 +233,10 @@ describe('properties over random strings', () => {
       const where = `${JSON.stringify(text)} in ${width}: ${JSON.stringify(lines)}`;
 
       expect(dropSpaces(lines.join('')), where).toBe(dropSpaces(text.replace(/\n/g, '')));
-      expect(lines.every((l) => simple(l) <= width + EPS), where).toBe(true);
+      expect(
+        lines.every((l) => simple(l) <= width + EPS),
+        where,
+      ).toBe(true);
 
       const paragraphs = text.split('\n');
       const perParagraph = paragraphs.map((p) => breakLines(p, width, simple));
