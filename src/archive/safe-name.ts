@@ -24,8 +24,8 @@ function truncateBytes(text: string, max: number): string {
 
 /**
  * One path segment that is valid on Windows and POSIX alike: no separators or `:*?"<>|`, no
- * control characters, no trailing dot or space, no device names (CON, NUL…), no `.`/`..`, and
- * short enough that folder + name stay under common limits.
+ * control characters, no leading or trailing dot, no trailing space, no device names (CON, NUL…),
+ * no `.`/`..`, and short enough that folder + name stay under common limits.
  */
 export function safeSegment(text: string, fallback = '未命名'): string {
   let s = text
@@ -38,7 +38,9 @@ export function safeSegment(text: string, fallback = '未命名'): string {
     .replace(/[. ]+$/, '')
     .trim();
   if (s === '' || /^\.+$/.test(s)) s = fallback;
-  if (reserved.test(s) || archiveNames.test(s)) s = `_${s}`;
+  // A leading dot would hide the file and could look like the archive's own dot names (its lock,
+  // its temporaries `.ziping-tmp-…`, its records): outputs never start with one.
+  if (reserved.test(s) || archiveNames.test(s) || s.startsWith('.')) s = `_${s}`;
   return s;
 }
 
