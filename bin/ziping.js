@@ -1,12 +1,33 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { debugText, main, userError } from '../dist/cli/main.js';
+import { visibleText } from '../dist/model/display-text.js';
+
+const debug = process.argv.includes('--debug');
+
+/**
+ * Whatever escapes main (an error in a callback, a rejected promise nobody awaited) still ends
+ * with one Chinese line and a code, never a bare stack trace; --debug adds the stack. Exit 1.
+ */
+function fatal(error) {
+  try {
+    const shown = userError(error);
+    process.stderr.write(`${visibleText(`${shown.code}：${shown.message}`)}\n`);
+    if (debug) process.stderr.write(`${visibleText(debugText(error))}\n`);
+  } catch {
+    process.stderr.write('INTERNAL_ERROR：程序内部出错。请把所用的命令发给维护人员(加 --debug 可显示详细信息)。\n');
+  }
+  process.exit(1);
+}
+
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
 
 // `ziping check … | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  fatal(error);
 });
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
-});
+}, fatal);

@@ -1,6 +1,7 @@
 import { discover } from '../archive/discover.js';
 import { manifestEntry } from '../archive/manifest.js';
-import { hasError } from '../model/finding.js';
+import { jsonText } from '../model/display-text.js';
+import { hasError, severityText } from '../model/finding.js';
 import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from '../model/manifest.js';
 import type { Profile, ScoreMode } from '../model/profile.js';
 import { processFile } from '../pipeline/process.js';
@@ -28,9 +29,12 @@ export interface CheckOptions {
   strict: boolean;
 }
 
-/** ziping check: read and score every form, print the findings, render nothing. */
-export async function check(inputs: string[], opts: CheckOptions, out: (s: string) => void): Promise<number> {
-  const { files, missing, empty } = await discover(inputs.length > 0 ? inputs : ['data']);
+/**
+ * ziping check: read and score every form, print the findings, render nothing. `out` takes the
+ * human text, `raw` the JSON (printed as is), `err` what is said beside the JSON.
+ */
+export async function check(inputs: string[], opts: CheckOptions, out: (s: string) => void, raw: (s: string) => void = out, err: (s: string) => void = out): Promise<number> {
+  const { files, missing, empty, problems } = await discover(inputs.length > 0 ? inputs : ['data']);
   const forms: ManifestForm[] = [];
   for (const file of files) {
     const outcome = await processFile(file, displayPath(file), { profile: opts.profile, mode: opts.mode, typeset: opts.typeset, render: false });
@@ -42,9 +46,11 @@ export async function check(inputs: string[], opts: CheckOptions, out: (s: strin
   }
   if (opts.json) {
     const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms };
-    out(JSON.stringify(manifest, null, 2));
+    raw(jsonText(manifest));
+    for (const p of problems) err(`${p.code}：${p.message}`);
   } else {
-    out(runSummary(forms, missing, empty));
+    out([runSummary(forms, missing, empty), ...problems.map((p) => `  [${severityText[p.severity]}] ${p.code} ${p.message}`)].join('\n'));
   }
-  return exitCodeFor(forms, missing, opts.strict);
+  // A folder that could not be read holds inputs that were not processed.
+  return Math.max(exitCodeFor(forms, missing, opts.strict), problems.some((p) => p.severity === 'error') ? 1 : 0);
 }

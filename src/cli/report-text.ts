@@ -1,5 +1,5 @@
 import { hasError, severityText } from '../model/finding.js';
-import type { ManifestForm } from '../model/manifest.js';
+import { outputFiles, type ManifestForm } from '../model/manifest.js';
 import { decimalOrDash as num } from '../model/numbers.js';
 
 /** The human summary of one form, in Chinese, with every finding and its cell. */
@@ -34,7 +34,19 @@ export function runSummary(forms: ManifestForm[], missing: string[], empty: stri
   for (const e of empty) lines.push(`  文件夹“${e}”中还没有 .xlsx 或 .xls 表格。`);
   if (failed.length > 0) {
     lines.push('无法处理的文件：');
-    for (const f of failed) lines.push(`  ✗ ${f.source}：${f.findings[0]?.message ?? ''}`);
+    for (const f of failed) lines.push(`  ✗ ${f.source}：${(f.findings.find((x) => x.severity === 'error') ?? f.findings[0])?.message ?? ''}`);
   }
   return lines.join('\n');
+}
+
+/** One line per form as watch rebuilds it: what came out, or why nothing did. */
+export function fileLine(form: ManifestForm, repaired: string[] = []): string {
+  const where = `${form.source}${form.sheet ? ` · 工作表“${form.sheet}”` : ''}`;
+  if (form.status === 'error') {
+    const first = form.findings.find((f) => f.severity === 'error') ?? form.findings[0];
+    return `✗ 无法处理：${where}${first ? `(${first.code})` : ''}`;
+  }
+  const outputs = outputFiles(form.outputs).map((o) => o.path);
+  const note = repaired.length > 0 ? `(输出缺失或损坏，已重新生成)` : '';
+  return `${hasError(form.findings) ? '!' : '✓'} 已生成${note}：${where} → ${outputs.join('、') || '无输出'}`;
 }

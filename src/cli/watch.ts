@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises';
 import { watch as chokidarWatch } from 'chokidar';
 import { isIgnorable } from '../archive/discover.js';
 import { looksComplete } from '../archive/complete-file.js';
@@ -42,10 +43,13 @@ export async function watchFolder(dir: string, runBuild: (reason: string) => Pro
   const watcher = chokidarWatch(dir, {
     ignoreInitial: true,
     awaitWriteFinish: { stabilityThreshold: options.stableMs ?? 1000, pollInterval: 100 },
-    ignored: (path, stats) => isIgnorable(path) || (stats?.isFile() === true && !spreadsheet.test(path)),
+    // Only folders and regular files: a FIFO named like a workbook would block the first read forever.
+    ignored: (path, stats) => isIgnorable(path) || (stats !== undefined && !stats.isDirectory() && !(stats.isFile() && spreadsheet.test(path))),
   });
   const onFile = async (event: 'add' | 'change', path: string): Promise<void> => {
     if (!spreadsheet.test(path)) return;
+    const info = await lstat(path).catch(() => null);
+    if (!info?.isFile()) return;
     if (!(await looksComplete(path))) {
       log(`“${path}”还没有写完整，等它复制完成后再处理。`);
       return;
