@@ -30,7 +30,9 @@ function truncateBytes(text: string, max: number): string {
 export function safeSegment(text: string, fallback = '未命名'): string {
   let s = text
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    // Controls, and the invisible direction marks and overrides: U+202E in a name makes
+    // “…\u202Efdp.exe” read as “…exe.pdf” in a file manager.
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/[<>:"/\\|?*]/g, '_')
     .replace(/\s+/g, ' ')
     .trim();
