@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, rmSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readFile, readdir, readlink, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readdir, readlink, realpath, rename, rm, rmdir } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
 import { archiveError } from '../model/archive-messages.js';
 import { fsError, withFsErrors } from './fs-errors.js';
@@ -173,6 +173,21 @@ export class ArchiveFs {
     if (kind === 'missing' || kind === 'dir') return false;
     await withFsErrors('删除', this.shown(rel), () => rm(this.abs(rel), { force: true }));
     return true;
+  }
+
+  /**
+   * Removes the folders above `rel` that are now empty (after pruning), up to but not including
+   * the output folder itself; stops at the first that still holds something.
+   */
+  async removeEmptyDirs(rel: string): Promise<void> {
+    for (let dir = posix.dirname(rel); dir !== '.' && dir !== ''; dir = posix.dirname(dir)) {
+      if ((await this.kind(dir).catch(() => 'other' as const)) !== 'dir') return;
+      try {
+        await rmdir(this.abs(dir));
+      } catch {
+        return;
+      }
+    }
   }
 
   /** Renames within the output folder (the damaged manifest is set aside, never deleted). */

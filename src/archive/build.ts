@@ -97,7 +97,10 @@ const failedToWrite = (f: ManifestForm): boolean => f.findings.some((x) => x.cod
 /** Removes an output; one that cannot be removed (open in Excel, a link on the way) is said, not fatal. */
 async function removeOrSay(fs: ArchiveFs, path: string, messages: RunMessage[]): Promise<boolean> {
   try {
-    return await fs.remove(path);
+    const removed = await fs.remove(path);
+    // A department folder left empty goes too, so the archive's folders match its forms.
+    if (removed) await fs.removeEmptyDirs(path);
+    return removed;
   } catch (error) {
     if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
     messages.push({ code: error.code, severity: 'warning', message: error.message });
@@ -249,7 +252,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     // Disk full, a read-only disk…: record what is on disk now (best effort), so the manifest's
     // sha256 stay true for the files this run already replaced; then say what happened.
     const partial = [...carried, ...plan.flatMap((p) => done.get(p.source) ?? before.get(p.source) ?? [])].sort(bySource);
-    await commitPartial(archive, previous, partial).catch(() => undefined);
+    await commitPartial(archive, previous, partial, options.profile.grades).catch(() => undefined);
     throw error;
   } finally {
     await pool.close();
@@ -273,17 +276,28 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   return { manifest, current, missing, empty, stats, messages };
 }
 
-/** The manifest of a run that ended early: what it finished, and the old entries of what it did not reach. */
-async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[]): Promise<void> {
+/**
+ * The manifest of a run that ended early: what it finished, and the old entries of what it did not
+ * reach. The year pages are tried first (they may not fit on a full disk: then the manifest keeps
+ * the old pages' record, and the next run rewrites them); the manifest comes before the records,
+ * since it is what keeps the recorded sha256 true.
+ */
+async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: Profile['grades']): Promise<void> {
   await archive.lock.assertHeld();
-  await writeRecords(archive.fs, forms);
+  let yearReports = previous?.yearReports;
+  try {
+    yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades)).reports;
+  } catch {
+    // Kept as they were.
+  }
   await writeManifest(archive.fs, {
     schema: MANIFEST_SCHEMA,
     generator,
     forms,
     ...(previous?.removed ? { removed: previous.removed } : {}),
-    ...(previous?.yearReports ? { yearReports: previous.yearReports } : {}),
+    ...(yearReports && yearReports.length > 0 ? { yearReports } : {}),
   });
+  await writeRecords(archive.fs, forms);
 }
 
 /**

@@ -79,6 +79,7 @@ export async function writeYearReports(
     if (years.has(year) || safeSegment(year) !== year) continue;
     let removed = false;
     for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    if (removed) await fs.removeEmptyDirs(`${year}/${INDEX_FILE}`);
     if (removed) messages.push(runMessage('YEAR_REPORTS_REMOVED', { year }));
   }
   return { reports: reports.sort((a, b) => (a.year < b.year ? -1 : a.year > b.year ? 1 : 0)), written, messages };
