@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -71,6 +71,9 @@ async function readHeld(path: string): Promise<Held | null> {
   }
 }
 
+/** Run ids of the locks this process holds: a lock with our own pid is alive only if it is one of them. */
+const heldHere = new Set<string>();
+
 /** Whether process `pid` exists on this machine (EPERM: it does, under another user). */
 function alive(pid: number): boolean {
   try {
@@ -87,7 +90,7 @@ function staleness(held: Held, times: LockTimes, now: number): string | null {
   const minutes = Math.round(times.staleMs / 60_000);
   if (!held.info) return age > times.unreadableMs ? `锁文件内容无法识别，且 ${Math.round(age / 1000)} 秒没有更新` : null;
   if (held.info.host === hostname()) {
-    if (held.info.pid === process.pid) return `进程号 ${held.info.pid} 现在属于本次运行，原来的运行已不存在`;
+    if (held.info.pid === process.pid) return heldHere.has(held.info.runId) ? null : `进程号 ${held.info.pid} 现在属于本次运行，原来的运行已不存在`;
     if (!alive(held.info.pid)) return `进程 ${held.info.pid} 已不存在`;
     // A live pid whose lock has not been refreshed: the pid was reused by another program.
     return age > times.staleMs ? `超过 ${minutes} 分钟没有更新，进程号已被其他程序使用` : null;
@@ -112,6 +115,7 @@ export class OutLock {
     private readonly shownOut: string,
     heartbeatMs: number,
   ) {
+    heldHere.add(info.runId);
     this.timer = setInterval(() => void this.beat(), heartbeatMs);
     this.timer.unref();
     // Released on any exit: normal end, process.exit after Ctrl-C, an uncaught error.
@@ -141,6 +145,7 @@ export class OutLock {
 
   private stop(): void {
     this.released = true;
+    heldHere.delete(this.info.runId);
     clearInterval(this.timer);
     process.off('exit', this.onExit);
   }
@@ -167,29 +172,33 @@ export class OutLock {
 }
 
 /**
- * Takes a dead lock out of the way: renames it aside (only one of several waiting runs can), then
- * checks that what was renamed is the lock judged dead. If a new lock had replaced it meanwhile,
- * that one is put back (created exclusively, so it never overwrites a third run's lock).
+ * Takes a dead lock out of the way. Several waiting runs may judge the same lock dead at once;
+ * only the one holding the take-over guard (`.ziping-lock.takeover`, created `wx`) may remove it,
+ * and only after reading it again under the guard: a lock can only be created where none exists
+ * and only a guard holder removes another run's lock, so what it read is what it removes, never a
+ * live lock created meanwhile. A guard left by a run that died in these few milliseconds is
+ * removed once it is older than `unreadableMs`.
  */
-async function takeOver(path: string, held: Held, runId: string): Promise<boolean> {
-  const aside = `${path}.stale-${runId}`;
+async function takeOver(path: string, held: Held, times: LockTimes): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  let handle;
   try {
-    await rename(path, aside);
+    handle = await open(guard, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw fsError(error, '改名', path);
-  }
-  const moved = await readFile(aside, 'utf8').catch(() => null);
-  if (moved !== held.raw && moved !== null) {
-    const handle = await open(path, 'wx').catch(() => null);
-    if (handle) {
-      await handle.writeFile(moved).finally(() => handle.close());
-    }
-    await rm(aside, { force: true }).catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, '写入', guard);
+    const info = await stat(guard).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > times.unreadableMs) await rm(guard, { force: true }).catch(() => undefined);
     return false;
   }
-  await rm(aside, { force: true }).catch(() => undefined);
-  return true;
+  try {
+    await handle.close();
+    const now = await readFile(path, 'utf8').catch(() => null);
+    if (now !== held.raw) return false;
+    await rm(path, { force: true });
+    return true;
+  } finally {
+    await rm(guard, { force: true }).catch(() => undefined);
+  }
 }
 
 export interface AcquireOptions {
@@ -245,7 +254,9 @@ export async function acquireLock(outDir: string, options: AcquireOptions): Prom
     if (held === null) continue; // released between our two looks: try again at once
     const why = staleness(held, times, Date.now());
     if (why !== null) {
-      if (await takeOver(path, held, info.runId)) options.onMessage?.(runMessage('OUT_LOCK_STALE', { out: options.shownOut, holder: holderText(held.info), why }));
+      if (await takeOver(path, held, times)) options.onMessage?.(runMessage('OUT_LOCK_STALE', { out: options.shownOut, holder: holderText(held.info), why }));
+      // Another run holds the guard: let it finish before looking again.
+      else await sleep(times.pollMs);
       continue;
     }
     const waited = Date.now() - started;
