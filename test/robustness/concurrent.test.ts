@@ -102,6 +102,34 @@ describe('two builds on one output folder', () => {
     expect(rb.stderr).toContain('OUT_LOCK_WAITING');
     expect(rb.stdout).toContain(`重新生成 ${FORMS} 个`);
     await expectArchiveConsistent(join(cwd, 'out'), 'staggered');
-    console.log(`[concurrent] ${log.join('\n[concurrent] ')}`);
   }, 120_000);
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s mid-write: its temporaries removed, the lock released, exit %i; the next run needs no take-over',
+    async (signal, status) => {
+      const started = Date.now();
+      const child = spawn(process.execPath, [bin, 'build', 'in', '--out', 'out', '--force'], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await waitForFiles(join(cwd, 'out'), (files) => files.some((f) => f.startsWith('.ziping-tmp-')), 20_000);
+      child.kill(signal);
+      const code = await closed;
+      log.push(`${signal} after ${Date.now() - started} ms: exit ${code}`);
+      expect(code).toBe(status);
+      expect(stderr).toContain(`RUN_INTERRUPTED：已中止(${signal})。本次写了一半的临时文件已删除`);
+      const files = await readdir(join(cwd, 'out'), { recursive: true });
+      expect(files.map(String).filter((f) => f.includes('.ziping-tmp-') || f === '.ziping-lock')).toEqual([]);
+      await expectArchiveConsistent(join(cwd, 'out'), signal);
+      const next = await ziping(['build', 'in', '--out', 'out'], cwd);
+      expect(next.code, next.stderr).toBe(0);
+      expect(next.stderr).not.toContain('OUT_LOCK_STALE');
+      await expectArchiveConsistent(join(cwd, 'out'), `after ${signal}`);
+      if (signal === 'SIGTERM') console.log(`[concurrent] ${log.join('\n[concurrent] ')}`);
+    },
+    120_000,
+  );
 });
