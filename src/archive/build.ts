@@ -3,11 +3,12 @@ import { extname, join } from 'node:path';
 import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
-import type { Profile, ScoreMode } from '../model/profile.js';
+import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
 import { hasError } from '../model/finding.js';
 import { addTimings, noTimings, type Timings } from '../model/timings.js';
 import { createPool, defaultJobs } from '../pipeline/pool.js';
-import { sha256, type FileOutcome } from '../pipeline/process.js';
+import { choiceName, sha256, type FileOutcome } from '../pipeline/process.js';
+import { loadProfile } from '../profiles/load-profile.js';
 import { writeYearReports } from '../reports/year-reports.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
@@ -21,7 +22,8 @@ import { writeAtomic } from './write-atomic.js';
 
 export interface BuildOptions {
   out: string;
-  profile: Profile;
+  /** each form by its layout, or one profile forced for all */
+  profile: ProfileChoice;
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
@@ -162,7 +164,7 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { sync: true });
   // Nothing changed: the year pages on disk are current unless one went missing.
   const unchanged = stats.built === 0 && stats.pruned === 0 && stats.removed.length === (previous?.removed?.length ?? 0);
-  await writeYearReports(out, forms, unchanged, options.profile.grades);
+  await writeYearReports(out, forms, unchanged, (name) => gradesOf(name, options.profile));
   return { manifest, current, missing, empty, stats };
 }
 
@@ -176,6 +178,16 @@ export function autoJobs(forms: number): number {
   return forms >= 250 ? defaultJobs() : 1;
 }
 
+/** Grade thresholds of the profile a form was scored by (a forced JSON profile is known by its name only here). */
+function gradesOf(name: string, choice: ProfileChoice): Profile['grades'] {
+  if (choice.kind === 'fixed' && choice.profile.name === name) return choice.profile.grades;
+  try {
+    return loadProfile(name).grades;
+  } catch {
+    return loadProfile('ningxia').grades;
+  }
+}
+
 interface PlanItem {
   file: string;
   source: string;
@@ -185,7 +197,7 @@ interface PlanItem {
 function failedEntry(item: PlanItem, options: BuildOptions, error: Error): ManifestForm {
   const detail = (error.message.split('\n')[0] ?? '').slice(0, 160);
   return {
-    ...errorEntry({ source: item.source, sha256: '', profile: options.profile.name, mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]),
+    ...errorEntry({ source: item.source, sha256: '', ...choiceName(options.profile), mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]),
     fingerprint: item.fingerprint,
   };
 }

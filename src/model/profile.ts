@@ -59,3 +59,10 @@ export const Profile = z.object({
   }),
 });
 export type Profile = z.infer<typeof Profile>;
+
+/** Where a form's profile came from: its own layout (`auto`), the command line, or ziping.config.json. */
+export const ProfileFrom = z.enum(['layout', 'option', 'config']);
+export type ProfileFrom = z.infer<typeof ProfileFrom>;
+
+/** The profile setting of a run: each form by its layout, or one profile forced for all. */
+export type ProfileChoice = { kind: 'auto' } | { kind: 'fixed'; profile: Profile; from: Exclude<ProfileFrom, 'layout'> };
