@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/archive/build.js';
 import { renderYearSummary } from '../../src/reports/year-summary.js';
 import type { ManifestForm } from '../../src/model/manifest.js';
-import { loadProfile } from '../../src/profiles/load-profile.js';
 import { forced, root, typeset } from '../helpers/pipeline.js';
 
 let out = '';

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/archive/build.js';
 import { setFontReuse } from '../../src/typeset/fontkit-shared.js';
-import { loadProfile } from '../../src/profiles/load-profile.js';
 import { pdfFonts, pdfInfo, pdfPages } from '../helpers/pdf.js';
 import { fixture, forced, typeset } from '../helpers/pipeline.js';
 
