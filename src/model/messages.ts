@@ -39,6 +39,15 @@ const catalog = {
   },
   INGEST_NUMBER_UNREADABLE: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}“${a.text}”不是可识别的数字。请只填写数字(如 88.27)，单位写在表头或指标值中。` },
   INGEST_FORMULA_ERROR: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}是公式错误值 ${a.text}。请在 Excel 中修正公式或改为直接填写数值。` },
+  INGEST_FORMULA_EVALUATED: {
+    severity: 'info',
+    say: (a: { what: string; formula: string; value: string }) => `${a.what}是公式 =${a.formula}，文件中没有保存计算结果，已按公式算得 ${a.value}。如需核对，请在 Excel 或 WPS 中打开并保存一次。`,
+  },
+  INGEST_FORMULA_UNEVALUATED: {
+    severity: 'error',
+    say: (a: { what: string; formula: string; reason: string }) =>
+      `${a.what}是公式 =${a.formula}，文件中没有保存计算结果，本工具也无法计算(${a.reason})，按“无法确定”处理，不当作 0 或空白。请在 Excel 或 WPS 中打开并保存一次，或改为直接填写数值。`,
+  },
   INGEST_FORMULA_NO_RESULT: {
     severity: 'warning',
     say: (a: { what: string; formula: string }) => `${a.what}是公式 =${a.formula}，但文件中没有保存计算结果，按空白处理。请在 Excel 或 WPS 中打开并保存一次，使结果写入文件。`,
@@ -50,6 +59,20 @@ const catalog = {
 
   // ── budget execution ──
   FUNDS_BUDGET_MISSING: { severity: 'error', say: (a: { text: string }) => `全年预算数为“${a.text || '空'}”，无法计算执行率。请填写调整后的全年预算数(万元)。` },
+  FUNDS_EXECUTED_MISSING: {
+    severity: 'warning',
+    say: (a: { text: string }) => `全年执行数${a.text ? `为“${a.text}”` : '没有填写'}，无法计算执行率(不按 0 计算)。请填写全年执行数(万元)。`,
+  },
+  FUNDS_FALLBACK_SUBROW: {
+    severity: 'warning',
+    say: (a: { label: string; executed: string; budget: string; rate: string }) =>
+      `年度资金总额行没有全年预算数，执行率改按“${a.label}”行计算：${a.executed} ÷ ${a.budget} = ${a.rate}。请把合计数填入“年度资金总额”行。`,
+  },
+  FUNDS_UNIT_SUSPECT: {
+    severity: 'warning',
+    say: (a: { what: string; text: string; against: string }) =>
+      `${a.what}“${a.text}”是${a.against}的一千倍以上，看起来是按“元”填写的，而表中金额单位是“万元”。这一项没有参与计算；请改为以万元填写(例如 720000 元写作 72)。`,
+  },
   FUNDS_SUBROWS_ONLY: { severity: 'warning', say: (a: { sum: string }) => `年度资金总额为 0 或空白，但其下各项资金合计为 ${a.sum} 万元。请把合计数填入“年度资金总额”行。` },
   FUNDS_RATE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `执行率填写为 ${a.filled}，按 全年执行数 ÷ 全年预算数 应为 ${a.computed}。请核对执行率或资金数。` },
   FUNDS_SCORE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `预算执行率得分填写为 ${a.filled}，按 min(执行率, 1) × 分值 应为 ${a.computed}。请核对。` },
@@ -69,11 +92,20 @@ const catalog = {
       `定性指标“${a.name}”实际完成值表述为“${a.tier}”，对应得分区间为 ${a.range}，但得分填写为 ${a.filled}。请核对得分或完成情况表述。`,
   },
   SCORE_PAIRS_UNMATCHED: { severity: 'info', say: (a: { name: string }) => `指标“${a.name}”的指标值列出多个数量，但实际完成值中的数量无法一一对应，按定性指标处理。` },
+  SCORE_FRACTION_AS_PERCENT: {
+    severity: 'info',
+    say: (a: { name: string; side: string; text: string; other: string; as: string }) =>
+      `指标“${a.name}”的${a.side}“${a.text}”是小数，另一边“${a.other}”是百分数，按 ${a.as} 比较。如不是这个意思，请把${a.side}改为带 % 的写法。`,
+  },
   DEVIATION_REASON_MISSING: { severity: 'warning', say: (a: { name: string; why: string }) => `指标“${a.name}”${a.why}，但没有填写偏差原因分析及改进措施。请补充说明。` },
 
   // ── totals ──
   WEIGHTS_NOT_TOTAL: { severity: 'error', say: (a: { sum: string; expected: string; parts: string }) => `各项分值合计为 ${a.sum}(${a.parts})，应为 ${a.expected}。请调整分值。` },
   TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
+  TOTAL_UNKNOWN: {
+    severity: 'error',
+    say: (a: { cells: string }) => `总分无法确定：它用到的数值无法读取或还没有得分(${a.cells})。本表不计算总分、不评定等级。请先修正这些单元格。`,
+  },
   TOTAL_MISMATCH: { severity: 'error', say: (a: { filled: string; sum: string }) => `总分填写为 ${a.filled}，但各项得分合计为 ${a.sum}。请核对总分。` },
   RENDER_GLYPH_MISSING: {
     severity: 'warning',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LayoutVariant } from './form-input.js';
 
-export const RuleName = z.enum(['positive', 'reverse', 'equal', 'deadline', 'compound', 'qualitative', 'notApplicable']);
+/** How a line is scored; `unknown` when its target or actual cannot be read (a saved formula error). */
+export const RuleName = z.enum(['positive', 'reverse', 'equal', 'deadline', 'compound', 'qualitative', 'notApplicable', 'unknown']);
 export type RuleName = z.infer<typeof RuleName>;
 
 export const ScoreMode = z.enum(['filled', 'auto', 'computed']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparatorOf, inTargetUnit, parseDate, quantities } from '../../src/score/quantity.js';
+import { parseDate } from '../../src/score/dates.js';
+import { comparatorOf, inTargetUnit, quantities } from '../../src/score/quantity.js';
 
 describe('comparators', () => {
   it.each([
