@@ -85,6 +85,69 @@ export function isMaster(grid: Grid, row: number, col: number): boolean {
   return !grid.masters.has(k(row, col));
 }
 
+/** Filled cells by row and merged ranges by the rows they cross, for searches that skip empty space. */
+interface RowIndex {
+  /** rows holding a filled cell, ascending */
+  rows: number[];
+  cells: Map<number, GridCell[]>;
+  spans: Map<number, Span[]>;
+}
+
+const indexes = new WeakMap<Grid, RowIndex>();
+
+/**
+ * Built on first use and kept with the grid (grids are not changed once read). The extent of a
+ * sheet can be far larger than what it holds (one cell at XFD1, one at A1048576): a search must
+ * walk the cells, never rows × columns.
+ */
+function rowIndex(grid: Grid): RowIndex {
+  let index = indexes.get(grid);
+  if (index) return index;
+  const cells = new Map<number, GridCell[]>();
+  for (const cell of grid.cells.values()) {
+    const list = cells.get(cell.row);
+    if (list) list.push(cell);
+    else cells.set(cell.row, [cell]);
+  }
+  for (const list of cells.values()) list.sort((a, b) => a.col - b.col);
+  const spans = new Map<number, Span[]>();
+  for (const span of grid.spans.values()) {
+    for (let row = span.top; row <= span.bottom; row++) {
+      const list = spans.get(row);
+      if (list) list.push(span);
+      else spans.set(row, [span]);
+    }
+  }
+  index = { rows: [...cells.keys()].sort((a, b) => a - b), cells, spans };
+  indexes.set(grid, index);
+  return index;
+}
+
+/** Rows from `from` to `to` that hold a filled cell, ascending. */
+export function filledRows(grid: Grid, from: number, to: number): number[] {
+  const { rows } = rowIndex(grid);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((rows[mid] ?? 0) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: number[] = [];
+  for (let i = lo; i < rows.length && (rows[i] ?? 0) <= to; i++) out.push(rows[i] ?? 0);
+  return out;
+}
+
+/** The filled cells of a row, by column (merged ranges count at their top-left only). */
+export function cellsInRow(grid: Grid, row: number): readonly GridCell[] {
+  return rowIndex(grid).cells.get(row) ?? [];
+}
+
+/** The merged ranges that cross a row. */
+export function spansInRow(grid: Grid, row: number): readonly Span[] {
+  return rowIndex(grid).spans.get(row) ?? [];
+}
+
 type CellValue = ExcelJS.CellValue;
 
 function isObject(v: unknown): v is Record<string, unknown> {
