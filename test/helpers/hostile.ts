@@ -331,21 +331,21 @@ export async function writeFarCells(path: string): Promise<void> {
 }
 
 /**
- * The seed with `count` more merged ranges of two cells each, side by side in rows 50 and below
- * (ten to a row, columns L to AE); `inside` first adds one range L50:AE{last} that covers them
- * all, so every later one overlaps it and is dropped.
+ * The seed with `count` more merged ranges below row 50, columns L to AE: ranges of two cells side
+ * by side, ten to a row; or, `inside`, one range over `count` cells followed by a one-cell range on
+ * each of those cells, so every later range overlaps the first and is dropped.
  */
 export async function writeManyMerges(path: string, count: number, options: { inside?: boolean } = {}): Promise<void> {
   const part = 'xl/worksheets/sheet1.xml';
   const xml = await seedPartText(part);
   const refs: string[] = [];
-  const letters = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : String.fromCharCode(64 + Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
+  const width = options.inside ? 20 : 10;
   for (let i = 0; i < count; i++) {
-    const row = 50 + Math.floor(i / 10);
-    const col = 12 + (i % 10) * 2;
-    refs.push(`${letters(col)}${row}:${letters(col + 1)}${row}`);
+    const row = 50 + Math.floor(i / width);
+    const col = options.inside ? 12 + (i % width) : 12 + (i % width) * 2;
+    refs.push(options.inside ? `${columnName(col)}${row}:${columnName(col)}${row}` : `${columnName(col)}${row}:${columnName(col + 1)}${row}`);
   }
-  if (options.inside) refs.unshift(`L50:AE${50 + Math.floor((count - 1) / 10)}`);
+  if (options.inside) refs.unshift(`L50:AE${50 + Math.ceil(count / width) - 1}`);
   const merges = refs.map((ref) => `<mergeCell ref="${ref}"/>`).join('');
   const data = xml.replace(/<mergeCells count="(\d+)">/, (_m, n: string) => `<mergeCells count="${Number(n) + refs.length}">${merges}`);
   await writeZip(path, await seedWithPart(part, { name: part, data }));
