@@ -32,7 +32,7 @@ const limitText: Record<LimitName, string> = {
   sharedStrings: '共享字符串个数',
   sharedStringChars: '共享字符串总字数',
   cellChars: '单元格文字长度',
-  formulaChars: '公式总长度',
+  sharedFormulaChars: '共享公式展开后的总长度',
   xmlTokenChars: '单段 XML 文字或标记长度',
 };
 
@@ -47,7 +47,7 @@ function limitValue(name: LimitName): string {
       return `${v} 个单元格`;
     case 'cellChars':
     case 'sharedStringChars':
-    case 'formulaChars':
+    case 'sharedFormulaChars':
     case 'xmlTokenChars':
       return `${v} 个字符`;
     case 'entries':

@@ -202,3 +202,30 @@ describe('parts and sheets', () => {
     expect(readWorkbook(broken)).toMatchObject({ ok: false, unreadable: expect.stringContaining('不是有效的 XML') });
   });
 });
+
+describe('limits that only hand-written parts reach', () => {
+  it('refuses a shared formula written out into more characters than the limit allows', () => {
+    const long = `A1&"${'x'.repeat(8_000)}"`;
+    const rows = Array.from({ length: 2_000 }, (_, i) => `<row r="${i + 1}"><c r="B${i + 1}">${i === 0 ? `<f t="shared" ref="B1:B2000" si="0">${long}</f>` : '<f t="shared" si="0"/>'}<v>1</v></c></row>`);
+    const read = readWorkbook(tinyXlsx({ sheets: [{ xml: sheetXml(rows.join('')) }] }));
+    expect(read).toMatchObject({ ok: false, limit: { limit: 'sharedFormulaChars' } });
+  });
+
+  it('stops at a run of markup longer than a megabyte instead of holding it', () => {
+    const read = readWorkbook(tinyXlsx({ sheets: [{ xml: sheetXml(`<row r="1"><c r="A1" foo="${'x'.repeat(2 * 1024 * 1024)}"><v>1</v></c></row>`) }] }));
+    expect(read).toMatchObject({ ok: false, limit: { limit: 'xmlTokenChars' } });
+  });
+
+  it('stops at a cell value longer than Excel allows, and at too many shared strings', () => {
+    const value = readWorkbook(tinyXlsx({ sheets: [{ xml: sheetXml(`<row r="1"><c r="A1" t="str"><v>${'数'.repeat(40_000)}</v></c></row>`) }] }));
+    expect(value).toMatchObject({ ok: false, limit: { limit: 'cellChars' } });
+    const strings = readWorkbook(tinyXlsx({ sharedStrings: Array.from({ length: 200_001 }, () => '<si><t>a</t></si>'), sheets: [{ xml: sheetXml('') }] }));
+    expect(strings).toMatchObject({ ok: false, limit: { limit: 'sharedStrings', found: '200001 个以上' } });
+  });
+
+  it('refuses more merged ranges, or a larger merged area, than the limits', () => {
+    const many = Array.from({ length: 100_001 }, (_, i) => `<mergeCell ref="${String.fromCharCode(65 + Math.floor(i / 10_000))}${(i % 10_000) + 1}"/>`).join('');
+    expect(readWorkbook(tinyXlsx({ sheets: [{ xml: sheetXml('', `<mergeCells>${many}</mergeCells>`) }] }))).toMatchObject({ ok: false, limit: { limit: 'mergeRanges' } });
+    expect(readWorkbook(tinyXlsx({ sheets: [{ xml: sheetXml('', '<mergeCells><mergeCell ref="A1:XFD19000"/></mergeCells>') }] }))).toMatchObject({ ok: false, limit: { limit: 'mergedCells' } });
+  });
+});

@@ -27,8 +27,11 @@ export const limits = {
   sharedStringChars: 10_000_000,
   /** Excel itself allows 32,767 characters in a cell; rich text counts all its runs */
   cellChars: 32_767,
-  /** characters of all formulas kept (a shared formula is copied into every cell it covers) */
-  formulaChars: 5_000_000,
+  /**
+   * characters of the formulas written out for the cells of shared formulas: the file holds the
+   * text once, the grid once per cell (written formulas are bounded by the parts' size already)
+   */
+  sharedFormulaChars: 10_000_000,
   /** one run of XML text, one tag or one comment: a parser would hold it whole in memory */
   xmlTokenChars: 1024 * 1024,
 } as const;

@@ -42,7 +42,7 @@ export function readWorkbook(zip: Buffer): WorkbookRead {
       formats: readCellFormats(parts, targetOf('styles', 'styles.xml')),
       date1904: workbook.date1904,
       cellsKept: 0,
-      formulaChars: 0,
+      sharedFormulaChars: 0,
     };
     const sheets: SheetRead[] = [];
     for (const sheet of workbook.sheets) {

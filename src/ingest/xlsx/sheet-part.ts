@@ -17,8 +17,8 @@ export interface WorkbookContext {
   date1904: boolean;
   /** cells kept so far (filled cells and merged cells) over all sheets */
   cellsKept: number;
-  /** formula characters kept so far over all sheets */
-  formulaChars: number;
+  /** characters of shared formulas written out for their cells so far, over all sheets */
+  sharedFormulaChars: number;
 }
 
 const general: CellFormat = { numFmt: undefined, isDate: false };
@@ -105,16 +105,15 @@ export function readSheetPart(ctx: WorkbookContext, partName: string, sheet: str
       return text;
     }
     const master = sharedFormulas.get(c.formulaShared);
-    return master ? shiftFormula(master.text, c.row - master.row, c.col - master.col) : '';
+    if (!master) return '';
+    ctx.sharedFormulaChars += master.text.length;
+    if (ctx.sharedFormulaChars > limits.sharedFormulaChars) throw hit('sharedFormulaChars', `${ctx.sharedFormulaChars} 个字符以上`);
+    return shiftFormula(master.text, c.row - master.row, c.col - master.col);
   };
 
   const closeCell = (c: OpenCell): void => {
     if (c.row > MAX_ROW || c.col > MAX_COL) return;
     const formula = formulaOf(c);
-    if (formula !== undefined) {
-      ctx.formulaChars += formula.length;
-      if (ctx.formulaChars > limits.formulaChars) throw hit('formulaChars', `${ctx.formulaChars} 个字符以上`);
-    }
     const read = gridCell(
       { row: c.row, col: c.col, type: c.type, format: c.format, value: c.value?.join(''), inline: c.inline?.value(), formula },
       ctx.sharedStrings,

@@ -7,7 +7,10 @@ interface Token {
   word: boolean;
 }
 
-const isWordChar = (c: string): boolean => /[A-Za-z0-9_.$\\]/.test(c) || c.charCodeAt(0) > 127;
+/** Letters, digits, `_ . $ \\` and anything past ASCII: what names and references are made of. */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || ((code | 0x20) >= 97 && (code | 0x20) <= 122) || code === 95 || code === 46 || code === 36 || code === 92 || code > 127;
+}
 
 /** Splits a formula so that quoted strings, quoted sheet names and [structured] parts stay whole. */
 function tokens(formula: string): Token[] {
@@ -37,8 +40,8 @@ function tokens(formula: string): Token[] {
         i++;
       } while (i < formula.length && depth > 0);
       out.push({ text: formula.slice(start, i), word: false });
-    } else if (isWordChar(c)) {
-      while (i < formula.length && isWordChar(formula[i] ?? '')) i++;
+    } else if (isWordChar(formula.charCodeAt(i))) {
+      while (i < formula.length && isWordChar(formula.charCodeAt(i))) i++;
       out.push({ text: formula.slice(start, i), word: true });
     } else {
       out.push({ text: c, word: false });
