@@ -205,7 +205,7 @@ describe('parts and sheets', () => {
 
 describe('limits that only hand-written parts reach', () => {
   it('refuses a shared formula written out into more characters than the limit allows', () => {
-    const long = `A1&"${'x'.repeat(8_000)}"`;
+    const long = `A1&amp;"${'x'.repeat(8_000)}"`;
     const rows = Array.from({ length: 2_000 }, (_, i) => `<row r="${i + 1}"><c r="B${i + 1}">${i === 0 ? `<f t="shared" ref="B1:B2000" si="0">${long}</f>` : '<f t="shared" si="0"/>'}<v>1</v></c></row>`);
     const read = readWorkbook(tinyXlsx({ sheets: [{ xml: sheetXml(rows.join('')) }] }));
     expect(read).toMatchObject({ ok: false, limit: { limit: 'sharedFormulaChars' } });
