@@ -229,3 +229,9 @@ describe('limits that only hand-written parts reach', () => {
     expect(readWorkbook(tinyXlsx({ sheets: [{ xml: sheetXml('', '<mergeCells><mergeCell ref="A1:XFD19000"/></mergeCells>') }] }))).toMatchObject({ ok: false, limit: { limit: 'mergedCells' } });
   });
 });
+
+describe('cell addresses', () => {
+  it('reads A1 addresses up to XFD1048576 and nothing past them', () => {
+    expect(['A1', 'b12', 'XFD1048576', 'XFE1', 'A0', 'A1048577', 'AAAA1', 'A', '1', 'A1B', '$A$1'].map((a) => parseAddress(a))).toEqual([[1, 1], [12, 2], [1_048_576, 16_384], null, null, null, null, null, null, null, null]);
+  });
+});

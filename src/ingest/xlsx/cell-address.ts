@@ -15,12 +15,20 @@ export function columnNumber(letters: string): number | null {
 
 /** `B12` → [12, 2]; null for anything else (absolute `$` markers are not used in cell addresses). */
 export function parseAddress(ref: string): [number, number] | null {
+  let col = 0;
   let i = 0;
-  while (i < ref.length && i < 4 && /[A-Za-z]/.test(ref[i] ?? '')) i++;
-  const col = columnNumber(ref.slice(0, i));
-  const digits = ref.slice(i);
-  if (col === null || digits.length === 0 || digits.length > 7 || !/^[0-9]+$/.test(digits)) return null;
-  const row = Number(digits);
+  for (; i < ref.length; i++) {
+    const c = ref.charCodeAt(i) | 0x20; // lower case
+    if (c < 97 || c > 122) break;
+    col = col * 26 + c - 96;
+  }
+  if (i === 0 || i > 3 || col > MAX_COL || i === ref.length || ref.length - i > 7) return null;
+  let row = 0;
+  for (; i < ref.length; i++) {
+    const d = ref.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    row = row * 10 + d;
+  }
   return row >= 1 && row <= MAX_ROW ? [row, col] : null;
 }
 
