@@ -1,6 +1,12 @@
 /**
  * Time to ingest the seed form N times (default 200) in one process, after a warm-up, as ms per
- * form. `npx tsx scripts/time-ingest.ts [N]`. Run on an older commit to compare readers.
+ * form. `npx tsx scripts/time-ingest.ts [N]`. To compare with the exceljs reader, run it in a copy
+ * of an older commit's sources:
+ *
+ *   git archive b5260d5 src data | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/
+ *   mkdir /tmp/old/scripts && cp scripts/time-ingest.ts /tmp/old/scripts/ && (cd /tmp/old && npx tsx scripts/time-ingest.ts)
+ *
+ * Alternate the two a few times: on a busy machine single runs vary by half.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
