@@ -3,7 +3,7 @@
  * form. `npx tsx scripts/time-ingest.ts [N]`. To compare with the exceljs reader, run it in a copy
  * of an older commit's sources:
  *
- *   git archive b5260d5 src data | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/
+ *   git archive b5260d5 src data package.json | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/
  *   mkdir /tmp/old/scripts && cp scripts/time-ingest.ts /tmp/old/scripts/ && (cd /tmp/old && npx tsx scripts/time-ingest.ts)
  *
  * Alternate the two a few times: on a busy machine single runs vary by half.
