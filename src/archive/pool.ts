@@ -14,7 +14,7 @@ export const defaultJobs = (): number => Math.max(1, availableParallelism());
 /**
  * How a build uses the cores: this thread reads, scores and lays out every form, and the rendering
  * goes to `jobs − 1` worker threads or, when they are busy, to this thread (see render-lanes).
- * Reading needs exceljs' reader and rendering its writer and pdfmake, so no thread warms up the
+ * Reading needs the xlsx reader and rendering exceljs' writer and pdfmake, so no thread warms up the
  * whole pipeline twice. A few forms are in flight at once so reading one overlaps drawing another.
  */
 export function createPool(jobs: number): Pool {
