@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { FormInput, FundRow, IndicatorLine, SourcedNumber, SourcedText } from '../model/form-input.js';
 import { FindingLog } from '../model/messages.js';
 import { emptyNumber, emptyText, readNumber, readText } from './cells.js';
-import { cellAt, cellRef, isMaster, spanOf, type Grid, type GridCell } from './grid.js';
+import { cellAt, cellRef, cellsInRow, filledRows, spanOf, spansInRow, type Grid, type GridCell } from './grid.js';
 import { isAnyLabel, isLabel, labels, type LabelName } from './labels.js';
 import { splitLabelValue } from '../model/text.js';
 
@@ -33,16 +33,33 @@ function matches(cell: GridCell, name: LabelName): boolean {
   return labels[name].some((l) => cell.key.startsWith(l) && cell.key.length > l.length && splitLabelValue(cell.text, l) !== null);
 }
 
-/** The first cell, row by row and left to right, that passes `test`; merged ranges count once, at their top-left. */
+/**
+ * The first filled cell, row by row and left to right, that passes `test`; merged ranges count
+ * once, at their top-left. Every test looks for something written, so empty cells are not visited.
+ */
 function firstCell(grid: Grid, fromRow: number, toRow: number, test: (cell: GridCell) => boolean, fromCol = 1, toCol = grid.colCount): Found | null {
-  for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
-    for (let col = fromCol; col <= toCol; col++) {
-      if (!isMaster(grid, row, col)) continue;
-      const cell = cellAt(grid, row, col);
-      if (test(cell)) return { row, col, cell };
+  for (const row of filledRows(grid, fromRow, Math.min(toRow, grid.rowCount))) {
+    for (const cell of cellsInRow(grid, row)) {
+      if (cell.col < fromCol) continue;
+      if (cell.col > toCol) break;
+      if (test(cell)) return { row, col: cell.col, cell };
     }
   }
   return null;
+}
+
+/**
+ * What a row shows from `fromCol` to `toCol`, left to right: its filled cells and the top-left
+ * cell of each merged range crossing it (a range may start in a row above).
+ */
+function shownInRow(grid: Grid, row: number, fromCol: number, toCol: number): Array<{ col: number; cell: GridCell }> {
+  const shown = new Map<number, GridCell>();
+  for (const cell of cellsInRow(grid, row)) if (cell.col >= fromCol && cell.col <= toCol) shown.set(cell.col, cell);
+  for (const span of spansInRow(grid, row)) {
+    const col = Math.max(span.left, fromCol);
+    if (col <= Math.min(span.right, toCol) && !shown.has(col)) shown.set(col, cellAt(grid, row, col));
+  }
+  return [...shown].sort(([a], [b]) => a - b).map(([col, cell]) => ({ col, cell }));
 }
 
 function findInRows(grid: Grid, name: LabelName, fromRow: number, toRow: number, fromCol = 1, toCol = grid.colCount): Found | null {
@@ -68,10 +85,11 @@ function rowHas(grid: Grid, row: number, name: LabelName): boolean {
  */
 export function findAnchors(grid: Grid): Array<{ row: number; labelled: boolean }> {
   const rows: Array<{ row: number; labelled: boolean }> = [];
-  for (let row = 1; row <= grid.rowCount; row++) {
+  for (const row of filledRows(grid, 1, grid.rowCount)) {
     // The national export also heads its funds table with 项目名称; that row is not a new form.
     if (rowHas(grid, row, 'projectName') && !isFundsHeader(grid, row)) rows.push({ row, labelled: true });
-    else if (row > 1 && rowHas(grid, row, 'department') && !rows.some((r) => row - r.row >= 0 && row - r.row <= 2)) rows.push({ row: row - 1, labelled: false });
+    // Anchors come in row order, so only the last few can be within two rows of this one.
+    else if (row > 1 && rowHas(grid, row, 'department') && !rows.slice(-3).some((r) => row - r.row >= 0 && row - r.row <= 2)) rows.push({ row: row - 1, labelled: false });
   }
   return rows;
 }
@@ -94,8 +112,8 @@ export function regionsOf(grid: Grid): FormRegion[] {
   // Sister forms of the same workbook (绩效目标申报表, 执行监控表) share the labels but not the title.
   const titled = (r: FormRegion): boolean => {
     for (let row = r.top; row < r.anchorRow; row++) {
-      for (let col = 1; col <= grid.colCount; col++) {
-        const t = cellAt(grid, row, col).text;
+      for (const { cell } of shownInRow(grid, row, 1, grid.colCount)) {
+        const t = cell.text;
         if (/表/.test(t) && /(申报|监控|审核|评审|目标表|计划)/.test(t) && !/自评/.test(t)) return false;
       }
     }
@@ -131,12 +149,10 @@ function valueBeside(grid: Grid, at: Found, name: LabelName): SourcedText {
     if (rest) return { text: rest, cell: cellRef(grid, at.row, at.col) };
   }
   const start = spanOf(grid, at.row, at.col).right + 1;
-  for (let col = start; col <= grid.colCount; col++) {
-    if (!isMaster(grid, at.row, col)) continue;
-    const cell = cellAt(grid, at.row, col);
-    if (cell.kind === 'blank') continue;
+  for (const cell of cellsInRow(grid, at.row)) {
+    if (cell.col < start || cell.kind === 'blank') continue;
     if (cell.kind === 'text' && isAnyLabel(cell.key)) break;
-    return readText(grid, at.row, col);
+    return readText(grid, at.row, cell.col);
   }
   return { text: '', cell: start <= grid.colCount ? cellRef(grid, at.row, start) : null };
 }
@@ -159,9 +175,8 @@ function readTitleBlock(grid: Grid, region: FormRegion, log: FindingLog): TitleB
   let year = emptyNumber;
   let yearLine: SourcedText | null = null;
   for (let row = region.top; row < region.anchorRow; row++) {
-    for (let col = 1; col <= grid.colCount; col++) {
-      if (!isMaster(grid, row, col)) continue;
-      const cell = cellAt(grid, row, col);
+    for (const cell of cellsInRow(grid, row)) {
+      const col = cell.col;
       if (cell.kind !== 'text') continue;
       const t = cell.text.normalize('NFKC');
       const ref = cellRef(grid, row, col);
@@ -200,7 +215,12 @@ function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: Finding
   const funds = { total: emptyFundRow(), currentYear: emptyFundRow(), carryOver: emptyFundRow(), other: emptyFundRow() };
   // The header row is the one naming the amounts; some provinces print no 年初预算数 column.
   let headerRow = 0;
-  for (let row = region.anchorRow; row <= lastRow && headerRow === 0; row++) if (isFundsHeader(grid, row)) headerRow = row;
+  for (const row of filledRows(grid, region.anchorRow, lastRow)) {
+    if (isFundsHeader(grid, row)) {
+      headerRow = row;
+      break;
+    }
+  }
   if (headerRow === 0) {
     log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 2, 1), { label: '全年预算数', near: '“项目资金”一栏的表头' });
     return funds;
@@ -286,8 +306,7 @@ function findPreferred(grid: Grid, name: LabelName, fromRow: number, toRow: numb
  */
 function readIndicatorHeader(grid: Grid, headerRow: number, log: FindingLog): { cols: LineCols; bottom: number } {
   let top = headerRow;
-  for (let col = 1; col <= grid.colCount; col++) {
-    const span = spanOf(grid, headerRow - 1, col);
+  for (const span of spansInRow(grid, headerRow - 1)) {
     if (headerRow > 1 && span.top === headerRow - 1 && span.bottom >= headerRow) top = headerRow - 1;
   }
   const cols: LineCols = {};
@@ -312,7 +331,8 @@ function lineText(grid: Grid, row: number, cols: readonly [number, number] | und
   if (cols[0] === cols[1]) return first;
   const seen = new Set<string | null>([first.cell]);
   let text = first.text;
-  for (let col = cols[0] + 1; col <= cols[1]; col++) {
+  // Columns that show nothing add nothing: only filled cells and merged ranges are read.
+  for (const { col } of shownInRow(grid, row, cols[0] + 1, cols[1])) {
     const part = readText(grid, row, col);
     if (seen.has(part.cell)) continue;
     seen.add(part.cell);
@@ -326,15 +346,14 @@ function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Lin
   let level1: SourcedText = emptyText;
   let level2: SourcedText = emptyText;
   const text = (row: number, key: LineKey): SourcedText => lineText(grid, row, cols[key]);
-  const filled = (row: number, key: LineKey, ownOnly: boolean): boolean => {
+  /** a cell of the row's own (not a merged range from above) under the column is filled */
+  const filled = (row: number, key: LineKey): boolean => {
     const c = cols[key];
-    if (!c) return false;
-    for (let col = c[0]; col <= c[1]; col++) if (cellAt(grid, row, col).kind !== 'blank' && (!ownOnly || isMaster(grid, row, col))) return true;
-    return false;
+    return c !== undefined && cellsInRow(grid, row).some((cell) => cell.col >= c[0] && cell.col <= c[1] && cell.kind !== 'blank');
   };
-  for (let row = firstRow; row <= lastRow; row++) {
-    const startsGroup = filled(row, 'level1', true) || filled(row, 'level2', true);
-    const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => filled(row, key, true));
+  for (const row of filledRows(grid, firstRow, lastRow)) {
+    const startsGroup = filled(row, 'level1') || filled(row, 'level2');
+    const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => filled(row, key));
     if (!startsGroup && !hasContent) continue;
     // A merged 一级/二级 cell covers its rows; a blank one under a filled one continues it.
     const l1 = text(row, 'level1');
