@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
+import { filedName } from '../model/form-input.js';
 import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
 import { hasError } from '../model/finding.js';
 import { addTimings, noTimings, type Timings } from '../model/timings.js';
@@ -219,7 +220,7 @@ async function writeOutputs(result: FileOutcome, item: PlanItem, options: BuildO
         年度: input.year.value === null ? '未知年度' : String(input.year.value),
         主管部门: input.department.text || '未填写主管部门',
         实施单位: input.implementingUnit.text || '未填写实施单位',
-        项目名称: input.projectName.text || '未填写项目名称',
+        项目名称: filedName(input) || '未填写项目名称',
         文件名:
           item.source
             .split('/')
@@ -241,7 +242,7 @@ async function writeOutputs(result: FileOutcome, item: PlanItem, options: BuildO
     const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
     const last = form.files[form.files.length - 1];
     if (clashesWith && last) {
-      const name = input.projectName.text || '(未填写)';
+      const name = filedName(input) || '(未填写)';
       entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
     }
     produced.push({ ...entry, outputs, fingerprint: item.fingerprint });

@@ -1,4 +1,5 @@
 import type { Finding } from '../model/finding.js';
+import { filedName } from '../model/form-input.js';
 import type { ManifestForm } from '../model/manifest.js';
 import type { ProfileFrom, ScoreMode } from '../model/profile.js';
 import type { FormOutcome } from '../pipeline/process.js';
@@ -48,7 +49,7 @@ export function manifestEntry(form: FormOutcome, info: SourceInfo): ManifestForm
     profileFrom: form.profileFrom,
     scores: form.mode,
     year: input.year.value,
-    projectName: input.projectName.text,
+    projectName: filedName(input),
     department: input.department.text,
     implementingUnit: input.implementingUnit.text,
     funds: {

@@ -12,6 +12,10 @@ export interface GridCell {
   number: number | null;
   numFmt: string | undefined;
   formula: string | undefined;
+  /** the value was worked out by this tool from a formula saved without its result */
+  evaluated?: boolean;
+  /** a formula without a saved result that could not be worked out: why (the value is unknown) */
+  unknownReason?: string;
 }
 
 export interface Span {

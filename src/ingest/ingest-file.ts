@@ -3,7 +3,8 @@ import type { Finding } from '../model/finding.js';
 import { finding } from '../model/messages.js';
 import { limits, type LimitName } from './xlsx/limits.js';
 import { readWorkbook, type SheetState } from './xlsx/read-workbook.js';
-import { readForm, regionsOf, type ReadForm } from './read-form.js';
+import { evaluateFormulas } from './formulas.js';
+import { readForm, regionsOf, strayTables, type ReadForm } from './read-form.js';
 
 /** Everything read from one file: its forms, and problems that belong to the file as a whole. */
 export interface IngestResult {
@@ -92,8 +93,11 @@ export async function ingestBuffer(buffer: Buffer, file: string): Promise<Ingest
     return result;
   }
   result.sheets = read.sheets.map((s) => ({ name: s.name, state: s.state }));
+  evaluateFormulas(read.sheets.map((s) => s.grid));
   for (const { grid } of read.sheets) {
-    for (const region of regionsOf(grid)) result.forms.push(readForm(grid, region, file));
+    const regions = regionsOf(grid);
+    for (const region of regions) result.forms.push(readForm(grid, region, file));
+    result.forms.push(...strayTables(grid, regions, file));
   }
   if (result.forms.length === 0) {
     result.status = 'error';

@@ -92,3 +92,8 @@ export const FormInput = z.object({
   total: z.object({ label: SourcedText, weight: SourcedNumber, score: SourcedNumber, note: SourcedText }),
 });
 export type FormInput = z.infer<typeof FormInput>;
+
+/** The name a form is filed and listed under: its 项目名称, or 部门整体支出 for a 部门整体 form whose unit's name is blank. */
+export function filedName(input: FormInput): string {
+  return input.projectName.text || (input.variant === 'department' ? '部门整体支出' : '');
+}

@@ -32,6 +32,21 @@ const catalog = {
     severity: 'error',
     say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。`,
   },
+  INGEST_LAYOUT_UNKNOWN: {
+    severity: 'error',
+    say: (a: { what: string }) =>
+      `这张表不是本工具能评分的自评表版式：${a.what}。本表没有评分，也没有生成文件。请按官方《项目支出绩效自评表》或《部门整体支出绩效自评表》表样填报；如这是本地区的正式版式，请把文件发给维护人员增加。`,
+  },
+  INGEST_WEIGHT_COLUMN_MISSING: {
+    severity: 'error',
+    say: (a: { instead: string }) =>
+      `绩效指标表头中没有“分值”列${a.instead ? `(“${a.instead}”列不是分值，不能代替)` : ''}，各指标的分值无从得知，本表没有评分，也没有生成文件。请按官方表样补上“分值”列并填写各指标分值。`,
+  },
+  INGEST_SCORE_COLUMN_MISSING: {
+    severity: 'error',
+    say: (a: { instead: string }) => `绩效指标表头中没有“得分”列${a.instead ? `(“${a.instead}”列不是得分，不能代替)` : ''}，本表没有评分，也没有生成文件。请按官方表样补上“得分”列。`,
+  },
+  DEPARTMENT_NAME_MISSING: { severity: 'warning', say: () => `部门整体支出绩效自评表没有填写部门(单位)名称，输出文件暂以“部门整体支出”命名。请填写部门(单位)名称。` },
   INGEST_LABEL_MISSING: { severity: 'error', say: (a: { label: string; near: string }) => `没有找到标签“${a.label}”(应在${a.near}附近)。请按官方表样补上该标签，否则相关内容无法读取。` },
   INGEST_COLUMN_MISSING: {
     severity: 'error',
@@ -169,7 +184,9 @@ export class FindingLog {
   readonly list: Finding[] = [];
   constructor(readonly file: string) {}
 
+  /** The same problem at the same cell is said once, however many times a stage meets it. */
   add<C extends MessageCode>(code: C, cell: string | null | undefined, ...args: Args<C> extends undefined ? [] : [Args<C>]): void {
-    this.list.push(finding(code, { file: this.file, cell }, ...args));
+    const f = finding(code, { file: this.file, cell }, ...args);
+    if (!this.list.some((x) => x.code === f.code && x.cell === f.cell && x.message === f.message)) this.list.push(f);
   }
 }

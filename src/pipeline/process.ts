@@ -121,6 +121,11 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
     return outcome;
   }
   for (const form of read.forms) {
+    if (form.refused) {
+      // A table of the family this tool cannot score: said, not scored, nothing rendered.
+      outcome.forms.push({ ...failed(options, [...read.findings, ...form.findings]), sheet: null });
+      continue;
+    }
     const { profile, from } = resolveProfile(options.profile, form.input.variant);
     const scored = timed(timings, 'score', () => scoreForm(form.input, profile, options.mode));
     const findings = [...read.findings, ...form.findings, ...scored.findings];
