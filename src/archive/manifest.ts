@@ -47,6 +47,7 @@ export function manifestEntry(form: FormOutcome, info: SourceInfo): ManifestForm
     status: 'ok',
     profile: form.profile,
     profileFrom: form.profileFrom,
+    layout: input.variant,
     scores: form.mode,
     year: input.year.value,
     projectName: filedName(input),

@@ -13,6 +13,9 @@ export function isPlaceholderText(text: string): boolean {
 export const emptyText: SourcedText = { text: '', cell: null };
 export const emptyNumber: SourcedNumber = { value: null, text: '', cell: null };
 
+/** What a copy prints for a value that cannot be known: Excel's "value not available". */
+export const UNKNOWN_TEXT = '#N/A';
+
 /**
  * What a formula cell means for the form, said once per cell: a saved error or a formula that
  * cannot be worked out is unknown (true); a value this tool worked out is said, then used.
@@ -34,7 +37,7 @@ function formulaState(cell: GridCell, ref: string, what: string, log: FindingLog
 export function readText(grid: Grid, row: number, col: number, what: string, log: FindingLog): SourcedText {
   const cell = cellAt(grid, row, col);
   const ref = cellRef(grid, row, col);
-  if (formulaState(cell, ref, what, log)) return { text: cell.kind === 'error' ? cell.text : '', cell: ref, unknown: true };
+  if (formulaState(cell, ref, what, log)) return { text: cell.kind === 'error' ? cell.text : UNKNOWN_TEXT, cell: ref, unknown: true };
   return { text: cell.text, cell: ref };
 }
 
@@ -46,7 +49,7 @@ export function readText(grid: Grid, row: number, col: number, what: string, log
 export function readNumber(grid: Grid, row: number, col: number, what: string, log: FindingLog, rate = false): SourcedNumber {
   const cell = cellAt(grid, row, col);
   const ref = cellRef(grid, row, col);
-  if (formulaState(cell, ref, what, log)) return { value: null, text: cell.kind === 'error' ? cell.text : '', cell: ref, unknown: true };
+  if (formulaState(cell, ref, what, log)) return { value: null, text: cell.kind === 'error' ? cell.text : UNKNOWN_TEXT, cell: ref, unknown: true };
   switch (cell.kind) {
     case 'number': {
       if (cell.number === null || !isSensible(cell.number)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Finding } from './finding.js';
+import { LayoutVariant } from './form-input.js';
 import { ProfileFrom, RuleName, ScoreMode } from './profile.js';
 import { formats, type Format } from '../render/registry.js';
 
@@ -45,6 +46,8 @@ export const ManifestForm = z.object({
   profile: z.string(),
   /** why this profile: the form's own layout (`--profile auto`), the command line, or the config file */
   profileFrom: ProfileFrom.optional(),
+  /** the printed form it was read as, and is rendered as: ningxia10, national11 or department */
+  layout: LayoutVariant.optional(),
   scores: ScoreMode,
   year: z.number().nullable(),
   projectName: z.string().nullable(),

@@ -61,7 +61,7 @@ const catalog = {
   INGEST_FORMULA_UNEVALUATED: {
     severity: 'error',
     say: (a: { what: string; formula: string; reason: string }) =>
-      `${a.what}是公式 =${a.formula}，文件中没有保存计算结果，本工具也无法计算(${a.reason})，按“无法确定”处理，不当作 0 或空白。请在 Excel 或 WPS 中打开并保存一次，或改为直接填写数值。`,
+      `${a.what}是公式 =${a.formula}，文件中没有保存计算结果，本工具也无法计算(${a.reason})，按“无法确定”处理，不当作 0 或空白，副本中显示为 #N/A。请在 Excel 或 WPS 中打开并保存一次，或改为直接填写数值。`,
   },
   INGEST_FORMULA_NO_RESULT: {
     severity: 'warning',
