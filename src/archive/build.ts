@@ -4,11 +4,13 @@ import { ArchiveError, archiveError, runMessage, type RunMessage } from '../mode
 import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
-import type { Profile, ScoreMode } from '../model/profile.js';
+import { filedName } from '../model/form-input.js';
+import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
 import { hasError } from '../model/finding.js';
 import { addTimings, noTimings, type Timings } from '../model/timings.js';
 import { createPool, defaultJobs } from '../pipeline/pool.js';
-import { sha256, type FileOutcome } from '../pipeline/process.js';
+import { choiceName, sha256, type FileOutcome } from '../pipeline/process.js';
+import { loadProfile } from '../profiles/load-profile.js';
 import { INDEX_FILE, SUMMARY_FILE, writeYearReports } from '../reports/year-reports.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
@@ -23,7 +25,8 @@ import { openArchive, type Archive } from './session.js';
 
 export interface BuildOptions {
   out: string;
-  profile: Profile;
+  /** each form by its layout, or one profile forced for all */
+  profile: ProfileChoice;
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
@@ -252,7 +255,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     // Disk full, a read-only disk…: record what is on disk now (best effort), so the manifest's
     // sha256 stay true for the files this run already replaced; then say what happened.
     const partial = [...carried, ...plan.flatMap((p) => done.get(p.source) ?? before.get(p.source) ?? [])].sort(bySource);
-    await commitPartial(archive, previous, partial, options.profile.grades).catch(() => undefined);
+    await commitPartial(archive, previous, partial, (name) => gradesOf(name, options.profile)).catch(() => undefined);
     throw error;
   } finally {
     await pool.close();
@@ -261,7 +264,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const forms = [...carried, ...current].sort(bySource);
   // The lock must still be ours: a run that lost it (it looked dead to another) writes no manifest.
   await archive.lock.assertHeld();
-  const reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, options.profile.grades);
+  const reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile));
   messages.push(...reports.messages);
   const keep = await writeRecords(fs, forms);
   const draft: Manifest = {
@@ -282,7 +285,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
  * the old pages' record, and the next run rewrites them); the manifest comes before the records,
  * since it is what keeps the recorded sha256 true.
  */
-async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: Profile['grades']): Promise<void> {
+async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: (profile: string) => Profile['grades']): Promise<void> {
   await archive.lock.assertHeld();
   let yearReports = previous?.yearReports;
   try {
@@ -333,6 +336,16 @@ export function autoJobs(forms: number): number {
   return forms >= 250 ? defaultJobs() : 1;
 }
 
+/** Grade thresholds of the profile a form was scored by (a forced JSON profile is known by its name only here). */
+function gradesOf(name: string, choice: ProfileChoice): Profile['grades'] {
+  if (choice.kind === 'fixed' && choice.profile.name === name) return choice.profile.grades;
+  try {
+    return loadProfile(name).grades;
+  } catch {
+    return loadProfile('ningxia').grades;
+  }
+}
+
 interface PlanItem {
   file: string;
   source: string;
@@ -345,7 +358,7 @@ interface PlanItem {
 function failedEntry(item: PlanItem, options: BuildOptions, error: Error): ManifestForm {
   const detail = (error.message.split('\n')[0] ?? '').slice(0, 160);
   return {
-    ...errorEntry({ source: item.source, sha256: '', profile: options.profile.name, mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]),
+    ...errorEntry({ source: item.source, sha256: '', ...choiceName(options.profile), mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]),
     fingerprint: item.fingerprint,
   };
 }
@@ -378,7 +391,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       年度: input.year.value === null ? '未知年度' : String(input.year.value),
       主管部门: input.department.text || '未填写主管部门',
       实施单位: input.implementingUnit.text || '未填写实施单位',
-      项目名称: input.projectName.text || '未填写项目名称',
+      项目名称: filedName(input) || '未填写项目名称',
       文件名:
         item.source
           .split('/')
@@ -416,7 +429,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
     const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
     const last = form.files[form.files.length - 1];
     if (clashesWith && last) {
-      const name = input.projectName.text || '(未填写)';
+      const name = filedName(input) || '(未填写)';
       entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
     }
     produced.push({ ...entry, outputs, fingerprint: item.fingerprint });

@@ -1,6 +1,7 @@
 import type { Finding } from '../model/finding.js';
+import { filedName } from '../model/form-input.js';
 import type { ManifestForm } from '../model/manifest.js';
-import type { ScoreMode } from '../model/profile.js';
+import type { ProfileFrom, ScoreMode } from '../model/profile.js';
 import type { FormOutcome } from '../pipeline/process.js';
 
 export interface SourceInfo {
@@ -10,13 +11,14 @@ export interface SourceInfo {
 }
 
 /** A file that gave no form: it still gets an entry, so nothing disappears from the record. */
-export function errorEntry(info: SourceInfo & { profile: string; mode: ScoreMode }, findings: Finding[]): ManifestForm {
+export function errorEntry(info: SourceInfo & { profile: string; profileFrom: ProfileFrom; mode: ScoreMode }, findings: Finding[]): ManifestForm {
   return {
     source: info.source,
     sheet: null,
     sourceSha256: info.sha256,
     status: 'error',
     profile: info.profile,
+    profileFrom: info.profileFrom,
     scores: info.mode,
     year: null,
     projectName: null,
@@ -36,7 +38,7 @@ export function errorEntry(info: SourceInfo & { profile: string; mode: ScoreMode
 /** The manifest's record of one form the pipeline processed (outputs are added when written). */
 export function manifestEntry(form: FormOutcome, info: SourceInfo): ManifestForm {
   const scored = form.scored;
-  if (form.status === 'error' || !scored) return errorEntry({ ...info, profile: form.profile, mode: form.mode }, form.findings);
+  if (form.status === 'error' || !scored) return errorEntry({ ...info, profile: form.profile, profileFrom: form.profileFrom, mode: form.mode }, form.findings);
   const input = scored.input;
   return {
     source: info.source,
@@ -44,9 +46,11 @@ export function manifestEntry(form: FormOutcome, info: SourceInfo): ManifestForm
     sourceSha256: info.sha256,
     status: 'ok',
     profile: form.profile,
+    profileFrom: form.profileFrom,
+    layout: input.variant,
     scores: form.mode,
     year: input.year.value,
-    projectName: input.projectName.text,
+    projectName: filedName(input),
     department: input.department.text,
     implementingUnit: input.implementingUnit.text,
     funds: {

@@ -26,6 +26,7 @@ const { values } = parseArgs({
 const count = Number(values.forms);
 const jobs = values.jobs ? Number(values.jobs) : autoJobs(count);
 const profile = loadProfile('ningxia');
+const choice = { kind: 'auto' } as const;
 const typeset = typesetterFor();
 
 let peakRss = 0;
@@ -75,7 +76,7 @@ try {
   peakRss = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const first = await build([join(work, 'in')], { out: join(work, 'out'), profile, mode: 'auto', typeset, jobs });
+  const first = await build([join(work, 'in')], { out: join(work, 'out'), profile: choice, mode: 'auto', typeset, jobs });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   report('ziping build', first, ms);
@@ -84,7 +85,7 @@ try {
   const ours = first.current.length / (ms / 1000);
   if (values.rerun) {
     const t1 = performance.now();
-    report('rerun (unchanged)', await build([join(work, 'in')], { out: join(work, 'out'), profile, mode: 'auto', typeset, jobs }), performance.now() - t1);
+    report('rerun (unchanged)', await build([join(work, 'in')], { out: join(work, 'out'), profile: choice, mode: 'auto', typeset, jobs }), performance.now() - t1);
   }
   if (values['vs-libreoffice']) {
     const lo = await libreOffice(files, join(work, 'lo'));

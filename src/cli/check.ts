@@ -3,7 +3,7 @@ import { manifestEntry } from '../archive/manifest.js';
 import { jsonText } from '../model/display-text.js';
 import { hasError, severityText } from '../model/finding.js';
 import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from '../model/manifest.js';
-import type { Profile, ScoreMode } from '../model/profile.js';
+import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { processFile } from '../pipeline/process.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
@@ -22,7 +22,7 @@ export function displayPath(path: string): string {
 }
 
 export interface CheckOptions {
-  profile: Profile;
+  profile: ProfileChoice;
   mode: ScoreMode;
   typeset: Typesetter;
   json: boolean;

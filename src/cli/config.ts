@@ -6,7 +6,8 @@ import { DEFAULT_NAME_PATTERN } from '../archive/output-names.js';
 /** `ziping.config.json`: the settings an office keeps beside its folders instead of typing options. */
 export const Config = z
   .object({
-    profile: z.string().min(1).default('ningxia'),
+    /** `auto` (each form by its layout), a profile name, or a profile JSON file */
+    profile: z.string().min(1).default('auto'),
     scores: ScoreMode.default('auto'),
     out: z.string().min(1).default('out'),
     /** handlebars pattern of output paths without extension: {{年度}} {{主管部门}} {{实施单位}} {{项目名称}} {{文件名}} {{工作表}} */

@@ -7,7 +7,7 @@ import { consoleText, jsonText, visibleText } from '../model/display-text.js';
 import { hasError, severityText } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { ScoreMode } from '../model/profile.js';
-import { loadProfile, ProfileError } from '../profiles/load-profile.js';
+import { loadProfile, profileChoice, ProfileError } from '../profiles/load-profile.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { version } from '../version.js';
 import { check, exitCodeFor } from './check.js';
@@ -45,7 +45,7 @@ async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
   return {
     inputs: inputs.length > 0 ? inputs : config.inputs,
     out: opts.out ?? config.out,
-    profile: loadProfile(given('profile') ? opts.profile : config.profile),
+    profile: given('profile') ? profileChoice(opts.profile, 'option') : profileChoice(config.profile, 'config'),
     mode: given('scores') ? opts.scores : config.scores,
     namePattern: config.names,
     typeset: typesetterFor(config.fonts),
@@ -185,7 +185,11 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
 
 function scoringOptions(cmd: Command): Command {
   return cmd
-    .option('--profile <name>', '评分方案：ningxia(默认)、national，或方案 JSON 文件路径', 'ningxia')
+    .option(
+      '--profile <name>',
+      '评分方案：auto(默认，每份表按自己的版式：宁夏 10 列 → ningxia，全国 11 列 → national，部门整体 → department)、ningxia、national、department，或方案 JSON 文件路径',
+      'auto',
+    )
     .addOption(new Option('--scores <mode>', '得分口径：filled 照录填报值；auto 保留填报值并补齐空白(默认)；computed 按规则重算').choices(ScoreMode.options).default('auto'))
     .option('--json', '输出 manifest(JSON)而不是中文摘要', false)
     .option('--strict', '存在“错误”级问题时退出码为 1', false);
@@ -248,7 +252,7 @@ export async function main(
   let code = 0;
   scoringOptions(program.command('check').description('读取并复核评分，只打印结果，不生成文件').argument('[inputs...]', '文件、文件夹或通配符，默认 data')).action(
     async (inputs: string[], opts: ScoringOptions) => {
-      code = await check(inputs, { ...opts, profile: loadProfile(opts.profile), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
+      code = await check(inputs, { ...opts, profile: profileChoice(opts.profile, 'option'), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
     },
   );
   scoringOptions(

@@ -1,6 +1,11 @@
 import { hasError, severityText } from '../model/finding.js';
 import { outputFiles, type ManifestForm } from '../model/manifest.js';
+import type { LayoutVariant } from '../model/form-input.js';
 import { decimalOrDash as num } from '../model/numbers.js';
+import type { ProfileFrom } from '../model/profile.js';
+
+const layoutText: Record<LayoutVariant, string> = { ningxia10: '宁夏 10 列(附件6)', national11: '全国 11 列(财预〔2020〕10号)', department: '部门整体支出绩效自评表' };
+const profileFromText: Record<ProfileFrom, string> = { layout: '按表样自动选择', option: '命令行指定', config: '配置文件指定' };
 
 /** The human summary of one form, in Chinese, with every finding and its cell. */
 export function formReport(form: ManifestForm): string {
@@ -12,6 +17,7 @@ export function formReport(form: ManifestForm): string {
     lines.push(`${hasError(form.findings) ? '!' : '✓'} ${where}`);
     lines.push(`  项目：${form.projectName || '(未填写项目名称)'}${form.year ? `(${form.year}年度)` : ''}`);
     lines.push(`  主管部门：${form.department || '—'}；实施单位：${form.implementingUnit || '—'}`);
+    lines.push(`  版式：${form.layout ? layoutText[form.layout] : '—'}；评分方案：${form.profile}(${form.profileFrom ? profileFromText[form.profileFrom] : '—'})`);
     const f = form.funds;
     if (f) {
       const rate = f.executionRate === null ? '无法计算' : `${num(f.executionRate * 100)}%`;

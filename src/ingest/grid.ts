@@ -1,7 +1,3 @@
-import type ExcelJS from 'exceljs';
-import { clean, formatNumber } from '../model/numbers.js';
-import { cleanText, labelKey } from '../model/text.js';
-
 export type CellKind = 'blank' | 'number' | 'text' | 'error' | 'formulaNoResult';
 
 /** One cell as the form reader sees it: merges resolved, rich text joined, formulas replaced by results. */
@@ -16,6 +12,10 @@ export interface GridCell {
   number: number | null;
   numFmt: string | undefined;
   formula: string | undefined;
+  /** the value was worked out by this tool from a formula saved without its result */
+  evaluated?: boolean;
+  /** a formula without a saved result that could not be worked out: why (the value is unknown) */
+  unknownReason?: string;
 }
 
 export interface Span {
@@ -85,83 +85,65 @@ export function isMaster(grid: Grid, row: number, col: number): boolean {
   return !grid.masters.has(k(row, col));
 }
 
-type CellValue = ExcelJS.CellValue;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
+/** Filled cells by row and merged ranges by the rows they cross, for searches that skip empty space. */
+interface RowIndex {
+  /** rows holding a filled cell, ascending */
+  rows: number[];
+  cells: Map<number, GridCell[]>;
+  spans: Map<number, Span[]>;
 }
 
-function formatDate(d: Date): string {
-  const y = d.getUTCFullYear();
-  const m = String(d.getUTCMonth() + 1).padStart(2, '0');
-  const day = String(d.getUTCDate()).padStart(2, '0');
-  return `${y}-${m}-${day}`;
-}
+const indexes = new WeakMap<Grid, RowIndex>();
 
-function readValue(value: CellValue, numFmt: string | undefined, row: number, col: number): GridCell {
-  const cell = blank(row, col);
-  cell.numFmt = numFmt;
-  let v: unknown = value;
-  if (isObject(v) && ('formula' in v || 'sharedFormula' in v)) {
-    cell.formula = String(v.formula ?? v.sharedFormula ?? '');
-    if (!('result' in v) || v.result === undefined || v.result === null) {
-      cell.kind = 'formulaNoResult';
-      return cell;
-    }
-    v = v.result;
+/**
+ * Built on first use and kept with the grid (grids are not changed once read). The extent of a
+ * sheet can be far larger than what it holds (one cell at XFD1, one at A1048576): a search must
+ * walk the cells, never rows × columns.
+ */
+function rowIndex(grid: Grid): RowIndex {
+  let index = indexes.get(grid);
+  if (index) return index;
+  const cells = new Map<number, GridCell[]>();
+  for (const cell of grid.cells.values()) {
+    const list = cells.get(cell.row);
+    if (list) list.push(cell);
+    else cells.set(cell.row, [cell]);
   }
-  if (v === null || v === undefined) return cell;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return { ...cell, kind: 'error', text: '#NUM!', key: '#NUM!' };
-    const text = formatNumber(v, numFmt);
-    return { ...cell, kind: 'number', number: clean(v), text, key: text };
-  }
-  if (typeof v === 'boolean') {
-    const text = v ? 'TRUE' : 'FALSE';
-    return { ...cell, kind: 'text', text, key: text };
-  }
-  if (v instanceof Date) {
-    const text = formatDate(v);
-    return { ...cell, kind: 'text', text, key: text };
-  }
-  let raw: string;
-  if (typeof v === 'string') raw = v;
-  else if (isObject(v) && Array.isArray(v.richText)) raw = v.richText.map((r: unknown) => (isObject(r) ? String(r.text ?? '') : '')).join('');
-  else if (isObject(v) && 'error' in v) return { ...cell, kind: 'error', text: String(v.error), key: String(v.error) };
-  else if (isObject(v) && 'text' in v)
-    raw = isObject(v.text) && Array.isArray(v.text.richText) ? v.text.richText.map((r: unknown) => (isObject(r) ? String(r.text ?? '') : '')).join('') : String(v.text);
-  else raw = String(v);
-  const text = cleanText(raw);
-  if (text === '') return cell;
-  if (/^#(DIV\/0!|REF!|VALUE!|NAME\?|N\/A|NUM!|NULL!|SPILL!|CALC!)$/.test(text)) return { ...cell, kind: 'error', text, key: text };
-  return { ...cell, kind: 'text', text, key: labelKey(text) };
-}
-
-export function gridFromWorksheet(ws: ExcelJS.Worksheet): Grid {
-  const grid: Grid = { sheet: ws.name, rowCount: 0, colCount: 0, cells: new Map(), masters: new Map(), spans: new Map() };
-  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    row.eachCell({ includeEmpty: true }, (cell, colNumber) => {
-      if (cell.isMerged && cell.master && cell.master.address !== cell.address) {
-        const master = cell.master;
-        const mr = Number(master.row);
-        const mc = Number(master.col);
-        grid.masters.set(k(rowNumber, colNumber), k(mr, mc));
-        const span = grid.spans.get(k(mr, mc)) ?? { top: mr, left: mc, bottom: mr, right: mc };
-        span.bottom = Math.max(span.bottom, rowNumber);
-        span.right = Math.max(span.right, colNumber);
-        grid.spans.set(k(mr, mc), span);
-        return;
-      }
-      const read = readValue(cell.value, cell.numFmt || undefined, rowNumber, colNumber);
-      if (read.kind === 'blank' && !read.formula) return;
-      grid.cells.set(k(rowNumber, colNumber), read);
-      grid.rowCount = Math.max(grid.rowCount, rowNumber);
-      grid.colCount = Math.max(grid.colCount, colNumber);
-    });
-  });
+  for (const list of cells.values()) list.sort((a, b) => a.col - b.col);
+  const spans = new Map<number, Span[]>();
   for (const span of grid.spans.values()) {
-    grid.rowCount = Math.max(grid.rowCount, span.bottom);
-    grid.colCount = Math.max(grid.colCount, span.right);
+    for (let row = span.top; row <= span.bottom; row++) {
+      const list = spans.get(row);
+      if (list) list.push(span);
+      else spans.set(row, [span]);
+    }
   }
-  return grid;
+  index = { rows: [...cells.keys()].sort((a, b) => a - b), cells, spans };
+  indexes.set(grid, index);
+  return index;
+}
+
+/** Rows from `from` to `to` that hold a filled cell, ascending. */
+export function filledRows(grid: Grid, from: number, to: number): number[] {
+  const { rows } = rowIndex(grid);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((rows[mid] ?? 0) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: number[] = [];
+  for (let i = lo; i < rows.length && (rows[i] ?? 0) <= to; i++) out.push(rows[i] ?? 0);
+  return out;
+}
+
+/** The filled cells of a row, by column (merged ranges count at their top-left only). */
+export function cellsInRow(grid: Grid, row: number): readonly GridCell[] {
+  return rowIndex(grid).cells.get(row) ?? [];
+}
+
+/** The merged ranges that cross a row. */
+export function spansInRow(grid: Grid, row: number): readonly Span[] {
+  return rowIndex(grid).spans.get(row) ?? [];
 }

@@ -4,6 +4,13 @@
  */
 export const labels = {
   projectName: ['项目名称'],
+  /** the one name row of a 部门整体支出绩效自评表 */
+  unitName: ['部门(单位)名称', '部门名称', '单位名称', '部门(单位)', '预算单位名称', '预算部门名称'],
+  tasks: ['年度主要任务'],
+  taskName: ['任务名称'],
+  taskContent: ['主要内容'],
+  taskBudget: ['预算数'],
+  taskExecuted: ['执行数'],
   department: ['主管部门', '主管部门及代码'],
   implementingUnit: ['实施单位'],
   funds: ['项目资金', '资金情况', '项目资金情况'],
@@ -25,7 +32,7 @@ export const labels = {
   level2: ['二级指标'],
   name: ['三级指标'],
   target: ['年度指标值', '指标值', '年度目标值', '目标值'],
-  actual: ['实际完成值', '实际值', '全年实际值', '完成值'],
+  actual: ['实际完成值', '实际值', '全年实际值', '全年完成值', '完成值'],
   deviation: [
     '偏差原因分析及改进措施',
     '偏差原因分析及改进',
@@ -52,3 +59,12 @@ const all = new Set<string>(Object.values(labels).flat());
 export function isAnyLabel(key: string): boolean {
   return all.has(key);
 }
+
+/**
+ * Columns of related tables that look like 分值 or 得分 but are not (a weight in percent, a score
+ * already converted): never read as them; named in the message that refuses the table.
+ */
+export const lookalikes = {
+  weight: ['权重', '指标权重', '指标分值', '分值权重'],
+  score: ['折算得分', '单项指标折算得分', '指标得分', '自评得分', '得分系数', '得分情况'],
+} as const;

@@ -2,8 +2,8 @@ import type { Finding } from '../model/finding.js';
 import type { FormInput, FundRow, IndicatorLine, SourcedNumber, SourcedText } from '../model/form-input.js';
 import { FindingLog } from '../model/messages.js';
 import { emptyNumber, emptyText, readNumber, readText } from './cells.js';
-import { cellAt, cellRef, isMaster, spanOf, type Grid, type GridCell } from './grid.js';
-import { isAnyLabel, isLabel, labels, type LabelName } from './labels.js';
+import { cellAt, cellRef, cellsInRow, filledRows, spanOf, spansInRow, type Grid, type GridCell } from './grid.js';
+import { isAnyLabel, isLabel, labels, lookalikes, type LabelName } from './labels.js';
 import { splitLabelValue } from '../model/text.js';
 
 /** Rows of one form on a sheet: from its title block to its 总分 row. */
@@ -16,6 +16,8 @@ export interface FormRegion {
 export interface ReadForm {
   input: FormInput;
   findings: Finding[];
+  /** the table is of the family but lacks what scoring needs: nothing is scored or rendered (findings say why) */
+  refused: boolean;
 }
 
 interface Found {
@@ -33,16 +35,33 @@ function matches(cell: GridCell, name: LabelName): boolean {
   return labels[name].some((l) => cell.key.startsWith(l) && cell.key.length > l.length && splitLabelValue(cell.text, l) !== null);
 }
 
-/** The first cell, row by row and left to right, that passes `test`; merged ranges count once, at their top-left. */
+/**
+ * The first filled cell, row by row and left to right, that passes `test`; merged ranges count
+ * once, at their top-left. Every test looks for something written, so empty cells are not visited.
+ */
 function firstCell(grid: Grid, fromRow: number, toRow: number, test: (cell: GridCell) => boolean, fromCol = 1, toCol = grid.colCount): Found | null {
-  for (let row = fromRow; row <= Math.min(toRow, grid.rowCount); row++) {
-    for (let col = fromCol; col <= toCol; col++) {
-      if (!isMaster(grid, row, col)) continue;
-      const cell = cellAt(grid, row, col);
-      if (test(cell)) return { row, col, cell };
+  for (const row of filledRows(grid, fromRow, Math.min(toRow, grid.rowCount))) {
+    for (const cell of cellsInRow(grid, row)) {
+      if (cell.col < fromCol) continue;
+      if (cell.col > toCol) break;
+      if (test(cell)) return { row, col: cell.col, cell };
     }
   }
   return null;
+}
+
+/**
+ * What a row shows from `fromCol` to `toCol`, left to right: its filled cells and the top-left
+ * cell of each merged range crossing it (a range may start in a row above).
+ */
+function shownInRow(grid: Grid, row: number, fromCol: number, toCol: number): Array<{ col: number; cell: GridCell }> {
+  const shown = new Map<number, GridCell>();
+  for (const cell of cellsInRow(grid, row)) if (cell.col >= fromCol && cell.col <= toCol) shown.set(cell.col, cell);
+  for (const span of spansInRow(grid, row)) {
+    const col = Math.max(span.left, fromCol);
+    if (col <= Math.min(span.right, toCol) && !shown.has(col)) shown.set(col, cellAt(grid, row, col));
+  }
+  return [...shown].sort(([a], [b]) => a - b).map(([col, cell]) => ({ col, cell }));
 }
 
 function findInRows(grid: Grid, name: LabelName, fromRow: number, toRow: number, fromCol = 1, toCol = grid.colCount): Found | null {
@@ -62,16 +81,26 @@ function rowHas(grid: Grid, row: number, name: LabelName): boolean {
   return firstCell(grid, row, row, (cell) => matches(cell, name)) !== null;
 }
 
+/** A 部门整体 form says so in its title, above its name row. */
+function saysDepartmentWide(grid: Grid, fromRow: number, toRow: number): boolean {
+  return firstCell(grid, Math.max(1, fromRow), toRow, (cell) => cell.kind === 'text' && /部门整体/.test(cell.text)) !== null;
+}
+
 /**
- * Rows holding a 项目名称 label start a form. A form whose 项目名称 label was deleted still has its
- * 主管部门 row: the row above it stands in, so the form is read and the missing label reported.
+ * Rows holding a 项目名称 label start a form, and so does the 部门（单位）名称 row of a 部门整体
+ * form. A form whose 项目名称 label was deleted still has its 主管部门 row: the row above it
+ * stands in, so the form is read and the missing label reported.
  */
 export function findAnchors(grid: Grid): Array<{ row: number; labelled: boolean }> {
   const rows: Array<{ row: number; labelled: boolean }> = [];
-  for (let row = 1; row <= grid.rowCount; row++) {
+  for (const row of filledRows(grid, 1, grid.rowCount)) {
     // The national export also heads its funds table with 项目名称; that row is not a new form.
     if (rowHas(grid, row, 'projectName') && !isFundsHeader(grid, row)) rows.push({ row, labelled: true });
-    else if (row > 1 && rowHas(grid, row, 'department') && !rows.some((r) => row - r.row >= 0 && row - r.row <= 2)) rows.push({ row: row - 1, labelled: false });
+    // A project form may print its unit's name above 项目名称: only a 部门整体 form is anchored on it.
+    else if (rowHas(grid, row, 'unitName') && saysDepartmentWide(grid, row - 4, row - 1) && !firstCell(grid, row + 1, row + 3, (cell) => isLabel(cell.key, 'projectName')))
+      rows.push({ row, labelled: true });
+    // Anchors come in row order, so only the last few can be within two rows of this one.
+    else if (row > 1 && rowHas(grid, row, 'department') && !rows.slice(-3).some((r) => row - r.row >= 0 && row - r.row <= 2)) rows.push({ row: row - 1, labelled: false });
   }
   return rows;
 }
@@ -94,8 +123,8 @@ export function regionsOf(grid: Grid): FormRegion[] {
   // Sister forms of the same workbook (绩效目标申报表, 执行监控表) share the labels but not the title.
   const titled = (r: FormRegion): boolean => {
     for (let row = r.top; row < r.anchorRow; row++) {
-      for (let col = 1; col <= grid.colCount; col++) {
-        const t = cellAt(grid, row, col).text;
+      for (const { cell } of shownInRow(grid, row, 1, grid.colCount)) {
+        const t = cell.text;
         if (/表/.test(t) && /(申报|监控|审核|评审|目标表|计划)/.test(t) && !/自评/.test(t)) return false;
       }
     }
@@ -125,18 +154,16 @@ function findTotalRow(grid: Grid, fromRow: number, toRow: number): Found | null 
  * The value beside a label: the rest of the label's own cell (`实施单位 某局`), or the first filled
  * cell to its right that is not itself a label. When blank, it points at the cell where it belongs.
  */
-function valueBeside(grid: Grid, at: Found, name: LabelName): SourcedText {
+function valueBeside(grid: Grid, at: Found, name: LabelName, log: FindingLog): SourcedText {
   for (const l of isLabel(at.cell.key, name) ? [] : labels[name]) {
     const rest = splitLabelValue(at.cell.text, l);
     if (rest) return { text: rest, cell: cellRef(grid, at.row, at.col) };
   }
   const start = spanOf(grid, at.row, at.col).right + 1;
-  for (let col = start; col <= grid.colCount; col++) {
-    if (!isMaster(grid, at.row, col)) continue;
-    const cell = cellAt(grid, at.row, col);
-    if (cell.kind === 'blank') continue;
+  for (const cell of cellsInRow(grid, at.row)) {
+    if (cell.col < start || cell.kind === 'blank') continue;
     if (cell.kind === 'text' && isAnyLabel(cell.key)) break;
-    return readText(grid, at.row, col);
+    return readText(grid, at.row, cell.col, labels[name][0] ?? name, log);
   }
   return { text: '', cell: start <= grid.colCount ? cellRef(grid, at.row, start) : null };
 }
@@ -159,9 +186,8 @@ function readTitleBlock(grid: Grid, region: FormRegion, log: FindingLog): TitleB
   let year = emptyNumber;
   let yearLine: SourcedText | null = null;
   for (let row = region.top; row < region.anchorRow; row++) {
-    for (let col = 1; col <= grid.colCount; col++) {
-      if (!isMaster(grid, row, col)) continue;
-      const cell = cellAt(grid, row, col);
+    for (const cell of cellsInRow(grid, row)) {
+      const col = cell.col;
       if (cell.kind !== 'text') continue;
       const t = cell.text.normalize('NFKC');
       const ref = cellRef(grid, row, col);
@@ -200,7 +226,12 @@ function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: Finding
   const funds = { total: emptyFundRow(), currentYear: emptyFundRow(), carryOver: emptyFundRow(), other: emptyFundRow() };
   // The header row is the one naming the amounts; some provinces print no 年初预算数 column.
   let headerRow = 0;
-  for (let row = region.anchorRow; row <= lastRow && headerRow === 0; row++) if (isFundsHeader(grid, row)) headerRow = row;
+  for (const row of filledRows(grid, region.anchorRow, lastRow)) {
+    if (isFundsHeader(grid, row)) {
+      headerRow = row;
+      break;
+    }
+  }
   if (headerRow === 0) {
     log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 2, 1), { label: '全年预算数', near: '“项目资金”一栏的表头' });
     return funds;
@@ -237,7 +268,7 @@ function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: Finding
   return funds;
 }
 
-function readGoals(grid: Grid, region: FormRegion, indicatorHeaderRow: number): FormInput['goals'] {
+function readGoals(grid: Grid, region: FormRegion, indicatorHeaderRow: number, log: FindingLog): FormInput['goals'] {
   const goals = { expected: emptyText, actual: emptyText };
   const to = Math.min(region.bottom, indicatorHeaderRow - 1);
   const pick = (name: 'goalsExpected' | 'goalsActual'): SourcedText => {
@@ -248,7 +279,7 @@ function readGoals(grid: Grid, region: FormRegion, indicatorHeaderRow: number): 
       if (rest) return { text: rest, cell: cellRef(grid, at.row, at.col) };
     }
     const below = spanOf(grid, at.row, at.col).bottom + 1;
-    return below <= to ? readText(grid, below, at.col) : { text: '', cell: null };
+    return below <= to ? readText(grid, below, at.col, labels[name][0] ?? name, log) : { text: '', cell: null };
   };
   goals.expected = pick('goalsExpected');
   goals.actual = pick('goalsActual');
@@ -286,8 +317,7 @@ function findPreferred(grid: Grid, name: LabelName, fromRow: number, toRow: numb
  */
 function readIndicatorHeader(grid: Grid, headerRow: number, log: FindingLog): { cols: LineCols; bottom: number } {
   let top = headerRow;
-  for (let col = 1; col <= grid.colCount; col++) {
-    const span = spanOf(grid, headerRow - 1, col);
+  for (const span of spansInRow(grid, headerRow - 1)) {
     if (headerRow > 1 && span.top === headerRow - 1 && span.bottom >= headerRow) top = headerRow - 1;
   }
   const cols: LineCols = {};
@@ -306,48 +336,53 @@ function readIndicatorHeader(grid: Grid, headerRow: number, log: FindingLog): { 
 }
 
 /** A line's text from its columns; several columns (a split header) are joined. */
-function lineText(grid: Grid, row: number, cols: readonly [number, number] | undefined): SourcedText {
+function lineText(grid: Grid, row: number, cols: readonly [number, number] | undefined, what: string, log: FindingLog): SourcedText {
   if (!cols) return emptyText;
-  const first = readText(grid, row, cols[0]);
+  const first = readText(grid, row, cols[0], what, log);
   if (cols[0] === cols[1]) return first;
   const seen = new Set<string | null>([first.cell]);
   let text = first.text;
-  for (let col = cols[0] + 1; col <= cols[1]; col++) {
-    const part = readText(grid, row, col);
+  // Columns that show nothing add nothing: only filled cells and merged ranges are read.
+  for (const { col } of shownInRow(grid, row, cols[0] + 1, cols[1])) {
+    const part = readText(grid, row, col, what, log);
     if (seen.has(part.cell)) continue;
     seen.add(part.cell);
     text += part.text;
+    if (part.unknown) return { text, cell: first.cell, unknown: true };
   }
-  return { text, cell: first.cell };
+  return first.unknown ? { text, cell: first.cell, unknown: true } : { text, cell: first.cell };
 }
 
 function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: LineCols, log: FindingLog): IndicatorLine[] {
   const lines: IndicatorLine[] = [];
   let level1: SourcedText = emptyText;
   let level2: SourcedText = emptyText;
-  const text = (row: number, key: LineKey): SourcedText => lineText(grid, row, cols[key]);
-  const filled = (row: number, key: LineKey, ownOnly: boolean): boolean => {
+  const nameOf = (row: number): string => lineText(grid, row, cols.name, '三级指标', log).text;
+  const text = (row: number, key: LineKey): SourcedText =>
+    lineText(grid, row, cols[key], key === 'name' || key === 'level1' || key === 'level2' ? lineWhat[key] : `指标“${nameOf(row)}”的${lineWhat[key]}`, log);
+  /** a cell of the row's own (not a merged range from above) under the column is filled */
+  const filled = (row: number, key: LineKey): boolean => {
     const c = cols[key];
-    if (!c) return false;
-    for (let col = c[0]; col <= c[1]; col++) if (cellAt(grid, row, col).kind !== 'blank' && (!ownOnly || isMaster(grid, row, col))) return true;
-    return false;
+    return c !== undefined && cellsInRow(grid, row).some((cell) => cell.col >= c[0] && cell.col <= c[1] && cell.kind !== 'blank');
   };
-  for (let row = firstRow; row <= lastRow; row++) {
-    const startsGroup = filled(row, 'level1', true) || filled(row, 'level2', true);
-    const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => filled(row, key, true));
+  for (const row of filledRows(grid, firstRow, lastRow)) {
+    const startsGroup = filled(row, 'level1') || filled(row, 'level2');
+    const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => filled(row, key));
     if (!startsGroup && !hasContent) continue;
     // A merged 一级/二级 cell covers its rows; a blank one under a filled one continues it.
+    // A label printed again for the same group (a copy split at a page break) continues it, so the
+    // group keeps its first cell.
     const l1 = text(row, 'level1');
-    if (l1.text !== '') {
-      if (l1.text !== level1.text || l1.cell !== level1.cell) level2 = emptyText;
+    if (l1.text !== '' && l1.text !== level1.text) {
+      level2 = emptyText;
       level1 = l1;
     }
     const l2 = text(row, 'level2');
-    if (l2.text !== '') level2 = l2;
+    if (l2.text !== '' && l2.text !== level2.text) level2 = l2;
     const number = (key: 'weight' | 'score'): SourcedNumber => {
       const c = cols[key];
       if (!c) return emptyNumber;
-      return readNumber(grid, row, c[0], `指标“${text(row, 'name').text}”的${lineWhat[key]}`, log);
+      return readNumber(grid, row, c[0], `指标“${nameOf(row)}”的${lineWhat[key]}`, log);
     };
     lines.push({
       level1,
@@ -363,49 +398,125 @@ function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Lin
   return lines;
 }
 
+/** A 部门整体 form's 年度主要任务 rows, between its name row and its funds header, and the last row they take. */
+function readTasks(grid: Grid, fromRow: number, toRow: number, log: FindingLog): { tasks: NonNullable<FormInput['tasks']>; bottom: number } | null {
+  const label = findInRows(grid, 'tasks', fromRow, toRow);
+  if (!label) return null;
+  const header = firstCell(grid, label.row, toRow, (cell) => isLabel(cell.key, 'taskName'));
+  if (!header) return null;
+  const colOf = (name: LabelName): number | undefined => findInRows(grid, name, header.row, header.row)?.col;
+  const cols = { name: header.col, content: colOf('taskContent'), budget: colOf('taskBudget'), executed: colOf('taskExecuted') };
+  const bottom = spanOf(grid, label.row, label.col).bottom;
+  const tasks: NonNullable<FormInput['tasks']> = [];
+  for (const row of filledRows(grid, header.row + 1, Math.min(toRow, bottom))) {
+    const name = readText(grid, row, cols.name, '任务名称', log);
+    if (name.text === '' && !name.unknown) continue;
+    const what = `任务“${name.text}”的`;
+    tasks.push({
+      name,
+      content: cols.content === undefined ? emptyText : readText(grid, row, cols.content, `${what}主要内容`, log),
+      budget: cols.budget === undefined ? emptyNumber : readNumber(grid, row, cols.budget, `${what}预算数`, log),
+      executed: cols.executed === undefined ? emptyNumber : readNumber(grid, row, cols.executed, `${what}执行数`, log),
+    });
+  }
+  return { tasks, bottom: Math.max(bottom, header.row) };
+}
+
+/** What the header shows where a scoring column is missing: a look-alike that must not stand in for it. */
+function lookalikeIn(grid: Grid, row: number, names: readonly string[]): Found | null {
+  return firstCell(grid, row, row, (cell) => cell.kind === 'text' && names.includes(cell.key));
+}
+
+/**
+ * Whether the indicator table can be scored as this form: it needs 分值, 得分, the 三级指标 and the
+ * target and actual columns. What is missing is said at the header row, and the form is refused:
+ * a table of the family without them must not be scored as if it had them.
+ */
+function refusesLayout(grid: Grid, header: Found, cols: LineCols, log: FindingLog): boolean {
+  let refused = false;
+  const at = (found: Found | null): string => (found ? cellRef(grid, found.row, found.col) : cellRef(grid, header.row, header.col));
+  if (!cols.weight) {
+    const like = lookalikeIn(grid, header.row, lookalikes.weight);
+    log.add('INGEST_WEIGHT_COLUMN_MISSING', at(like), { instead: like ? like.cell.text : '' });
+    refused = true;
+  }
+  if (!cols.score) {
+    const like = lookalikeIn(grid, header.row, lookalikes.score);
+    log.add('INGEST_SCORE_COLUMN_MISSING', at(like), { instead: like ? like.cell.text : '' });
+    refused = true;
+  }
+  const lacking = (['name', 'target', 'actual'] as const).filter((key) => !cols[key]).map((key) => lineWhat[key]);
+  if (lacking.length > 0) {
+    log.add('INGEST_LAYOUT_UNKNOWN', cellRef(grid, header.row, header.col), { what: `绩效指标表没有“${lacking.join('”“')}”列` });
+    refused = true;
+  }
+  return refused;
+}
+
 /** One form, found by its labels inside `region`. Never throws for what the sheet contains. */
 export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm {
   const log = new FindingLog(file);
   const { annex, title, year } = readTitleBlock(grid, region, log);
-  const anchor = findLabelCell(grid, 'projectName', region.anchorRow, region.anchorRow);
-  const projectName = anchor ? valueBeside(grid, anchor, 'projectName') : unlabelledValue(grid, region.anchorRow);
-  if (!anchor) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow, 1), { label: '项目名称', near: '“主管部门”上一行' });
-  if (projectName.text === '') log.add('INGEST_PROJECT_NAME_MISSING', projectName.cell ?? cellRef(grid, region.anchorRow, 1));
-
+  const department = /部门整体/.test(title.text) || (!findLabelCell(grid, 'projectName', region.anchorRow, region.anchorRow) && rowHas(grid, region.anchorRow, 'unitName'));
+  let projectName: SourcedText;
+  let departmentName: SourcedText = emptyText;
+  let implementingUnit: SourcedText = emptyText;
   const headerBlockEnd = Math.min(region.bottom, region.anchorRow + 3);
-  const deptAt = findLabelCell(grid, 'department', region.anchorRow, headerBlockEnd);
-  const unitAt = findLabelCell(grid, 'implementingUnit', region.anchorRow, headerBlockEnd);
-  if (!deptAt) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 1, 1), { label: '主管部门', near: '“项目名称”下一行' });
-  if (!unitAt) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 1, 1), { label: '实施单位', near: '“主管部门”同一行' });
+  if (department) {
+    const at = findLabelCell(grid, 'unitName', region.anchorRow, headerBlockEnd);
+    projectName = at ? valueBeside(grid, at, 'unitName', log) : emptyText;
+    // The form names only the unit: it is the department, and what the archive files it under.
+    departmentName = projectName;
+    if (!at) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow, 1), { label: '部门（单位）名称', near: '表头' });
+    else if (projectName.text === '' && !projectName.unknown) log.add('DEPARTMENT_NAME_MISSING', projectName.cell ?? cellRef(grid, at.row, at.col));
+  } else {
+    const anchor = findLabelCell(grid, 'projectName', region.anchorRow, region.anchorRow);
+    projectName = anchor ? valueBeside(grid, anchor, 'projectName', log) : unlabelledValue(grid, region.anchorRow);
+    if (!anchor) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow, 1), { label: '项目名称', near: '“主管部门”上一行' });
+    if (projectName.text === '' && !projectName.unknown) log.add('INGEST_PROJECT_NAME_MISSING', projectName.cell ?? cellRef(grid, region.anchorRow, 1));
+    const deptAt = findLabelCell(grid, 'department', region.anchorRow, headerBlockEnd);
+    const unitAt = findLabelCell(grid, 'implementingUnit', region.anchorRow, headerBlockEnd);
+    if (!deptAt) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 1, 1), { label: '主管部门', near: '“项目名称”下一行' });
+    if (!unitAt) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 1, 1), { label: '实施单位', near: '“主管部门”同一行' });
+    departmentName = deptAt ? valueBeside(grid, deptAt, 'department', log) : emptyText;
+    implementingUnit = unitAt ? valueBeside(grid, unitAt, 'implementingUnit', log) : emptyText;
+  }
 
   const header = findInRows(grid, 'level1', region.anchorRow, region.bottom);
-  const funds = readFunds(grid, region, header ? header.row - 1 : region.bottom, log);
+  const fundsEnd = header ? header.row - 1 : region.bottom;
+  const taskBlock = department ? readTasks(grid, region.anchorRow + 1, fundsEnd, log) : null;
+  const tasks = taskBlock?.tasks;
+  // The task table names 预算数 and 执行数 too: the funds header is looked for below it.
+  const funds = readFunds(grid, { ...region, anchorRow: taskBlock?.bottom ?? region.anchorRow }, fundsEnd, log);
   let indicators: IndicatorLine[] = [];
   let total: FormInput['total'] = { label: emptyText, weight: emptyNumber, score: emptyNumber, note: emptyText };
-  let variant: FormInput['variant'] = 'ningxia10';
-  const goals = readGoals(grid, region, header ? header.row : region.bottom + 1);
+  let variant: FormInput['variant'] = department ? 'department' : 'ningxia10';
+  let refused = false;
+  const goals = readGoals(grid, region, header ? header.row : region.bottom + 1, log);
   if (!header) {
     log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow, 1), { label: '一级指标', near: '“绩效指标”表头' });
   } else {
     const { cols, bottom: headerBottom } = readIndicatorHeader(grid, header.row, log);
+    refused = refusesLayout(grid, header, cols, log);
     const nameCols = cols.name;
     const targetCols = cols.target;
-    if (nameCols && targetCols && nameCols[1] > nameCols[0]) variant = 'national11';
-    else if (nameCols && targetCols && targetCols[0] - nameCols[0] >= 2 && targetCols[0] === targetCols[1]) variant = 'national11';
+    if (!department && nameCols && targetCols && nameCols[1] > nameCols[0]) variant = 'national11';
+    else if (!department && nameCols && targetCols && targetCols[0] - nameCols[0] >= 2 && targetCols[0] === targetCols[1]) variant = 'national11';
     const totalAt = findTotalRow(grid, headerBottom + 1, region.bottom);
     const lastLine = totalAt ? totalAt.row - 1 : region.bottom;
-    indicators = readIndicators(grid, headerBottom + 1, lastLine, cols, log);
-    if (indicators.length === 0) log.add('INGEST_INDICATORS_EMPTY', cellRef(grid, header.row, header.col));
-    if (totalAt) {
+    indicators = refused ? [] : readIndicators(grid, headerBottom + 1, lastLine, cols, log);
+    if (!refused && indicators.length === 0) log.add('INGEST_INDICATORS_EMPTY', cellRef(grid, header.row, header.col));
+    if (refused) {
+      // Nothing of a refused table is scored; its total row is not read either.
+    } else if (totalAt) {
       const at = (key: LineKey): number | undefined => cols[key]?.[0];
       const w = at('weight');
-      const s = at('score');
-      const d = at('deviation');
+      const sc = at('score');
       total = {
         label: { text: totalAt.cell.text, cell: cellRef(grid, totalAt.row, totalAt.col) },
         weight: w === undefined ? emptyNumber : readNumber(grid, totalAt.row, w, '总分行的分值', log),
-        score: s === undefined ? emptyNumber : readNumber(grid, totalAt.row, s, '总分', log),
-        note: d === undefined ? emptyText : lineText(grid, totalAt.row, cols.deviation),
+        score: sc === undefined ? emptyNumber : readNumber(grid, totalAt.row, sc, '总分', log),
+        note: cols.deviation === undefined ? emptyText : lineText(grid, totalAt.row, cols.deviation, '总分行的说明', log),
       };
     } else {
       log.add('INGEST_LABEL_MISSING', cellRef(grid, Math.min(region.bottom, grid.rowCount), 1), { label: '总分', near: '绩效指标表最后一行' });
@@ -419,12 +530,54 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
     title,
     year,
     projectName,
-    department: deptAt ? valueBeside(grid, deptAt, 'department') : emptyText,
-    implementingUnit: unitAt ? valueBeside(grid, unitAt, 'implementingUnit') : emptyText,
+    department: departmentName,
+    implementingUnit,
     funds,
     goals,
+    ...(tasks && tasks.length > 0 ? { tasks } : {}),
     indicators,
     total,
   };
-  return { input, findings: log.list };
+  return { input, findings: log.list, refused };
+}
+
+/**
+ * Indicator tables of the family that no form on the sheet claims — a table whose header block
+ * this reader does not know (a flat 指标名称 list, a county form without 项目名称): refused, with
+ * what is missing said at their header row, so the file is not waved through as having no form.
+ */
+export function strayTables(grid: Grid, regions: FormRegion[], file: string): ReadForm[] {
+  const out: ReadForm[] = [];
+  const inRegion = (row: number): boolean => regions.some((r) => row >= r.top && row <= r.bottom);
+  const headerWords = ['一级指标', '二级指标', '三级指标', '指标名称', '年度指标值', '年初指标值', '实际完成值', '全年完成值', '分值', '得分', '指标权重', '指标分值', '自评得分'];
+  // The title nearest above a table says what it is: only a 自评表 is this tool's to refuse; sister
+  // forms of the same workbook (申报表, 监控表) are not forms at all here.
+  const selfEvaluation = (row: number): boolean => {
+    for (const r of filledRows(grid, Math.max(1, row - 15), row - 1).reverse()) {
+      const title = cellsInRow(grid, r).find((c) => c.kind === 'text' && /表/.test(c.text) && c.text.length <= 40);
+      if (title) return /自评/.test(title.text);
+    }
+    return false;
+  };
+  for (const row of filledRows(grid, 1, grid.rowCount)) {
+    if (inRegion(row)) continue;
+    const words = cellsInRow(grid, row).filter((c) => c.kind === 'text' && headerWords.includes(c.key.replace(/\(.*\)$/, '')));
+    if (words.length < 3 || !selfEvaluation(row)) continue;
+    const log = new FindingLog(file);
+    const first = words[0];
+    if (!first) continue;
+    const hasLevels = words.some((c) => c.key === '一级指标');
+    if (hasLevels) {
+      const header: Found = { row, col: first.col, cell: first };
+      const { cols } = readIndicatorHeader(grid, row, new FindingLog(file));
+      if (!refusesLayout(grid, header, cols, log)) log.add('INGEST_LAYOUT_UNKNOWN', cellRef(grid, row, first.col), { what: '表头(项目名称、主管部门等)不是本表的版式' });
+    } else {
+      log.add('INGEST_LAYOUT_UNKNOWN', cellRef(grid, row, first.col), { what: '绩效指标是一张平铺的清单，没有“一级指标”“二级指标”列' });
+    }
+    const empty = readForm(grid, { top: row, anchorRow: row, bottom: row }, file).input;
+    out.push({ input: { ...empty, indicators: [] }, findings: log.list, refused: true });
+    // One table, one refusal: the rows under this header belong to it.
+    regions.push({ top: row, anchorRow: row, bottom: grid.rowCount });
+  }
+  return out;
 }

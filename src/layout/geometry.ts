@@ -4,13 +4,17 @@ import type { LayoutVariant } from '../model/form-input.js';
 export type Cols = readonly [number, number];
 
 /**
- * Where each part of the form sits, per variant. Widths are points and add up to the printable
+ * Where each part of the form sits, per layout. Widths are points and add up to the printable
  * width of A4 portrait with 1.5 cm margins (510 pt), so the table fits the page as printed.
  */
 export interface Geometry {
   widths: number[];
   last: number;
+  /** 项目名称 / 主管部门 / 实施单位 rows (project forms) */
   info: { label: Cols; value: Cols; deptValue: Cols; unitLabel: Cols; unitValue: Cols };
+  /** 部门（单位）名称 row and 年度主要任务 section (department forms) */
+  unit: { label: Cols; value: Cols };
+  tasks: { label: Cols; name: Cols; content: Cols; budget: Cols; executed: Cols };
   funds: { label: Cols; rowLabel: Cols; initialBudget: Cols; fullYearBudget: Cols; executed: Cols; weight: Cols; rate: Cols; score: Cols };
   goals: { label: Cols; expected: Cols; actual: Cols };
   lines: { label: Cols; level1: Cols; level2: Cols; name: Cols; target: Cols; actual: Cols; weight: Cols; score: Cols; deviation: Cols };
@@ -22,6 +26,8 @@ const ningxia10: Geometry = {
   widths: [24, 50, 54, 112, 60, 60, 32, 36, 41, 41],
   last: 10,
   info: { label: [1, 2], value: [3, 10], deptValue: [3, 4], unitLabel: [5, 5], unitValue: [6, 10] },
+  unit: { label: [1, 2], value: [3, 10] },
+  tasks: { label: [1, 1], name: [2, 3], content: [4, 6], budget: [7, 8], executed: [9, 10] },
   funds: { label: [1, 1], rowLabel: [2, 2], initialBudget: [3, 3], fullYearBudget: [4, 4], executed: [5, 5], weight: [6, 6], rate: [7, 7], score: [8, 10] },
   goals: { label: [1, 1], expected: [2, 4], actual: [5, 10] },
   lines: { label: [1, 1], level1: [2, 2], level2: [3, 3], name: [4, 4], target: [5, 5], actual: [6, 6], weight: [7, 7], score: [8, 8], deviation: [9, 10] },
@@ -33,10 +39,13 @@ const national11: Geometry = {
   widths: [24, 46, 50, 62, 50, 56, 56, 30, 32, 52, 52],
   last: 11,
   info: { label: [1, 2], value: [3, 11], deptValue: [3, 5], unitLabel: [6, 6], unitValue: [7, 11] },
+  unit: { label: [1, 2], value: [3, 11] },
+  tasks: { label: [1, 1], name: [2, 3], content: [4, 7], budget: [8, 9], executed: [10, 11] },
   funds: { label: [1, 2], rowLabel: [3, 4], initialBudget: [5, 5], fullYearBudget: [6, 6], executed: [7, 7], weight: [8, 8], rate: [9, 10], score: [11, 11] },
   goals: { label: [1, 1], expected: [2, 6], actual: [7, 11] },
   lines: { label: [1, 1], level1: [2, 2], level2: [3, 3], name: [4, 5], target: [6, 6], actual: [7, 7], weight: [8, 8], score: [9, 9], deviation: [10, 11] },
   total: { label: [1, 7], weight: [8, 8], score: [9, 9], note: [10, 11] },
 };
 
-export const geometries: Record<LayoutVariant, Geometry> = { ningxia10, national11 };
+/** The 部门整体支出绩效自评表 prints on the national grid; only its header sections differ. */
+export const geometries: Record<LayoutVariant, Geometry> = { ningxia10, national11, department: national11 };

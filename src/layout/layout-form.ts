@@ -81,40 +81,96 @@ export interface LaidOut {
   findings: Finding[];
 }
 
-/**
- * ScoredForm + profile → FormSheet: the official grid of form-layout.md, with the values the
- * chosen score mode prints, each cell's text broken into its printed lines and the rows placed
- * on pages. The only place that knows where anything goes on the form.
- */
-export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typesetter, options: LayoutOptions = {}): LaidOut {
-  const g: Geometry = geometries[profile.layout];
+/** Row numbers handed out top to bottom: sections of different forms take different numbers of rows. */
+class Rows {
+  next = 1;
+  take(count = 1): number {
+    const row = this.next;
+    this.next += count;
+    return row;
+  }
+}
+
+interface Section {
+  grid: Grid;
+  rows: Rows;
+  g: Geometry;
+  scored: ScoredForm;
+  profile: Profile;
+}
+
+const numberCell = { kind: 'decimal' as const, min: 0, max: 100, prompt: '请填写数字' };
+const amountCell = { ...numberCell, max: 1e9, prompt: '请填写金额(万元)，只填数字' };
+
+/** Rows 1–3: annex, title, year line. A form read from a file keeps its own wording. */
+function titleBlock({ grid, rows, g, scored, profile }: Section): void {
+  const input = scored.input;
+  const all: Cols = [1, g.last];
+  const fromFile = input.title.cell !== null;
+  grid.put({ row: rows.take(), cols: [1, 1], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
+  grid.put({ row: rows.take(), cols: all, text: fromFile ? input.title.text : profile.texts.title, style: 'title', source: input.title.cell });
+  // A year written inside the title (`2020年度项目支出绩效自评表`) still gets its own year line.
+  const ownYearLine = input.year.text !== '' && input.year.cell !== input.title.cell;
+  grid.put({ row: rows.take(), cols: all, text: ownYearLine ? input.year.text : yearLine(profile.texts.yearLine, input.year.value), style: 'yearLine', source: input.year.cell, input: true });
+}
+
+/** 项目名称; 主管部门 and 实施单位 (project forms). */
+function projectBlock({ grid, rows, g, scored }: Section): void {
+  const input = scored.input;
+  const r1 = rows.take();
+  grid.put({ row: r1, cols: g.info.label, text: '项目名称', style: 'label' });
+  grid.put({ row: r1, cols: g.info.value, text: input.projectName.text, style: 'text', source: input.projectName.cell, input: true });
+  const r2 = rows.take();
+  grid.put({ row: r2, cols: g.info.label, text: '主管部门', style: 'label' });
+  grid.put({ row: r2, cols: g.info.deptValue, text: input.department.text, style: 'text', source: input.department.cell, input: true });
+  grid.put({ row: r2, cols: g.info.unitLabel, text: '实施单位', style: 'label' });
+  grid.put({ row: r2, cols: g.info.unitValue, text: input.implementingUnit.text, style: 'text', source: input.implementingUnit.cell, input: true });
+}
+
+/** 部门（单位）名称, then the 年度主要任务 rows when the form has them (department forms). */
+function unitBlock({ grid, rows, g, scored }: Section): void {
+  const input = scored.input;
+  const r = rows.take();
+  grid.put({ row: r, cols: g.unit.label, text: '部门（单位）名称', style: 'label' });
+  grid.put({ row: r, cols: g.unit.value, text: input.projectName.text, style: 'text', source: input.projectName.cell, input: true });
+  const tasks = input.tasks ?? [];
+  if (tasks.length === 0) return;
+  const t = g.tasks;
+  const header = rows.take();
+  grid.put({ row: header, cols: t.label, rows: tasks.length + 1, text: '年度主要任务', style: 'label' });
+  for (const [cols, text] of [
+    [t.name, '任务名称'],
+    [t.content, '主要内容'],
+    [t.budget, '预算数'],
+    [t.executed, '执行数'],
+  ] as const)
+    grid.put({ row: header, cols, text, style: 'label' });
+  for (const task of tasks) {
+    const row = rows.take();
+    grid.put({ row, cols: t.name, text: task.name.text, style: 'text', source: task.name.cell, input: true });
+    grid.put({ row, cols: t.content, text: task.content.text, style: 'text', source: task.content.cell, input: true });
+    grid.put({ row, cols: t.budget, ...asFilled(task.budget), style: 'value', input: true, validation: amountCell });
+    grid.put({ row, cols: t.executed, ...asFilled(task.executed), style: 'value', input: true, validation: amountCell });
+  }
+}
+
+/** The funds block: header, then 年度资金总额 and its parts. */
+function fundsBlock({ grid, rows, g, scored, profile }: Section, department: boolean): void {
   const input = scored.input;
   const mode = scored.mode;
   const decimals = profile.display.scoreDecimals;
-  const grid = new Grid(options.template === true);
-  const all: Cols = [1, g.last];
-  const numberCell = { kind: 'decimal' as const, min: 0, max: 100, prompt: '请填写数字' };
-
-  // Rows 1–3: annex, title, year line. A form read from a file keeps its own wording.
-  const fromFile = input.title.cell !== null;
-  grid.put({ row: 1, cols: [1, 1], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
-  grid.put({ row: 2, cols: all, text: fromFile ? input.title.text : profile.texts.title, style: 'title', source: input.title.cell });
-  // A year written inside the title (`2020年度项目支出绩效自评表`) still gets its own year line.
-  const ownYearLine = input.year.text !== '' && input.year.cell !== input.title.cell;
-  grid.put({ row: 3, cols: all, text: ownYearLine ? input.year.text : yearLine(profile.texts.yearLine, input.year.value), style: 'yearLine', source: input.year.cell, input: true });
-
-  // Rows 4–5: project, department, implementing unit.
-  grid.put({ row: 4, cols: g.info.label, text: '项目名称', style: 'label' });
-  grid.put({ row: 4, cols: g.info.value, text: input.projectName.text, style: 'text', source: input.projectName.cell, input: true });
-  grid.put({ row: 5, cols: g.info.label, text: '主管部门', style: 'label' });
-  grid.put({ row: 5, cols: g.info.deptValue, text: input.department.text, style: 'text', source: input.department.cell, input: true });
-  grid.put({ row: 5, cols: g.info.unitLabel, text: '实施单位', style: 'label' });
-  grid.put({ row: 5, cols: g.info.unitValue, text: input.implementingUnit.text, style: 'text', source: input.implementingUnit.cell, input: true });
-
-  // Rows 6–10: funds.
   const f = g.funds;
-  grid.put({ row: 6, cols: f.label, rows: 5, text: '项目资金 (万元)', style: 'label' });
-  grid.put({ row: 6, cols: f.rowLabel, text: '', style: 'label' });
+  const all: Array<[FundRow, string, boolean]> = [
+    [input.funds.total, department ? '年度资金总额' : '年度资金总额:', true],
+    [input.funds.currentYear, department ? '其中：财政拨款' : '其中:当年财政拨款', true],
+    // A department form prints 上年结转资金 only when the unit's form had it.
+    [input.funds.carryOver, '上年结转资金', !department || input.funds.carryOver.label.cell !== null],
+    [input.funds.other, '其他资金', true],
+  ];
+  const fundRows = all.filter(([, , shownRow]) => shownRow);
+  const header = rows.take();
+  grid.put({ row: header, cols: f.label, rows: fundRows.length + 1, text: department ? '预算资金(万元)' : '项目资金 (万元)', style: 'label' });
+  grid.put({ row: header, cols: f.rowLabel, text: '', style: 'label' });
   const heads: Array<[Cols, string]> = [
     [f.initialBudget, '年初预算数'],
     [f.fullYearBudget, '全年预算数'],
@@ -123,15 +179,9 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
     [f.rate, '执行率'],
     [f.score, '得分'],
   ];
-  for (const [cols, text] of heads) grid.put({ row: 6, cols, text, style: 'label' });
-  const fundRows: Array<[FundRow, string]> = [
-    [input.funds.total, '年度资金总额:'],
-    [input.funds.currentYear, '其中:当年财政拨款'],
-    [input.funds.carryOver, '上年结转资金'],
-    [input.funds.other, '其他资金'],
-  ];
+  for (const [cols, text] of heads) grid.put({ row: header, cols, text, style: 'label' });
   fundRows.forEach(([fr, label], i) => {
-    const row = 7 + i;
+    const row = rows.take();
     const isTotal = i === 0;
     grid.put({ row, cols: f.rowLabel, text: orDefault(fr.label, label), style: 'label', source: fr.label.cell });
     for (const [cols, n] of [
@@ -139,7 +189,7 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
       [f.fullYearBudget, fr.fullYearBudget],
       [f.executed, fr.executed],
     ] as const) {
-      grid.put({ row, cols, ...asFilled(n), style: 'value', input: true, validation: { ...numberCell, max: 1e9, prompt: '请填写金额(万元)，只填数字' } });
+      grid.put({ row, cols, ...asFilled(n), style: 'value', input: true, validation: amountCell });
     }
     if (isTotal) {
       const weight = mode === 'filled' || fr.weight.text !== '' ? asFilled(fr.weight) : { text: decimalText(scored.funds.weight, decimals), number: scored.funds.weight, source: fr.weight.cell };
@@ -155,20 +205,30 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
       grid.put({ row, cols: f.score, ...asFilled(fr.score), text: orDefault(fr.score, '—'), style: 'value' });
     }
   });
+}
 
-  // Rows 11–12: overall goals.
-  grid.put({ row: 11, cols: g.goals.label, rows: 2, text: '年度总体目标', style: 'label' });
-  grid.put({ row: 11, cols: g.goals.expected, text: '预期目标', style: 'label' });
-  grid.put({ row: 11, cols: g.goals.actual, text: '实际完成情况', style: 'label' });
-  grid.put({ row: 12, cols: g.goals.expected, text: input.goals.expected.text, style: 'longText', source: input.goals.expected.cell, input: true });
-  grid.put({ row: 12, cols: g.goals.actual, text: input.goals.actual.text, style: 'longText', source: input.goals.actual.cell, input: true });
+/** 年度总体目标: the two labels, then the two texts. */
+function goalsBlock({ grid, rows, g, scored }: Section): void {
+  const input = scored.input;
+  const r1 = rows.take();
+  const r2 = rows.take();
+  grid.put({ row: r1, cols: g.goals.label, rows: 2, text: '年度总体目标', style: 'label' });
+  grid.put({ row: r1, cols: g.goals.expected, text: '预期目标', style: 'label' });
+  grid.put({ row: r1, cols: g.goals.actual, text: '实际完成情况', style: 'label' });
+  grid.put({ row: r2, cols: g.goals.expected, text: input.goals.expected.text, style: 'longText', source: input.goals.expected.cell, input: true });
+  grid.put({ row: r2, cols: g.goals.actual, text: input.goals.actual.text, style: 'longText', source: input.goals.actual.cell, input: true });
+}
 
-  // Row 13: indicator header; then one row per line; 总分 last.
+/** The indicator table: header, one row per line, 总分. Returns the header row (repeated on every page). */
+function indicatorBlock({ grid, rows, g, scored, profile }: Section): number {
+  const input = scored.input;
+  const mode = scored.mode;
+  const decimals = profile.display.scoreDecimals;
   const L = g.lines;
-  const header = 13;
   const lines = input.indicators;
-  const first = header + 1;
-  const totalRow = first + lines.length;
+  const header = rows.take();
+  const first = rows.take(lines.length);
+  const totalRow = rows.take();
   grid.put({ row: header, cols: L.label, rows: lines.length + 1, text: '绩效指标', style: 'label' });
   const lineHeads: Array<[Cols, string]> = [
     [L.level1, '一级指标'],
@@ -229,14 +289,33 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
   const ts = mode === 'filled' ? asFilled(input.total.score) : shown(scored.total, input.total.score, decimals);
   grid.put({ row: totalRow, cols: T.score, ...ts, style: 'value' });
   grid.put({ row: totalRow, cols: T.note, text: input.total.note.text, style: 'text', source: input.total.note.cell });
+  return header;
+}
 
-  const cells: SheetCell[] = grid.cells.map((c) => ({ ...c, lines: cellLines({ columns: g.widths }, c, typeset) }));
+/**
+ * ScoredForm + profile → FormSheet: the official grid of form-layout.md in the form's own layout
+ * (Ningxia, national or department-wide), with the values the chosen score mode prints, each
+ * cell's text broken into its printed lines and the rows placed on pages. The only place that
+ * knows where anything goes on the form.
+ */
+export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typesetter, options: LayoutOptions = {}): LaidOut {
+  const variant = scored.input.variant;
+  const g: Geometry = geometries[variant];
+  const section: Section = { grid: new Grid(options.template === true), rows: new Rows(), g, scored, profile };
+  titleBlock(section);
+  if (variant === 'department') unitBlock(section);
+  else projectBlock(section);
+  fundsBlock(section, variant === 'department');
+  goalsBlock(section);
+  const header = indicatorBlock(section);
+
+  const cells: SheetCell[] = section.grid.cells.map((c) => ({ ...c, lines: cellLines({ columns: g.widths }, c, typeset) }));
   const page: FormSheet['page'] = { size: 'A4', orientation: 'portrait', margins: { top: 56.7, right: 42.5, bottom: 56.7, left: 42.5 } };
   const repeatRows = { first: header, last: header };
-  const rows = rowHeights(cells, totalRow);
+  const rows = rowHeights(cells, section.rows.next - 1);
   const sheet: FormSheet = {
     name: '自评表',
-    title: `${input.projectName.text || profile.texts.title}`,
+    title: `${scored.input.projectName.text || profile.texts.title}`,
     columns: g.widths,
     rows,
     cells,
@@ -244,5 +323,5 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
     page,
     pages: paginate({ page, rows, repeatRows }),
   };
-  return { sheet, findings: glyphFindings(sheet, typeset, input.source.file) };
+  return { sheet, findings: glyphFindings(sheet, typeset, scored.input.source.file) };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Finding } from './finding.js';
-import { RuleName, ScoreMode } from './profile.js';
+import { LayoutVariant } from './form-input.js';
+import { ProfileFrom, RuleName, ScoreMode } from './profile.js';
 import { formats, type Format } from '../render/registry.js';
 
 /** The contract other tools read (`../shared/spec/cli-contract.md`); bump `schema` on any breaking change. */
@@ -43,6 +44,10 @@ export const ManifestForm = z.object({
   sourceSha256: z.string(),
   status: z.enum(['ok', 'error']),
   profile: z.string(),
+  /** why this profile: the form's own layout (`--profile auto`), the command line, or the config file */
+  profileFrom: ProfileFrom.optional(),
+  /** the printed form it was read as, and is rendered as: ningxia10, national11 or department */
+  layout: LayoutVariant.optional(),
   scores: ScoreMode,
   year: z.number().nullable(),
   projectName: z.string().nullable(),

@@ -32,6 +32,21 @@ const catalog = {
     severity: 'error',
     say: (a: { sheets: string }) => `在所有工作表(${a.sheets})中都没有找到“项目支出绩效自评表”(按“项目名称”“项目资金”“绩效指标”等标签查找)。请确认文件是否为绩效自评表，或标签文字是否被改动。`,
   },
+  INGEST_LAYOUT_UNKNOWN: {
+    severity: 'error',
+    say: (a: { what: string }) =>
+      `这张表不是本工具能评分的自评表版式：${a.what}。本表没有评分，也没有生成文件。请按官方《项目支出绩效自评表》或《部门整体支出绩效自评表》表样填报；如这是本地区的正式版式，请把文件发给维护人员增加。`,
+  },
+  INGEST_WEIGHT_COLUMN_MISSING: {
+    severity: 'error',
+    say: (a: { instead: string }) =>
+      `绩效指标表头中没有“分值”列${a.instead ? `(“${a.instead}”列不是分值，不能代替)` : ''}，各指标的分值无从得知，本表没有评分，也没有生成文件。请按官方表样补上“分值”列并填写各指标分值。`,
+  },
+  INGEST_SCORE_COLUMN_MISSING: {
+    severity: 'error',
+    say: (a: { instead: string }) => `绩效指标表头中没有“得分”列${a.instead ? `(“${a.instead}”列不是得分，不能代替)` : ''}，本表没有评分，也没有生成文件。请按官方表样补上“得分”列。`,
+  },
+  DEPARTMENT_NAME_MISSING: { severity: 'warning', say: () => `部门整体支出绩效自评表没有填写部门(单位)名称，输出文件暂以“部门整体支出”命名。请填写部门(单位)名称。` },
   INGEST_LABEL_MISSING: { severity: 'error', say: (a: { label: string; near: string }) => `没有找到标签“${a.label}”(应在${a.near}附近)。请按官方表样补上该标签，否则相关内容无法读取。` },
   INGEST_COLUMN_MISSING: {
     severity: 'error',
@@ -39,6 +54,15 @@ const catalog = {
   },
   INGEST_NUMBER_UNREADABLE: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}“${a.text}”不是可识别的数字。请只填写数字(如 88.27)，单位写在表头或指标值中。` },
   INGEST_FORMULA_ERROR: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}是公式错误值 ${a.text}。请在 Excel 中修正公式或改为直接填写数值。` },
+  INGEST_FORMULA_EVALUATED: {
+    severity: 'info',
+    say: (a: { what: string; formula: string; value: string }) => `${a.what}是公式 =${a.formula}，文件中没有保存计算结果，已按公式算得 ${a.value}。如需核对，请在 Excel 或 WPS 中打开并保存一次。`,
+  },
+  INGEST_FORMULA_UNEVALUATED: {
+    severity: 'error',
+    say: (a: { what: string; formula: string; reason: string }) =>
+      `${a.what}是公式 =${a.formula}，文件中没有保存计算结果，本工具也无法计算(${a.reason})，按“无法确定”处理，不当作 0 或空白，副本中显示为 #N/A。请在 Excel 或 WPS 中打开并保存一次，或改为直接填写数值。`,
+  },
   INGEST_FORMULA_NO_RESULT: {
     severity: 'warning',
     say: (a: { what: string; formula: string }) => `${a.what}是公式 =${a.formula}，但文件中没有保存计算结果，按空白处理。请在 Excel 或 WPS 中打开并保存一次，使结果写入文件。`,
@@ -50,6 +74,20 @@ const catalog = {
 
   // ── budget execution ──
   FUNDS_BUDGET_MISSING: { severity: 'error', say: (a: { text: string }) => `全年预算数为“${a.text || '空'}”，无法计算执行率。请填写调整后的全年预算数(万元)。` },
+  FUNDS_EXECUTED_MISSING: {
+    severity: 'warning',
+    say: (a: { text: string }) => `全年执行数${a.text ? `为“${a.text}”` : '没有填写'}，无法计算执行率(不按 0 计算)。请填写全年执行数(万元)。`,
+  },
+  FUNDS_FALLBACK_SUBROW: {
+    severity: 'warning',
+    say: (a: { label: string; executed: string; budget: string; rate: string }) =>
+      `年度资金总额行没有全年预算数，执行率改按“${a.label}”行计算：${a.executed} ÷ ${a.budget} = ${a.rate}。请把合计数填入“年度资金总额”行。`,
+  },
+  FUNDS_UNIT_SUSPECT: {
+    severity: 'warning',
+    say: (a: { what: string; text: string; against: string }) =>
+      `${a.what}“${a.text}”是${a.against}的一千倍以上，看起来是按“元”填写的，而表中金额单位是“万元”。这一项没有参与计算；请改为以万元填写(例如 720000 元写作 72)。`,
+  },
   FUNDS_SUBROWS_ONLY: { severity: 'warning', say: (a: { sum: string }) => `年度资金总额为 0 或空白，但其下各项资金合计为 ${a.sum} 万元。请把合计数填入“年度资金总额”行。` },
   FUNDS_RATE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `执行率填写为 ${a.filled}，按 全年执行数 ÷ 全年预算数 应为 ${a.computed}。请核对执行率或资金数。` },
   FUNDS_SCORE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `预算执行率得分填写为 ${a.filled}，按 min(执行率, 1) × 分值 应为 ${a.computed}。请核对。` },
@@ -69,11 +107,20 @@ const catalog = {
       `定性指标“${a.name}”实际完成值表述为“${a.tier}”，对应得分区间为 ${a.range}，但得分填写为 ${a.filled}。请核对得分或完成情况表述。`,
   },
   SCORE_PAIRS_UNMATCHED: { severity: 'info', say: (a: { name: string }) => `指标“${a.name}”的指标值列出多个数量，但实际完成值中的数量无法一一对应，按定性指标处理。` },
+  SCORE_FRACTION_AS_PERCENT: {
+    severity: 'info',
+    say: (a: { name: string; side: string; text: string; other: string; as: string }) =>
+      `指标“${a.name}”的${a.side}“${a.text}”是小数，另一边“${a.other}”是百分数，按 ${a.as} 比较。如不是这个意思，请把${a.side}改为带 % 的写法。`,
+  },
   DEVIATION_REASON_MISSING: { severity: 'warning', say: (a: { name: string; why: string }) => `指标“${a.name}”${a.why}，但没有填写偏差原因分析及改进措施。请补充说明。` },
 
   // ── totals ──
   WEIGHTS_NOT_TOTAL: { severity: 'error', say: (a: { sum: string; expected: string; parts: string }) => `各项分值合计为 ${a.sum}(${a.parts})，应为 ${a.expected}。请调整分值。` },
   TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
+  TOTAL_UNKNOWN: {
+    severity: 'error',
+    say: (a: { cells: string }) => `总分无法确定：它用到的数值无法读取或还没有得分(${a.cells})。本表不计算总分、不评定等级。请先修正这些单元格。`,
+  },
   TOTAL_MISMATCH: { severity: 'error', say: (a: { filled: string; sum: string }) => `总分填写为 ${a.filled}，但各项得分合计为 ${a.sum}。请核对总分。` },
   RENDER_GLYPH_MISSING: {
     severity: 'warning',
@@ -141,7 +188,9 @@ export class FindingLog {
   readonly list: Finding[] = [];
   constructor(readonly file: string) {}
 
+  /** The same problem at the same cell is said once, however many times a stage meets it. */
   add<C extends MessageCode>(code: C, cell: string | null | undefined, ...args: Args<C> extends undefined ? [] : [Args<C>]): void {
-    this.list.push(finding(code, { file: this.file, cell }, ...args));
+    const f = finding(code, { file: this.file, cell }, ...args);
+    if (!this.list.some((x) => x.code === f.code && x.cell === f.cell && x.message === f.message)) this.list.push(f);
   }
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LayoutVariant } from './form-input.js';
 
-export const RuleName = z.enum(['positive', 'reverse', 'equal', 'deadline', 'compound', 'qualitative', 'notApplicable']);
+/** How a line is scored; `unknown` when its target or actual cannot be read (a saved formula error). */
+export const RuleName = z.enum(['positive', 'reverse', 'equal', 'deadline', 'compound', 'qualitative', 'notApplicable', 'unknown']);
 export type RuleName = z.infer<typeof RuleName>;
 
 export const ScoreMode = z.enum(['filled', 'auto', 'computed']);
@@ -59,3 +60,10 @@ export const Profile = z.object({
   }),
 });
 export type Profile = z.infer<typeof Profile>;
+
+/** Where a form's profile came from: its own layout (`auto`), the command line, or ziping.config.json. */
+export const ProfileFrom = z.enum(['layout', 'option', 'config']);
+export type ProfileFrom = z.infer<typeof ProfileFrom>;
+
+/** The profile setting of a run: each form by its layout, or one profile forced for all. */
+export type ProfileChoice = { kind: 'auto' } | { kind: 'fixed'; profile: Profile; from: Exclude<ProfileFrom, 'layout'> };

@@ -41,9 +41,11 @@ export const ScoredForm = z.object({
   funds: ScoredFunds,
   /** one per input.indicators line, same order */
   indicators: z.array(ScoredIndicator),
-  totalWeight: z.number(),
+  /** null when a weight cannot be read */
+  totalWeight: z.number().nullable(),
   filledTotal: z.number().nullable(),
-  computedTotal: z.number(),
+  /** null when a score it needs cannot be known (TOTAL_UNKNOWN says which) */
+  computedTotal: z.number().nullable(),
   total: z.number().nullable(),
   grade: z.string().nullable(),
   findings: z.array(Finding),

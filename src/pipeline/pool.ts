@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { Profile, ScoreMode } from '../model/profile.js';
+import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { processFile, type FileOutcome } from './process.js';
 import { renderLanes } from './render-lanes.js';
@@ -17,7 +17,7 @@ export const defaultJobs = (): number => Math.max(1, availableParallelism());
  * Reading needs the reader and rendering the writers, so no thread warms up the whole pipeline
  * twice. A few files are in flight at once so reading one overlaps drawing another.
  */
-export function createPool(jobs: number, settings: { profile: Profile; mode: ScoreMode; typeset: Typesetter }): Pool {
+export function createPool(jobs: number, settings: { profile: ProfileChoice; mode: ScoreMode; typeset: Typesetter }): Pool {
   const lanes = renderLanes(jobs - 1, settings.typeset, jobs);
   const options = { ...settings, render: lanes.render };
   // Enough files in flight that this thread keeps reading while the workers warm up and draw.

@@ -8,7 +8,8 @@ import type { Finding } from '../model/finding.js';
 import type { FormInput } from '../model/form-input.js';
 import type { FormSheet } from '../model/form-sheet.js';
 import { FindingLog } from '../model/messages.js';
-import type { Profile, ScoreMode } from '../model/profile.js';
+import type { Profile, ProfileChoice, ProfileFrom, ScoreMode } from '../model/profile.js';
+import { resolveProfile } from '../profiles/load-profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
 import { noTimings, timed, timedAsync, type Timings } from '../model/timings.js';
 import { formats, registry, rendererFor, type Format } from '../render/registry.js';
@@ -38,7 +39,8 @@ export interface RenderedFile {
 export type RenderSheet = (sheet: FormSheet) => Promise<RenderedFile[]>;
 
 export interface ProcessOptions {
-  profile: Profile;
+  /** each form by its own layout (`auto`), or one profile for all */
+  profile: ProfileChoice;
   mode: ScoreMode;
   typeset: Typesetter;
   /** how sheets are drawn; false stops after scoring (check) */
@@ -49,7 +51,9 @@ export interface ProcessOptions {
 export interface FormOutcome {
   /** error: nothing could be read (findings say why), nothing rendered */
   status: 'ok' | 'error';
+  /** the profile's name, and whether the form's layout, the command line or the config chose it */
   profile: string;
+  profileFrom: ProfileFrom;
   mode: ScoreMode;
   scored: ScoredForm | null;
   sheet: FormSheet | null;
@@ -99,8 +103,13 @@ export async function renderScored(
   return { sheet, files, findings };
 }
 
+/** The profile name a file that gave no form is recorded under. */
+export function choiceName(choice: ProfileChoice): { profile: string; profileFrom: ProfileFrom } {
+  return choice.kind === 'auto' ? { profile: 'auto', profileFrom: 'layout' } : { profile: choice.profile.name, profileFrom: choice.from };
+}
+
 function failed(options: ProcessOptions, findings: Finding[]): FormOutcome {
-  return { status: 'error', profile: options.profile.name, mode: options.mode, scored: null, sheet: null, files: [], findings };
+  return { status: 'error', ...choiceName(options.profile), mode: options.mode, scored: null, sheet: null, files: [], findings };
 }
 
 /** Ingest → score → layout → render for a workbook held in memory. Never throws for what the file holds. */
@@ -112,11 +121,17 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
     return outcome;
   }
   for (const form of read.forms) {
-    const scored = timed(timings, 'score', () => scoreForm(form.input, options.profile, options.mode));
+    if (form.refused) {
+      // A table of the family this tool cannot score: said, not scored, nothing rendered.
+      outcome.forms.push({ ...failed(options, [...read.findings, ...form.findings]), sheet: null });
+      continue;
+    }
+    const { profile, from } = resolveProfile(options.profile, form.input.variant);
+    const scored = timed(timings, 'score', () => scoreForm(form.input, profile, options.mode));
     const findings = [...read.findings, ...form.findings, ...scored.findings];
-    const result: FormOutcome = { status: 'ok', profile: options.profile.name, mode: options.mode, scored, sheet: null, files: [], findings };
+    const result: FormOutcome = { status: 'ok', profile: profile.name, profileFrom: from, mode: options.mode, scored, sheet: null, files: [], findings };
     if (options.render) {
-      const drawn = await renderScored(scored, options.profile, options.typeset, options.render, timings);
+      const drawn = await renderScored(scored, profile, options.typeset, options.render, timings);
       result.sheet = drawn.sheet;
       result.files = drawn.files;
       findings.push(...drawn.findings);

@@ -5,6 +5,8 @@ import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
 /** Font names as Chinese Office and WPS know them. */
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
 
+const errorLiteral = /^#(DIV\/0!|REF!|VALUE!|NAME\?|N\/A|NUM!|NULL!)$/;
+
 const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
 const inputFill: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
 
@@ -47,7 +49,8 @@ function addSheet(workbook: ExcelJS.Workbook, sheet: FormSheet): ExcelJS.Workshe
   });
   for (const cell of sheet.cells) {
     const target = ws.getCell(cell.row, cell.col);
-    target.value = cell.number !== undefined ? cell.number : cell.text;
+    // An Excel error shown on the form (#REF!, #N/A for a value that cannot be known) stays an error value.
+    target.value = cell.number !== undefined ? cell.number : errorLiteral.test(cell.text) ? ({ error: cell.text } as ExcelJS.CellErrorValue) : cell.text;
     // Every cell of a merged range carries the style, or Excel draws the border only on the first.
     for (let r = cell.row; r < cell.row + cell.rowSpan; r++) {
       for (let c = cell.col; c < cell.col + cell.colSpan; c++) styleCell(ws.getCell(r, c), cell);

@@ -11,6 +11,13 @@ export const UNKNOWN_YEAR = '未知年度';
 export const INDEX_FILE = 'index.html';
 export const SUMMARY_FILE = '汇总表.xlsx';
 
+/** The profile most of a year's forms were scored by: its grade lines mark the year's chart. */
+function mostUsedProfile(forms: ManifestForm[]): string {
+  const counts = new Map<string, number>();
+  for (const f of forms) counts.set(f.profile, (counts.get(f.profile) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'ningxia';
+}
+
 export const yearFolder = (f: ManifestForm): string => safeSegment(f.year === null ? UNKNOWN_YEAR : String(f.year));
 
 /** The forms each year's pages list: its own, plus every file that could not be processed (they have no year). */
@@ -45,7 +52,7 @@ export async function writeYearReports(
   fs: ArchiveFs,
   forms: ManifestForm[],
   previous: { reports: YearReport[] | undefined; forms: ManifestForm[] } | null,
-  grades: Profile['grades'],
+  gradesOf: (profile: string) => Profile['grades'],
 ): Promise<YearReportsResult> {
   const years = formsByYear(forms);
   const reports: YearReport[] = [];
@@ -55,6 +62,7 @@ export async function writeYearReports(
     const index = `${year}/${INDEX_FILE}`;
     const summary = `${year}/${SUMMARY_FILE}`;
     if (!isInside(fs.root, index)) continue;
+    const grades = gradesOf(mostUsedProfile(yearForms.filter((f) => f.status === 'ok')));
     const digest = sha256Hex(JSON.stringify({ generator, grades, forms: yearForms }));
     const before = previous?.reports?.find((r) => r.year === year);
     try {

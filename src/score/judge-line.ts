@@ -2,7 +2,8 @@ import type { IndicatorLine } from '../model/form-input.js';
 import type { Profile, RuleName } from '../model/profile.js';
 import { significantText as fmt } from '../model/numbers.js';
 import { labelKey } from '../model/text.js';
-import { comparatorOf, inTargetUnit, parseDate, quantities, type Quantity } from './quantity.js';
+import { parseDate } from './dates.js';
+import { comparable, comparatorOf, looksLikeYuan, quantities, type Quantity } from './quantity.js';
 import { compound, deadline, equal, positive, reverse } from './rules.js';
 
 export type Tier = Profile['rules']['tiers'][number];
@@ -20,7 +21,13 @@ export interface Judgement {
   overAchieved: boolean;
   /** several quantities that could not be paired: scored as qualitative */
   unmatchedPairs: boolean;
+  /** a bare fraction opposite a percentage was read as one: which side, as what */
+  scaled: { side: 'target' | 'actual'; as: string } | null;
+  /** the actual looks typed in 元 under a 万元 target: not scored */
+  unitSuspect: boolean;
 }
+
+const plain = { tier: null, overAchieved: false, unmatchedPairs: false, scaled: null, unitSuspect: false } as const;
 
 const placeholderName = /^(无|\/|／|—+|-+|…+|\.{3,}|指标\s*\d+\s*[:：]?|)$/;
 const blankish = (text: string): boolean => /^(|\/|／|—+|-+|无|…+)$/.test(text.trim());
@@ -40,30 +47,35 @@ function tierOf(actual: string, target: string, profile: Profile): Tier | null {
 }
 
 function qualitative(line: IndicatorLine, profile: Profile, unmatchedPairs = false): Judgement {
-  return { rule: 'qualitative', computed: null, why: '定性指标', tier: tierOf(line.actual.text, line.target.text, profile), overAchieved: false, unmatchedPairs };
+  return { ...plain, rule: 'qualitative', computed: null, why: '定性指标', tier: tierOf(line.actual.text, line.target.text, profile), unmatchedPairs };
 }
 
 function defaultRule(line: IndicatorLine, profile: Profile): RuleName | undefined {
   return profile.rules.byLevel2[labelKey(line.level2.text)];
 }
 
-export function judgeLine(line: IndicatorLine, profile: Profile): Judgement {
-  const none: Judgement = { rule: 'notApplicable', computed: null, why: '不适用', tier: null, overAchieved: false, unmatchedPairs: false };
+/**
+ * The rule of one line and the score it gives. `year` is the form's year, for deadlines written
+ * with a month or a quarter only. A target or actual that cannot be known decides no rule.
+ */
+export function judgeLine(line: IndicatorLine, profile: Profile, year: number | null = null): Judgement {
+  const none: Judgement = { ...plain, rule: 'notApplicable', computed: null, why: '不适用' };
   if (isNotApplicable(line)) return none;
+  if (line.target.unknown || line.actual.unknown) return { ...none, rule: 'unknown', why: '指标值或实际完成值无法读取' };
   const weight = line.weight.value;
   const target = line.target.text;
   const actual = line.actual.text;
   const comparator = comparatorOf(target);
 
-  const targetDate = parseDate(target);
+  const targetDate = parseDate(target, year);
   if (targetDate && (targetDate.before || comparator === null) && (targetDate.before || defaultRule(line, profile) === 'deadline')) {
     const sameText = actual.normalize('NFKC').replace(/\s+/g, '') === target.normalize('NFKC').replace(/\s+/g, '');
-    const actualDate = parseDate(actual);
+    const actualDate = parseDate(actual, year);
     if (weight === null) return { ...none, rule: 'deadline', why: '期限指标' };
-    if (sameText) return { rule: 'deadline', computed: weight, why: '按期完成', tier: null, overAchieved: false, unmatchedPairs: false };
+    if (sameText) return { ...plain, rule: 'deadline', computed: weight, why: '按期完成' };
     if (!actualDate) return qualitative(line, profile);
     const on = actualDate.ordinal <= targetDate.ordinal;
-    return { rule: 'deadline', computed: deadline(actualDate.ordinal, targetDate.ordinal, weight), why: on ? '按期完成' : '晚于期限完成', tier: null, overAchieved: false, unmatchedPairs: false };
+    return { ...plain, rule: 'deadline', computed: deadline(actualDate.ordinal, targetDate.ordinal, weight), why: on ? '按期完成' : '晚于期限完成' };
   }
 
   const targets = quantities(target);
@@ -75,22 +87,26 @@ export function judgeLine(line: IndicatorLine, profile: Profile): Judgement {
     if (actuals.length !== targets.length) return qualitative(line, profile, true);
     const pairs: Array<[number, number]> = [];
     for (let i = 0; i < targets.length; i++) {
-      const t = targets[i] as Quantity;
-      const a = inTargetUnit(actuals[i] as Quantity, t);
-      if (a === null) return qualitative(line, profile, true);
-      pairs.push([a, t.value]);
+      const c = comparable(actuals[i] as Quantity, targets[i] as Quantity);
+      if (c === null) return qualitative(line, profile, true);
+      pairs.push([c.actual, c.target]);
     }
     const over = pairs.some(([a, t]) => t > 0 && (a - t) / t >= profile.rules.overAchievementReason - 1e-9);
     const why = `多项指标逐项计算：${pairs.map(([a, t]) => `${fmt(a)}/${fmt(t)}`).join('，')}，取平均`;
-    return { rule: 'compound', computed: weight === null ? null : compound(pairs, weight), why, tier: null, overAchieved: over, unmatchedPairs: false };
+    return { ...plain, rule: 'compound', computed: weight === null ? null : compound(pairs, weight), why, overAchieved: over };
   }
 
-  const t = targets[0] as Quantity;
-  const a = inTargetUnit(actuals[0] as Quantity, t);
-  if (a === null) return qualitative(line, profile, true);
+  const tq = targets[0] as Quantity;
+  const aq = actuals[0] as Quantity;
   const rule: RuleName = comparator ?? (defaultRule(line, profile) === 'reverse' ? 'reverse' : defaultRule(line, profile) === 'equal' ? 'equal' : 'positive');
+  if (looksLikeYuan(aq, tq)) return { ...plain, rule, computed: null, why: '实际完成值疑似以元填写', unitSuspect: true };
+  const c = comparable(aq, tq);
+  if (c === null) return qualitative(line, profile, true);
+  const a = c.actual;
+  const t = { value: c.target, unit: c.scaled === null ? tq.unit : '%' };
+  const scaled = c.scaled === null ? null : { side: c.scaled, as: `${fmt(c.scaled === 'target' ? c.target : c.actual)}%` };
   const over = t.value > 0 && (a - t.value) / t.value >= profile.rules.overAchievementReason - 1e-9;
-  if (weight === null) return { rule, computed: null, why: '', tier: null, overAchieved: over, unmatchedPairs: false };
+  if (weight === null) return { ...plain, rule, computed: null, why: '', overAchieved: over, scaled };
   const unit = t.unit;
   const shown = `实际 ${fmt(a)}${unit}，目标 ${fmt(t.value)}${unit}`;
   switch (rule) {
@@ -104,18 +120,18 @@ export function judgeLine(line: IndicatorLine, profile: Profile): Judgement {
             : a >= 2 * t.value
               ? `${shown}，超出目标一倍及以上，得 0 分`
               : `${shown}，按 (1−超出部分÷目标)×分值 计算`;
-      return { rule, computed: reverse(a, t.value, weight, r), why: `反向指标：${why}`, tier: null, overAchieved: over, unmatchedPairs: false };
+      return { ...plain, rule, computed: reverse(a, t.value, weight, r), why: `反向指标：${why}`, overAchieved: over, scaled };
     }
     case 'equal':
-      return { rule, computed: equal(a, t.value, weight), why: `等于型指标：${shown}`, tier: null, overAchieved: over, unmatchedPairs: false };
+      return { ...plain, rule, computed: equal(a, t.value, weight), why: `等于型指标：${shown}`, overAchieved: over, scaled };
     default:
       return {
+        ...plain,
         rule: 'positive',
         computed: positive(a, t.value, weight),
         why: `正向指标：${shown}${a >= t.value ? '，达到目标，得满分' : '，按 实际÷目标×分值 计算'}`,
-        tier: null,
         overAchieved: over,
-        unmatchedPairs: false,
+        scaled,
       };
   }
 }

@@ -1,3 +1,5 @@
+import { withoutDates } from './dates.js';
+
 /**
  * Reading targets and actuals: `≥95%`, `28000公里`, `区内100人次、区外40人次`, `2021年12月31日前`.
  * Pure text functions; no knowledge of forms.
@@ -9,13 +11,6 @@ export interface Quantity {
   value: number;
   /** unit as written after the number (`公里`, `万元`, `%`), '' when none */
   unit: string;
-}
-
-export interface DateValue {
-  /** yyyymmdd as a number, so dates compare with < */
-  ordinal: number;
-  /** `…前`, `之前`, `以前`: the date is a deadline */
-  before: boolean;
 }
 
 export function normalizeQuantityText(text: string): string {
@@ -61,36 +56,11 @@ export function comparatorOf(text: string): Comparator | null {
   return comparatorWords.find(([word]) => t.includes(word))?.[1] ?? null;
 }
 
-const dateRe = /((?:19|20)\d{2})\s*(?:年|[-./])\s*(?:(\d{1,2})\s*(?:月|[-./])?\s*(?:(\d{1,2})\s*[日号]?)?)?/;
-const yearOnlyRe = /((?:19|20)\d{2})\s*年(?:底|末)?/;
-
-function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/** `2021年12月31日前`, `2021-12-31`, `2021.12` (end of month), `2021年底前` (end of year). */
-export function parseDate(text: string): DateValue | null {
-  const t = normalizeQuantityText(text);
-  const before = /(之前|以前|前|之内|以内|底|末)/.test(t.replace(dateRe, ''));
-  const m = dateRe.exec(t);
-  if (m && m[2]) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]);
-    if (mo < 1 || mo > 12) return null;
-    const d = m[3] ? Number(m[3]) : daysInMonth(y, mo);
-    if (d < 1 || d > 31) return null;
-    return { ordinal: y * 10000 + mo * 100 + d, before };
-  }
-  const y = yearOnlyRe.exec(t);
-  if (y) return { ordinal: Number(y[1]) * 10000 + 1231, before };
-  return null;
-}
-
 const numberRe = /(\d+(?:\.\d+)?)\s*(%|‰|百分比|百分点|[^\d\s、,，;；。:：()（）≥≤<>=~～\-—至到和及与或+]{0,4})/g;
 
 /** Every number with the unit written after it. Dates are not quantities. */
 export function quantities(text: string): Quantity[] {
-  const t = normalizeQuantityText(text).replace(dateRe, ' ');
+  const t = withoutDates(normalizeQuantityText(text));
   const out: Quantity[] = [];
   for (const m of t.matchAll(numberRe)) {
     const unit = (m[2] ?? '').replace(/^(余|多|左右)/, '');
@@ -130,4 +100,32 @@ export function inTargetUnit(actual: Quantity, target: Quantity): number | null 
   // Counting words (人次 against 人, 个 against 项) are what people mix freely; compare the numbers.
   if (!ts && !as) return actual.value;
   return null;
+}
+
+/** An actual and a target in one scale, and which side (if any) was read as a percentage. */
+export interface Comparable {
+  actual: number;
+  target: number;
+  /** a bare fraction (0.95) opposite a percentage (90%) was read as one (95%): the side that was */
+  scaled: 'actual' | 'target' | null;
+}
+
+/**
+ * The actual and the target as two numbers that can be compared, or null. A bare fraction ≤ 1
+ * opposite a percentage above 1 is that many hundredths, on either side (`0.95` vs `90%`).
+ */
+export function comparable(actual: Quantity, target: Quantity): Comparable | null {
+  if (target.unit === '' && actual.unit === '%' && target.value <= 1 && actual.value > 1) return { actual: actual.value, target: target.value * 100, scaled: 'target' };
+  if (actual.unit === '' && target.unit === '%' && actual.value <= 1 && target.value > 1) return { actual: actual.value * 100, target: target.value, scaled: 'actual' };
+  const a = inTargetUnit(actual, target);
+  return a === null ? null : { actual: a, target: target.value, scaled: null };
+}
+
+/**
+ * A bare amount a thousand times or more its 万元 target reads like 元 typed under a 万元 header
+ * (72万元 written 720000): not a number to score with until the unit says which it is.
+ */
+export function looksLikeYuan(actual: Quantity, target: Quantity): boolean {
+  const scale = scales[target.unit];
+  return actual.unit === '' && scale?.kind === 'money' && scale.factor >= 1e4 && target.value > 0 && actual.value / target.value >= 1000;
 }

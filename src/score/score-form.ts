@@ -5,6 +5,7 @@ import type { ScoredForm, ScoredFunds, ScoredIndicator } from '../model/scored-f
 import { declaredWeight, labelKey } from '../model/text.js';
 import { judgeLine, type Judgement, type Tier } from './judge-line.js';
 import { clamp, round2 } from './round.js';
+import { sumParts, unknownAt, type Part } from './totals.js';
 import { decimalText, percentText } from '../model/numbers.js';
 
 const s = (n: number): string => decimalText(n, 4);
@@ -31,22 +32,41 @@ function shownLineScore(mode: ScoreMode, filled: number | null, computed: number
   return filled === null || weight === null ? filled : clamp(filled, 0, weight);
 }
 
-function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: ScoreMode, log: FindingLog): ScoredIndicator {
+/** A line as the totals see it, beside what it prints. */
+interface LineParts {
+  scored: ScoredIndicator;
+  weight: Part;
+  filled: Part;
+  computed: Part;
+  shown: Part;
+}
+
+function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: ScoreMode, log: FindingLog): LineParts {
   const name = line.name.text || '(未命名)';
   const tol = profile.rules.tolerance;
   if (j.rule === 'notApplicable') {
-    return { rule: j.rule, weight: null, filledScore: line.score.value, computedScore: null, score: mode === 'filled' ? line.score.value : null, tier: null };
+    const scored = { rule: j.rule, weight: null, filledScore: line.score.value, computedScore: null, score: mode === 'filled' ? line.score.value : null, tier: null };
+    return { scored, weight: null, filled: null, computed: null, shown: null };
   }
   const weight = line.weight.value;
   const filled = line.score.value;
   const scoreCell = line.score.cell;
-  if (weight === null) log.add('SCORE_WEIGHT_MISSING', line.weight.cell, { name });
+  // Unknown cells already have their finding from the reader; here they only make sums unknown.
+  const filledUnknown = line.score.unknown === true;
+  const weightUnknown = line.weight.unknown === true;
+  if (weight === null && !weightUnknown) log.add('SCORE_WEIGHT_MISSING', line.weight.cell ?? line.name.cell, { name });
   const computed = j.computed === null ? null : round2(j.computed);
   if (j.unmatchedPairs) log.add('SCORE_PAIRS_UNMATCHED', line.target.cell, { name });
+  if (j.scaled) {
+    const side = j.scaled.side === 'target' ? line.target : line.actual;
+    const other = j.scaled.side === 'target' ? line.actual : line.target;
+    log.add('SCORE_FRACTION_AS_PERCENT', side.cell, { name, side: j.scaled.side === 'target' ? '年度指标值' : '实际完成值', text: side.text, other: other.text, as: j.scaled.as });
+  }
+  if (j.unitSuspect) log.add('FUNDS_UNIT_SUSPECT', line.actual.cell, { what: `指标“${name}”的实际完成值`, text: line.actual.text, against: `指标值“${line.target.text}”` });
   if (filled !== null && weight !== null && (filled < 0 || filled > weight + 1e-9)) {
     log.add('SCORE_OUT_OF_RANGE', scoreCell, { name, filled: s(filled), weight: s(weight) });
   }
-  if (j.rule === 'qualitative' && weight !== null) {
+  if (j.rule === 'qualitative' && weight !== null && !filledUnknown) {
     const range = j.tier ? tierRange(j.tier, weight) : `0～${s(weight)} 分`;
     if (filled === null) log.add('SCORE_QUALITATIVE_MISSING', scoreCell, { name, range });
     else if (j.tier && !inTier(filled, j.tier, weight, tol)) log.add('SCORE_QUALITATIVE_TIER', scoreCell, { name, filled: s(filled), tier: j.tier.name, range });
@@ -54,7 +74,7 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
   if (filled !== null && computed !== null && differs(filled, computed, tol)) {
     log.add('SCORE_MISMATCH', scoreCell, { name, filled: s(filled), computed: s(computed), why: j.why });
   }
-  const score = shownLineScore(mode, filled, computed, weight);
+  const score = filledUnknown && mode !== 'computed' ? null : shownLineScore(mode, filled, computed, weight);
   const roundedScore = score === null ? null : round2(score);
   if (line.deviation.text.trim() === '' && weight !== null) {
     const below = roundedScore !== null && roundedScore < weight - tol;
@@ -63,23 +83,61 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
       log.add('DEVIATION_REASON_MISSING', line.deviation.cell, { name, why });
     }
   }
-  return { rule: j.rule, weight, filledScore: filled, computedScore: computed, score: roundedScore, tier: j.tier?.name ?? null };
+  const scored: ScoredIndicator = { rule: j.rule, weight, filledScore: filled, computedScore: computed, score: roundedScore, tier: j.tier?.name ?? null };
+  const missing = unknownAt(scoreCell);
+  return {
+    scored,
+    weight: weight ?? unknownAt(line.weight.cell),
+    filled: filledUnknown ? missing : filled,
+    // Where no rule gives a number, the unit's score stands; with neither, the line is not scored yet.
+    computed: computed ?? (filledUnknown || filled === null ? missing : filled),
+    shown: roundedScore ?? missing,
+  };
 }
 
-function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: FindingLog): ScoredFunds {
+interface FundsParts {
+  scored: ScoredFunds;
+  filled: Part;
+  computed: Part;
+  shown: Part;
+}
+
+/** 全年执行数 ÷ 全年预算数 of the 年度资金总额 row, or of the 财政拨款 row when only it has a budget (said). */
+function executionRate(input: FormInput, log: FindingLog): number | null {
   const row = input.funds.total;
-  const budget = row.fullYearBudget.value;
-  const executed = row.executed.value;
-  const weight = row.weight.value ?? profile.funds.defaultWeight;
-  let rate: number | null = null;
-  if (budget === null || budget === 0) {
-    log.add('FUNDS_BUDGET_MISSING', row.fullYearBudget.cell, { text: row.fullYearBudget.text });
-    const parts = [input.funds.currentYear, input.funds.carryOver, input.funds.other].map((r) => r.fullYearBudget.value ?? 0);
-    const sum = parts.reduce((a, b) => a + b, 0);
-    if (sum > 0) log.add('FUNDS_SUBROWS_ONLY', row.fullYearBudget.cell, { sum: s(sum) });
-  } else if (executed !== null) {
-    rate = executed / budget;
+  const budget = row.fullYearBudget;
+  const executed = row.executed;
+  if (budget.unknown || executed.unknown) return null;
+  if (budget.value !== null && budget.value !== 0) {
+    if (executed.value === null) {
+      log.add('FUNDS_EXECUTED_MISSING', executed.cell ?? row.label.cell, { text: executed.text });
+      return null;
+    }
+    // 72万元 typed as 720000 under the (万元) header makes a rate of 9000: said, not used.
+    const [big, small] = executed.value >= budget.value ? [executed, budget] : [budget, executed];
+    if (small.value !== null && small.value > 0 && (big.value ?? 0) / small.value >= 1000) {
+      log.add('FUNDS_UNIT_SUSPECT', big.cell, { what: big === executed ? '全年执行数' : '全年预算数', text: big.text, against: `${big === executed ? '全年预算数' : '全年执行数'} ${small.text}` });
+      return null;
+    }
+    return executed.value / budget.value;
   }
+  log.add('FUNDS_BUDGET_MISSING', budget.cell ?? row.label.cell, { text: budget.text });
+  const sub = input.funds.currentYear;
+  if (sub.fullYearBudget.value !== null && sub.fullYearBudget.value > 0 && sub.executed.value !== null && !sub.executed.unknown) {
+    const rate = sub.executed.value / sub.fullYearBudget.value;
+    log.add('FUNDS_FALLBACK_SUBROW', sub.fullYearBudget.cell, { label: sub.label.text || '其中：财政拨款', executed: sub.executed.text, budget: sub.fullYearBudget.text, rate: percentText(rate, 2) });
+    return rate;
+  }
+  const parts = [input.funds.currentYear, input.funds.carryOver, input.funds.other].map((r) => r.fullYearBudget.value ?? 0);
+  const sum = parts.reduce((a, b) => a + b, 0);
+  if (sum > 0) log.add('FUNDS_SUBROWS_ONLY', budget.cell, { sum: s(sum) });
+  return null;
+}
+
+function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: FindingLog): FundsParts {
+  const row = input.funds.total;
+  const weight = row.weight.value ?? profile.funds.defaultWeight;
+  const rate = executionRate(input, log);
   const score = rate === null ? null : Math.min(rate, 1) * weight;
   const filledRate = row.rate.value;
   // Half a percentage point: a rate printed as 69% for 68.96% is not a disagreement.
@@ -87,22 +145,33 @@ function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: Fi
     log.add('FUNDS_RATE_MISMATCH', row.rate.cell, { filled: row.rate.text, computed: percentText(rate, 2) });
   }
   const filledScore = row.score.value;
-  if (profile.funds.scoreCellShows === 'rateScore' && filledScore !== null && score !== null && differs(filledScore, round2(score), profile.rules.tolerance)) {
+  const filledUnknown = row.score.unknown === true;
+  const showsRateScore = profile.funds.scoreCellShows === 'rateScore';
+  if (showsRateScore && filledScore !== null && score !== null && differs(filledScore, round2(score), profile.rules.tolerance)) {
     log.add('FUNDS_SCORE_MISMATCH', row.score.cell, { filled: s(filledScore), computed: s(round2(score)) });
   }
   const shownRate = mode === 'filled' ? filledRate : mode === 'auto' ? (filledRate ?? rate) : (rate ?? filledRate);
-  const rateScoreShown = shownLineScore(mode, filledScore, score === null ? null : round2(score), weight);
+  // Where the 得分 cell shows the form total (Ningxia), the unit's number there is no rate score.
+  const ownScore = showsRateScore ? filledScore : null;
+  const ownUnknown = showsRateScore && filledUnknown;
+  const rateScoreShown = ownUnknown && mode !== 'computed' ? null : shownLineScore(mode, ownScore, score === null ? null : round2(score), weight);
+  const missing = unknownAt(row.score.cell ?? row.executed.cell);
   return {
-    initialBudget: row.initialBudget.value,
-    fullYearBudget: budget,
-    executed,
-    executionRate: rate,
-    weight,
-    score,
-    filledRate,
-    filledScore,
-    shownRate,
-    shownScore: rateScoreShown === null ? null : round2(rateScoreShown),
+    scored: {
+      initialBudget: row.initialBudget.value,
+      fullYearBudget: row.fullYearBudget.value,
+      executed: row.executed.value,
+      executionRate: rate,
+      weight,
+      score,
+      filledRate,
+      filledScore,
+      shownRate,
+      shownScore: rateScoreShown === null ? null : round2(rateScoreShown),
+    },
+    filled: ownUnknown ? missing : ownScore,
+    computed: score !== null ? round2(score) : ownUnknown || ownScore === null ? missing : ownScore,
+    shown: rateScoreShown === null ? missing : round2(rateScoreShown),
   };
 }
 
@@ -126,55 +195,69 @@ function checkGroupWeights(input: FormInput, indicators: ScoredIndicator[], log:
   }
 }
 
-const sum = (values: Array<number | null>): number => round2(values.reduce<number>((a, b) => a + (b ?? 0), 0));
-
 /** FormInput + profile → ScoredForm. Pure: no I/O, same input gives the same output. */
 export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 'auto'): ScoredForm {
   const log = new FindingLog(input.source.file);
   const tol = profile.rules.tolerance;
   const funds = scoreFunds(input, profile, mode, log);
-  const indicators = input.indicators.map((line) => scoreLine(line, judgeLine(line, profile), profile, mode, log));
+  const lines = input.indicators.map((line) => scoreLine(line, judgeLine(line, profile, input.year.value), profile, mode, log));
+  const indicators = lines.map((l) => l.scored);
   checkGroupWeights(input, indicators, log, tol);
 
   const counted = profile.funds.countsInTotal;
-  const lineWeights = indicators.map((l) => l.weight);
-  const totalWeight = sum([...lineWeights, counted ? funds.weight : 0]);
-  if (differs(totalWeight, profile.totalWeight, tol)) {
-    const parts = [counted ? `执行率 ${s(funds.weight)}` : '', `指标 ${s(sum(lineWeights))}`].filter(Boolean).join(' + ');
+  const part = (pick: (l: LineParts) => Part, fundsPart: Part): Part[] => [...lines.map(pick), counted ? fundsPart : null];
+  const lineWeights = sumParts(lines.map((l) => l.weight));
+  const weights = sumParts([...lines.map((l) => l.weight), counted ? funds.scored.weight : null]);
+  const totalWeight = weights.value;
+  if (totalWeight !== null && differs(totalWeight, profile.totalWeight, tol)) {
+    const parts = [counted ? `执行率 ${s(funds.scored.weight)}` : '', `指标 ${s(lineWeights.value ?? 0)}`].filter(Boolean).join(' + ');
     log.add('WEIGHTS_NOT_TOTAL', input.total.weight.cell ?? input.total.label.cell, { sum: s(totalWeight), expected: s(profile.totalWeight), parts });
   }
-  if (input.total.weight.value !== null && differs(input.total.weight.value, totalWeight, tol)) {
+  if (input.total.weight.value !== null && totalWeight !== null && differs(input.total.weight.value, totalWeight, tol)) {
     log.add('TOTAL_WEIGHT_MISMATCH', input.total.weight.cell, { filled: s(input.total.weight.value), sum: s(totalWeight) });
   }
 
   // What the unit wrote as its total: the 总分 row, or (ningxia) the 得分 cell of 年度资金总额.
-  const totalCellFromFunds = profile.funds.scoreCellShows === 'total' ? funds.filledScore : null;
-  const filledTotal = input.total.score.value ?? totalCellFromFunds;
-  const filledSum = sum([...indicators.map((l) => (l.rule === 'notApplicable' ? null : l.filledScore)), counted ? funds.filledScore : null]);
-  const totalCell = input.total.score.value !== null ? input.total.score.cell : input.funds.total.score.cell;
-  if (filledTotal !== null && differs(filledTotal, filledSum, tol)) {
-    log.add('TOTAL_MISMATCH', totalCell, { filled: s(filledTotal), sum: s(filledSum) });
+  const fundsCell = input.funds.total.score;
+  const totalCellFromFunds = profile.funds.scoreCellShows === 'total' ? fundsCell.value : null;
+  const printedUnknown = input.total.score.unknown === true || (input.total.score.value === null && profile.funds.scoreCellShows === 'total' && fundsCell.unknown === true);
+  const filledTotal = printedUnknown ? null : (input.total.score.value ?? totalCellFromFunds);
+  const totalCell =
+    input.total.score.value !== null || input.total.score.unknown
+      ? input.total.score.cell
+      : profile.funds.scoreCellShows === 'total' && fundsCell.cell
+        ? fundsCell.cell
+        : (input.total.score.cell ?? input.total.label.cell);
+  const filledSum = sumParts(part((l) => l.filled, funds.filled));
+  if (filledTotal !== null && filledSum.value !== null && differs(filledTotal, filledSum.value, tol)) {
+    log.add('TOTAL_MISMATCH', totalCell, { filled: s(filledTotal), sum: s(filledSum.value) });
   }
-  const computedTotal = sum([
-    ...indicators.map((l) => (l.rule === 'notApplicable' ? null : (l.computedScore ?? l.filledScore))),
-    counted ? (funds.score === null ? funds.filledScore : round2(funds.score)) : null,
-  ]);
-  const shownSum = sum([...indicators.map((l) => l.score), counted ? funds.shownScore : null]);
-  const total = mode === 'filled' ? filledTotal : shownSum;
+  const computed = sumParts(part((l) => l.computed, funds.computed));
+  const shown = sumParts(part((l) => l.shown, funds.shown));
+  const total = mode === 'filled' ? filledTotal : shown.value;
   if (totalCellFromFunds !== null && input.total.score.value !== null && differs(totalCellFromFunds, input.total.score.value, tol)) {
-    log.add('FUNDS_TOTAL_CELL_MISMATCH', input.funds.total.score.cell, { filled: s(totalCellFromFunds), computed: s(input.total.score.value) });
+    log.add('FUNDS_TOTAL_CELL_MISMATCH', fundsCell.cell, { filled: s(totalCellFromFunds), computed: s(input.total.score.value) });
   }
+  const unknownCells = [...new Set([...(mode === 'filled' ? [] : shown.unknownCells), ...computed.unknownCells])];
+  const totalUnknown = (mode !== 'filled' && shown.value === null) || computed.value === null;
+  if (totalUnknown) log.add('TOTAL_UNKNOWN', totalCell, { cells: cellList(unknownCells) });
   return {
     input,
     profile: profile.name,
     mode,
-    funds,
+    funds: funds.scored,
     indicators,
     totalWeight,
     filledTotal,
-    computedTotal,
+    computedTotal: computed.value,
     total,
-    grade: gradeOf(total ?? computedTotal, profile),
+    grade: (mode !== 'filled' && total === null) || (total === null && computed.value === null) ? null : gradeOf(total ?? computed.value, profile),
     findings: log.list,
   };
+}
+
+/** `H20、H22` for a message: addresses without the sheet, a few at most. */
+function cellList(cells: string[]): string {
+  const addresses = cells.map((c) => c.slice(c.lastIndexOf('!') + 1));
+  return addresses.length === 0 ? '未填写的得分' : addresses.length <= 6 ? addresses.join('、') : `${addresses.slice(0, 6).join('、')} 等 ${addresses.length} 处`;
 }

@@ -9,7 +9,7 @@ import { build } from '../../src/archive/build.js';
 import { renderYearIndex } from '../../src/reports/year-index.js';
 import type { ManifestForm } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
-import { root, typeset } from '../helpers/pipeline.js';
+import { forced, root, typeset } from '../helpers/pipeline.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -26,7 +26,7 @@ let forms: ManifestForm[] = [];
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'ziping-year-index-'));
   const inputs = [join(root, 'data'), join(root, 'test', 'fixtures', 'xlsx', 'hebei-2019.xlsx'), join(root, 'test', 'fixtures', 'xlsx', 'no-form.xlsx')];
-  const { manifest } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto', typeset });
+  const { manifest } = await build(inputs, { out, profile: forced('national'), mode: 'auto', typeset });
   const seed = manifest.forms.find((f) => f.year === 2021 && f.status === 'ok');
   if (!seed) throw new Error('the seed form did not build');
   // Names a spreadsheet could carry; the outputs stay the seed's, so the links still lead to real files.

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/archive/build.js';
 import { renderYearSummary } from '../../src/reports/year-summary.js';
 import type { ManifestForm } from '../../src/model/manifest.js';
-import { loadProfile } from '../../src/profiles/load-profile.js';
-import { root, typeset } from '../helpers/pipeline.js';
+import { forced, root, typeset } from '../helpers/pipeline.js';
 
 let out = '';
 let forms: ManifestForm[] = [];
@@ -18,7 +17,7 @@ beforeAll(async () => {
   const inputs = [join(root, 'data'), join(root, 'test', 'fixtures', 'xlsx')];
   ({
     manifest: { forms },
-  } = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto', typeset }));
+  } = await build(inputs, { out, profile: forced('national'), mode: 'auto', typeset }));
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchForm, linesFor } from '../../src/bench/generate.js';
 import { formWorkbook, processFile, renderSheet } from '../../src/pipeline/process.js';
-import { loadProfile } from '../../src/profiles/load-profile.js';
+import { loadProfile, profileChoice } from '../../src/profiles/load-profile.js';
 import { typesetterFor } from '../../src/typeset/typesetter.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -44,9 +44,8 @@ export async function renderAll(): Promise<Record<string, Record<string, string>
   const out: Record<string, Record<string, string>> = {};
   const inputs = [...goldenInputs().map((f) => ({ path: f, key: f.slice(root.length + 1) })), ...(await benchInputs()).map((f) => ({ path: f, key: `bench/${f.split('/').pop()}` }))];
   for (const { path, key } of inputs) {
-    for (const name of ['ningxia', 'national']) {
-      const profile = loadProfile(name);
-      const outcome = await processFile(path, key, { profile, mode: 'auto', typeset, render: (sheet) => renderSheet(sheet, typeset) });
+    for (const name of ['auto', 'ningxia', 'national']) {
+      const outcome = await processFile(path, key, { profile: profileChoice(name, 'option'), mode: 'auto', typeset, render: (sheet) => renderSheet(sheet, typeset) });
       let i = 0;
       for (const form of outcome.forms) {
         if (form.files.length === 0) continue;

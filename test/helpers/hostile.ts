@@ -319,6 +319,136 @@ export async function writeWideSheet(path: string, rows: number, cols: number): 
   await writeZip(path, await seedWithPart(part, entry));
 }
 
+/** The seed with one more cell at XFD1 (the last column) and one at A1048576 (the last row). */
+export async function writeFarCells(path: string): Promise<void> {
+  const part = 'xl/worksheets/sheet1.xml';
+  const [head, tail] = splitAt(await seedPartText(part), '</row>');
+  const [body, end] = splitAt(`${head}<c r="XFD1" t="inlineStr"><is><t>远</t></is></c>${tail}`, '</sheetData>');
+  const data = `${body}<row r="1048576"><c r="A1048576"><v>1</v></c></row>${end}`;
+  await writeZip(path, await seedWithPart(part, { name: part, data }));
+}
+
+/**
+ * The seed with `count` more merged ranges below row 50, columns L to AE: ranges of two cells side
+ * by side, ten to a row; or, `inside`, one range over `count` cells followed by a one-cell range on
+ * each of those cells, so every later range overlaps the first and is dropped.
+ */
+export async function writeManyMerges(path: string, count: number, options: { inside?: boolean } = {}): Promise<void> {
+  const part = 'xl/worksheets/sheet1.xml';
+  const xml = await seedPartText(part);
+  const refs: string[] = [];
+  const width = options.inside ? 20 : 10;
+  for (let i = 0; i < count; i++) {
+    const row = 50 + Math.floor(i / width);
+    const col = options.inside ? 12 + (i % width) : 12 + (i % width) * 2;
+    refs.push(options.inside ? `${columnName(col)}${row}:${columnName(col)}${row}` : `${columnName(col)}${row}:${columnName(col + 1)}${row}`);
+  }
+  if (options.inside) refs.unshift(`L50:AE${50 + Math.ceil(count / width) - 1}`);
+  const merges = refs.map((ref) => `<mergeCell ref="${ref}"/>`).join('');
+  const data = xml.replace(/<mergeCells count="(\d+)">/, (_m, n: string) => `<mergeCells count="${Number(n) + refs.length}">${merges}`);
+  await writeZip(path, await seedWithPart(part, { name: part, data }));
+}
+
+/**
+ * The seed with `cells` more cells whose attributes are separated by tabs and newlines
+ * (`<c\tr="A41"\n>`): the old guard counted only `<c ` and `<c>`.
+ */
+export async function writeTabSeparatedCells(path: string, cells: number, perRow = 100): Promise<void> {
+  const part = 'xl/worksheets/sheet1.xml';
+  const [head, tail] = splitAt(await seedPartText(part), '</sheetData>');
+  const entry: ZipEntry = {
+    name: part,
+    level: 1,
+    chunks: function* () {
+      yield head;
+      for (let start = 0; start < cells; start += perRow) {
+        const r = 41 + start / perRow;
+        let row = `<row\tr="${r}">`;
+        for (let c = 0; c < Math.min(perRow, cells - start); c++) row += `<c\tr="${columnName(c + 1)}${r}"\n\tt="n"><v>1</v></c>`;
+        yield `${row}</row>`;
+      }
+      yield tail;
+    },
+  };
+  await writeZip(path, await seedWithPart(part, entry));
+}
+
+function columnName(col: number): string {
+  let s = '';
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/**
+ * The seed with its sheet stored as `partName` and the workbook's relationship pointing there
+ * through `target` (relative like `worksheets/sheet1.xml_` or absolute like
+ * `/xl/worksheets/sheet1.xml`), plus `extraRows` more rows.
+ */
+export async function writeRenamedSheet(path: string, options: { partName: string; target: string; extraRows: number }): Promise<void> {
+  const part = 'xl/worksheets/sheet1.xml';
+  const [head, tail] = splitAt(await seedPartText(part), '</sheetData>');
+  let rows = '';
+  for (let r = 41; r < 41 + options.extraRows; r++) rows += `<row r="${r}"><c r="A${r}"><v>${r}</v></c></row>`;
+  const rels = (await seedPartText('xl/_rels/workbook.xml.rels')).replace('Target="worksheets/sheet1.xml"', `Target="${options.target}"`);
+  const parts = (await zipParts(seedPath)).map((p) =>
+    p.name === part ? { name: options.partName, data: head + rows + tail } : p.name === 'xl/_rels/workbook.xml.rels' ? { name: p.name, data: rels } : { name: p.name, data: p.data },
+  );
+  await writeZip(path, parts);
+}
+
+/**
+ * The same zip in zip64 form: every central directory entry carries its sizes and offset in a
+ * zip64 extra field (the 32-bit fields all ones), and a zip64 end record and locator come before
+ * the end record, whose own fields are all ones. `lie` makes the zip64 fields misstate things.
+ */
+export function toZip64(zip: Buffer, lie: { entries?: number; centralSize?: number; sizeOf?: { name: string; size: number } } = {}): Buffer {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(eocd + 10);
+  const cdOffset = zip.readUInt32LE(eocd + 16);
+  const big = (n: number): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    return b;
+  };
+  const central: Buffer[] = [];
+  let p = cdOffset;
+  for (let i = 0; i < count; i++) {
+    const nameLength = zip.readUInt16LE(p + 28);
+    const extraLength = zip.readUInt16LE(p + 30);
+    const commentLength = zip.readUInt16LE(p + 32);
+    const name = zip.toString('utf8', p + 46, p + 46 + nameLength);
+    const header = Buffer.from(zip.subarray(p, p + 46));
+    const size = lie.sizeOf?.name === name ? lie.sizeOf.size : header.readUInt32LE(24);
+    const extra = Buffer.concat([Buffer.from([0x01, 0x00, 24, 0x00]), big(size), big(header.readUInt32LE(20)), big(header.readUInt32LE(42))]);
+    header.writeUInt32LE(0xffffffff, 20);
+    header.writeUInt32LE(0xffffffff, 24);
+    header.writeUInt32LE(0xffffffff, 42);
+    header.writeUInt16LE(45, 6);
+    header.writeUInt16LE(extra.length, 30);
+    header.writeUInt16LE(0, 32);
+    central.push(header, zip.subarray(p + 46, p + 46 + nameLength), extra);
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  const cd = Buffer.concat(central);
+  const body = zip.subarray(0, cdOffset);
+  const recordAt = body.length + cd.length;
+  const record = Buffer.concat([
+    Buffer.from([0x50, 0x4b, 0x06, 0x06]),
+    big(44),
+    Buffer.from([45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    big(lie.entries ?? count),
+    big(lie.entries ?? count),
+    big(lie.centralSize ?? cd.length),
+    big(body.length),
+  ]);
+  const locator = Buffer.concat([Buffer.from([0x50, 0x4b, 0x06, 0x07]), Buffer.alloc(4), big(recordAt), Buffer.from([1, 0, 0, 0])]);
+  const end = Buffer.alloc(22, 0xff);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt32LE(0, 4);
+  end.writeUInt16LE(0, 20);
+  return Buffer.concat([body, cd, record, locator, end]);
+}
+
 // ───────────────────────────── OLE2 compound file (CFB) ─────────────────────────────
 
 export type CfbNode = { name: string; data: Buffer } | { name: string; children: CfbNode[] };
@@ -673,11 +803,13 @@ export async function writeBadFolder(dir: string): Promise<BadCase[]> {
   await writeZipBomb(at('压缩炸弹-样式部件.xlsx'), { lie: true, part: 'xl/styles.xml' });
   bad({ file: '压缩炸弹-样式部件.xlsx', what: 'zip bomb in xl/styles.xml, sizes understated', status: 'error', codes: ['INGEST_LIMIT_EXCEEDED'], says: ['单个部件解压后大小', 'xl/styles.xml'] });
 
+  // The reader stops at the first row past the limit, so the message gives that count, not the total.
   await writeMillionRows(at('一百万行.xlsx'));
-  bad({ file: '一百万行.xlsx', what: 'a million rows', status: 'error', codes: ['INGEST_LIMIT_EXCEEDED'], says: ['工作表行数', '1000040 行'] });
+  bad({ file: '一百万行.xlsx', what: 'a million rows', status: 'error', codes: ['INGEST_LIMIT_EXCEEDED'], says: ['工作表行数', '20001 行以上'] });
 
   await writeHugeCell(at('超长单元格.xlsx'));
-  bad({ file: '超长单元格.xlsx', what: 'a 10 MB cell', status: 'error', codes: ['INGEST_LIMIT_EXCEEDED'], says: ['单元格文字长度', '10485760 个字符'] });
+  // Stopped a megabyte into the text, before the parser holds all ten.
+  bad({ file: '超长单元格.xlsx', what: 'a 10 MB cell', status: 'error', codes: ['INGEST_LIMIT_EXCEEDED'], says: ['单元格文字长度', '个字符以上'] });
 
   return cases;
 }

@@ -107,7 +107,9 @@ describe.each(expectations.fixtures)('$file', (fx) => {
       const b = e.budget;
       const budgetDiffers = b.countsInTotal && b.filledScore !== null && b.computedScore !== null && Math.abs(b.filledScore - b.computedScore) > 0.01;
       expect(codes('FUNDS_SCORE_MISMATCH')).toEqual(budgetDiffers ? [`${quote(e.sheet)}!${b.filledScoreCell}`] : []);
-      expect(codes('FUNDS_BUDGET_MISSING')).toHaveLength(e.executionRate.value === null ? 1 : 0);
+      expect(codes('FUNDS_BUDGET_MISSING')).toHaveLength(e.fullYearBudget ? 0 : 1);
+      // A rate taken from the 其中:财政拨款 row because the total row has no budget is said, at that row.
+      expect(codes('FUNDS_FALLBACK_SUBROW')).toHaveLength(!e.fullYearBudget && e.executionRate.value !== null ? 1 : 0);
       const totalDiffers = e.printedTotal.score !== null && Math.abs(e.printedTotal.score - e.filledTotal.value) > 0.01;
       expect(codes('TOTAL_MISMATCH')).toEqual(totalDiffers ? [`${quote(e.sheet)}!${e.printedTotal.scoreCell}`] : []);
       expect(codes('WEIGHTS_NOT_TOTAL')).toHaveLength(e.totalWeight.value === 100 ? 0 : 1);

@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/archive/build.js';
 import { setFontReuse } from '../../src/typeset/fontkit-shared.js';
-import { loadProfile } from '../../src/profiles/load-profile.js';
 import { pdfFonts, pdfInfo, pdfPages } from '../helpers/pdf.js';
-import { fixture, typeset } from '../helpers/pipeline.js';
+import { fixture, forced, typeset } from '../helpers/pipeline.js';
 
 const inputs = ['data', fixture('hebei-2019.xlsx'), fixture('anhui-2022.xlsx'), fixture('yunnan-lijiang-2020.xlsx')];
 
 async function run(jobs: number, reuseFonts: boolean) {
   setFontReuse(reuseFonts);
   const out = await mkdtemp(join(tmpdir(), 'ziping-fast-'));
-  const result = await build(inputs, { out, profile: loadProfile('national'), mode: 'auto', typeset, jobs });
+  const result = await build(inputs, { out, profile: forced('national'), mode: 'auto', typeset, jobs });
   const pdfs = new Map<string, Buffer>();
   for (const f of result.manifest.forms) if (f.outputs) pdfs.set(f.outputs.pdf, await readFile(join(out, f.outputs.pdf)));
   return pdfs;

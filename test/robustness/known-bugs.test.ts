@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 const ingest = async (path: string) => ingestBuffer(await readFile(path), 'hostile.xlsx');
 
-describe('ways around the input limits (src/ingest/zip-guard.ts)', () => {
+describe('ways around the input limits (src/ingest/xlsx)', () => {
   // Was: zip-guard counted rows only in parts named /^xl\/worksheets\/[^/]+\.xml$/; exceljs strips a
   // leading “/” from part names (node_modules/exceljs/lib/xlsx/xlsx.js load()) and matches sheets
   // with an unanchored /xl\/worksheets\/sheet(\d+)[.]xml/. A sheet stored as

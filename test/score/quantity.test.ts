@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparatorOf, inTargetUnit, parseDate, quantities } from '../../src/score/quantity.js';
+import { parseDate } from '../../src/score/dates.js';
+import { comparable, comparatorOf, inTargetUnit, looksLikeYuan, quantities } from '../../src/score/quantity.js';
 
 describe('comparators', () => {
   it.each([
@@ -78,5 +79,45 @@ describe('dates', () => {
   it('is null when there is no date', () => {
     expect(parseDate('28000公里')).toBeNull();
     expect(parseDate('15万元')).toBeNull();
+  });
+});
+
+describe('dates written without a year take the form’s year', () => {
+  it('reads months, month ends and quarters as their last day', () => {
+    expect(parseDate('9月前', 2022)).toEqual({ ordinal: 20220930, before: true });
+    expect(parseDate('7月底', 2022)).toEqual({ ordinal: 20220731, before: true });
+    expect(parseDate('8月完成', 2022)).toEqual({ ordinal: 20220831, before: false });
+    expect(parseDate('三季度末', 2022)).toEqual({ ordinal: 20220930, before: true });
+    expect(parseDate('第4季度', 2022)?.ordinal).toBe(20221231);
+    expect(parseDate('上半年', 2022)?.ordinal).toBe(20220630);
+    expect(parseDate('年底前', 2022)).toEqual({ ordinal: 20221231, before: true });
+    expect(parseDate('12月', 2022)?.ordinal).toBe(20221231);
+  });
+  it('reads Chinese numerals in dates', () => {
+    expect(parseDate('二〇二二年十二月三十一日前')).toEqual({ ordinal: 20221231, before: true });
+    expect(parseDate('二〇二一年十月十日')?.ordinal).toBe(20211010);
+    expect(parseDate('十一月底', 2023)?.ordinal).toBe(20231130);
+  });
+  it('is no date when the year is needed and unknown, or the day does not exist', () => {
+    expect(parseDate('9月前', null)).toBeNull();
+    expect(parseDate('2021年2月30日')).toBeNull();
+    expect(parseDate('13月底', 2022)).toBeNull();
+  });
+  it('does not take counts of months or plain numbers for dates', () => {
+    expect(parseDate('12个月', 2022)).toBeNull();
+    expect(parseDate('28000公里', 2022)).toBeNull();
+  });
+});
+
+describe('fractions opposite percentages', () => {
+  it('reads a bare fraction on either side as a percentage and says which', () => {
+    expect(comparable({ value: 90, unit: '%' }, { value: 0.95, unit: '' })).toEqual({ actual: 90, target: 95, scaled: 'target' });
+    expect(comparable({ value: 0.9, unit: '' }, { value: 95, unit: '%' })).toEqual({ actual: 90, target: 95, scaled: 'actual' });
+    expect(comparable({ value: 97, unit: '%' }, { value: 95, unit: '%' })).toEqual({ actual: 97, target: 95, scaled: null });
+  });
+  it('takes a bare amount a thousand times its 万元 target for 元, not for a number to score', () => {
+    expect(looksLikeYuan({ value: 720000, unit: '' }, { value: 80, unit: '万元' })).toBe(true);
+    expect(looksLikeYuan({ value: 72, unit: '' }, { value: 80, unit: '万元' })).toBe(false);
+    expect(looksLikeYuan({ value: 720000, unit: '元' }, { value: 80, unit: '万元' })).toBe(false);
   });
 });
