@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import { Manifest, ManifestForm, MANIFEST_SCHEMA, outputFiles } from '../model/manifest.js';
 import { generator } from '../version.js';
-import { sha256Hex, type ArchiveFs } from './archive-fs.js';
+import { canonicalJson, sha256Hex, type ArchiveFs } from './archive-fs.js';
 import { isInside } from './safe-name.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -40,8 +40,10 @@ function sanity(raw: unknown): string | null {
   const seen = new Set<string>();
   for (const form of parsed.data.forms) {
     for (const o of outputFiles(form.outputs)) {
-      // Outputs are relative, inside out/, and never dot names: anything else was not written by this tool.
-      if (o.path.startsWith('/') || o.path.split('/').some((s) => s === '..' || s.startsWith('.')) || !isInside('/out', o.path)) return `记录的输出路径“${o.path}”不合理`;
+      // Outputs are relative, inside out/, and never the archive's own dot names: anything else was
+      // not written by this tool. (Older versions did write names like `.._x`: those are accepted.)
+      if (o.path.startsWith('/') || /^[A-Za-z]:/.test(o.path) || o.path.split('/').some((s) => s === '' || s === '.' || s === '..' || s.startsWith('.ziping')) || !isInside('/out', o.path))
+        return `记录的输出路径“${o.path}”不合理`;
       if (!/^[0-9a-f]{64}$/.test(o.sha256)) return `输出“${o.path}”的 sha256 记录不合理`;
       const key = o.path.toLowerCase();
       if (seen.has(key)) return `输出“${o.path}”被记录了两次`;
@@ -101,20 +103,7 @@ export async function loadPrevious(fs: ArchiveFs): Promise<PreviousState> {
 
 const FormRecord = z.object({ record: z.literal(1), writtenAt: z.string(), form: ManifestForm });
 
-/** JSON with keys sorted: the same form gives the same text whichever way its object was built. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-const recordHash = (form: unknown): string => sha256Hex(canonical(form)).slice(0, 40);
+const recordHash = (form: unknown): string => sha256Hex(canonicalJson(form)).slice(0, 40);
 
 /** A record's file name: the sha256 of the form's (canonical) JSON, so a record is its own checksum. */
 export const recordName = (form: ManifestForm): string => `${recordHash(form)}.json`;
