@@ -172,7 +172,7 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
           for (const m of fresh) said.add(messageLine(m));
           io.out(buildSummary({ ...result, messages: fresh }, s.out, (Date.now() - started) / 1000, rebuilt));
         },
-        { log: io.out, signal: controller.signal },
+        { log: io.out, signal: controller.signal, exclude: [archive.fs.root, s.out] },
       ),
     () => {
       if (controller.signal.aborted) return false;
