@@ -38,6 +38,19 @@ function cutBytes(text: string, max: number): string {
 
 export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
+/** JSON with keys sorted: the same value gives the same text whichever way its objects were built (parsed by zod or made fresh). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /**
  * The output folder as the archive writes it: every path is relative to it (`/` separators), every
  * write goes to a temporary of this run and is renamed into place, and no write follows a symbolic
@@ -46,6 +59,12 @@ export const sha256Hex = (data: Uint8Array | string): string => createHash('sha2
  */
 export class ArchiveFs {
   private seq = 0;
+  /**
+   * Folders this run has checked (or made) and found to be real folders inside the output folder:
+   * a run writes thousands of files into a few dozen folders, and the walk down with lstat and
+   * realpath need not be repeated for each. Cleared when this run removes folders.
+   */
+  private readonly checked = new Set<string>();
   /** temporaries this run has open, removed on any exit (see removeTempsSync) */
   private readonly temps = new Set<string>();
 
@@ -90,6 +109,7 @@ export class ArchiveFs {
    * `mkdir -p`, which follows links). Returns false when a folder is missing and `create` is off.
    */
   async checkDir(relDir: string, create: boolean): Promise<boolean> {
+    if (this.checked.has(relDir)) return true;
     const parts = relDir === '' ? [] : relDir.split('/');
     for (let i = 1; i <= parts.length; i++) {
       const rel = parts.slice(0, i).join('/');
@@ -108,7 +128,8 @@ export class ArchiveFs {
     }
     // Belt and braces: whatever the checks above missed (a race, a mount), the folder's real path decides.
     const real = await withFsErrors('检查', this.shown(relDir), () => realpath(this.abs(relDir)));
-    if (!isInside(this.root, real) && real !== this.root) throw archiveError('PATH_OUTSIDE', { path: this.shown(relDir), out: this.shownRoot });
+    if (!isInside(this.root, real)) throw archiveError('PATH_OUTSIDE', { path: this.shown(relDir), out: this.shownRoot });
+    this.checked.add(relDir);
     return true;
   }
 
@@ -118,10 +139,16 @@ export class ArchiveFs {
     return kindOf(await this.lstatOrNull(this.abs(rel), rel));
   }
 
+  /** What is at `rel` and, for a regular file, its sha256. */
+  async hashOf(rel: string): Promise<{ kind: EntryKind; sha256: string | null }> {
+    const kind = await this.kind(rel);
+    if (kind !== 'file') return { kind, sha256: null };
+    return { kind, sha256: await withFsErrors('读取', this.shown(rel), async () => sha256Hex(await readFile(this.abs(rel)))) };
+  }
+
   /** sha256 of a regular file at `rel`; null when it is missing or not a regular file. */
   async hash(rel: string): Promise<string | null> {
-    if ((await this.kind(rel)) !== 'file') return null;
-    return withFsErrors('读取', this.shown(rel), async () => sha256Hex(await readFile(this.abs(rel))));
+    return (await this.hashOf(rel)).sha256;
   }
 
   async readText(rel: string): Promise<string | null> {
@@ -180,6 +207,7 @@ export class ArchiveFs {
    * the output folder itself; stops at the first that still holds something.
    */
   async removeEmptyDirs(rel: string): Promise<void> {
+    this.checked.clear();
     for (let dir = posix.dirname(rel); dir !== '.' && dir !== ''; dir = posix.dirname(dir)) {
       if ((await this.kind(dir).catch(() => 'other' as const)) !== 'dir') return;
       try {
@@ -192,6 +220,7 @@ export class ArchiveFs {
 
   /** Renames within the output folder (the damaged manifest is set aside, never deleted). */
   async move(from: string, to: string): Promise<void> {
+    this.checked.clear();
     await this.checkDir(posix.dirname(to) === '.' ? '' : posix.dirname(to), true);
     if ((await this.kind(to)) !== 'missing') throw archiveError('FS_EEXIST', { action: '改名', path: this.shown(to) });
     await withFsErrors('改名', this.shown(from), () => rename(this.abs(from), this.abs(to)));

@@ -113,12 +113,11 @@ async function removeOrSay(fs: ArchiveFs, path: string, messages: RunMessage[]):
 
 /** Why a recorded output cannot be reused, or null when it is on disk as recorded. */
 async function outputProblem(fs: ArchiveFs, path: string, recorded: string): Promise<string | null> {
-  const kind = await fs.kind(path).catch(() => 'other' as const);
-  if (kind === 'missing') return '已被删除(或移走)';
-  if (kind !== 'file') return '已不是普通文件';
-  const actual = await fs.hash(path).catch(() => null);
-  if (actual === null) return '无法读取';
-  return actual === recorded ? null : '的内容与清单记录不符(被改动或损坏)';
+  const found = await fs.hashOf(path).catch(() => null);
+  if (found === null) return '无法读取';
+  if (found.kind === 'missing') return '已被删除(或移走)';
+  if (found.kind !== 'file') return '已不是普通文件';
+  return found.sha256 === recorded ? null : '的内容与清单记录不符(被改动或损坏)';
 }
 
 /**
@@ -179,35 +178,34 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     for (const r of stats.removed) for (const o of r.outputs) if (isInside(fs.root, o) && (await removeOrSay(fs, o, messages))) stats.pruned++;
   }
   // Carried outputs are checked too: they cannot be rebuilt from here, but nobody should learn of damage by chance.
-  for (const f of carried)
-    for (const o of outputFiles(f.outputs)) {
-      const why = await outputProblem(fs, o.path, o.sha256);
-      if (why) messages.push(runMessage('OUTPUT_DAMAGED_KEPT', { path: fs.shown(o.path), why, source: f.source }));
-    }
+  const carriedOutputs = carried.flatMap((f) => outputFiles(f.outputs).map((o) => ({ ...o, source: f.source })));
+  const carriedProblems = await mapLimited(carriedOutputs, (o) => outputProblem(fs, o.path, o.sha256));
+  for (const [i, why] of carriedProblems.entries()) {
+    const o = carriedOutputs[i];
+    if (why && o) messages.push(runMessage('OUTPUT_DAMAGED_KEPT', { path: fs.shown(o.path), why, source: o.source }));
+  }
 
   // Decide what is up to date before naming anything, so rebuilt forms never take a kept name.
-  const plan: PlanItem[] = [];
-  for (const { file, source } of sources) {
+  // Files are read and outputs hashed a few at a time (disk waits overlap); the plan keeps input order.
+  const plan: PlanItem[] = await mapLimited(sources, async ({ file, source }): Promise<PlanItem> => {
     const info = await lstat(file).catch(() => null);
     // Checked again: a spreadsheet replaced by a FIFO since discovery would block the read.
     const bytes = info?.isFile() ? await readFile(file).catch(() => null) : null;
     const fingerprint = sha256(`${settings}\n${source}\n${bytes ? sha256(bytes) : 'unreadable'}`);
     const old = before.get(source);
     let reuse: ManifestForm[] | null = null;
-    const repaired: string[] = [];
+    const repaired: Array<{ path: string; why: string }> = [];
     if (!options.force && old && old.every((f) => f.fingerprint === fingerprint)) {
       for (const f of old)
         for (const o of outputFiles(f.outputs)) {
           const why = await outputProblem(fs, o.path, o.sha256);
-          if (why) {
-            repaired.push(o.path);
-            messages.push(runMessage('OUTPUT_REPAIRED', { path: fs.shown(o.path), why }));
-          }
+          if (why) repaired.push({ path: o.path, why });
         }
       if (repaired.length === 0) reuse = old;
     }
-    plan.push({ file, source, fingerprint, reuse, repaired });
-  }
+    return { file, source, fingerprint, reuse, repaired: repaired.map((r) => r.path), problems: repaired };
+  });
+  for (const item of plan) for (const r of item.problems) messages.push(runMessage('OUTPUT_REPAIRED', { path: fs.shown(r.path), why: r.why }));
 
   const names = new OutputNames(pattern);
   const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
@@ -353,6 +351,18 @@ interface PlanItem {
   reuse: ManifestForm[] | null;
   /** recorded outputs found missing or damaged (the file is rebuilt for them) */
   repaired: string[];
+  problems: Array<{ path: string; why: string }>;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in the order of `items`. */
+async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>, limit = 8): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function failedEntry(item: PlanItem, options: BuildOptions, error: Error): ManifestForm {

@@ -2,7 +2,7 @@ import { ArchiveError, runMessage, type RunMessage } from '../model/archive-mess
 import type { ManifestForm, YearReport } from '../model/manifest.js';
 import type { Profile } from '../model/profile.js';
 import { generator } from '../version.js';
-import { sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
+import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
 import { renderYearIndex } from './year-index.js';
 import { renderYearSummary } from './year-summary.js';
@@ -63,7 +63,8 @@ export async function writeYearReports(
     const summary = `${year}/${SUMMARY_FILE}`;
     if (!isInside(fs.root, index)) continue;
     const grades = gradesOf(mostUsedProfile(yearForms.filter((f) => f.status === 'ok')));
-    const digest = sha256Hex(JSON.stringify({ generator, grades, forms: yearForms }));
+    // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
+    const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms }));
     const before = previous?.reports?.find((r) => r.year === year);
     try {
       if (before && before.forms === digest && (await fs.hash(index)) === before.sha256.index && (await fs.hash(summary)) === before.sha256.summary) {
