@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, rmSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readFile, readdir, readlink, realpath, rename, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readdir, readlink, realpath, rename, rm, rmdir, statfs } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
 import { archiveError } from '../model/archive-messages.js';
 import { fsError, withFsErrors } from './fs-errors.js';
@@ -215,6 +215,16 @@ export class ArchiveFs {
       } catch {
         return;
       }
+    }
+  }
+
+  /** Bytes free for this user on the output folder's disk; null where the system does not say. */
+  async freeBytes(): Promise<number | null> {
+    try {
+      const s = await statfs(this.root);
+      return s.bavail * s.bsize;
+    } catch {
+      return null;
     }
   }
 

@@ -95,6 +95,8 @@ function groupBySource(forms: ManifestForm[]): Map<string, ManifestForm[]> {
  */
 const formLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_ENAMETOOLONG', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES', 'FS_ELOOP']);
 
+const sizeText = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
 const failedToWrite = (f: ManifestForm): boolean => f.findings.some((x) => x.code === 'OUTPUT_WRITE_FAILED');
 
 /** Removes an output; one that cannot be removed (open in Excel, a link on the way) is said, not fatal. */
@@ -213,9 +215,17 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
   await reserveUnclaimed(fs, names, previous, messages);
 
+  // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
+  // at the end or when the run stops early), the new records and the year pages. A run that would
+  // eat into it stops before the next form (DISK_SPACE_LOW) and commits what it finished, rather
+  // than fill the disk and be unable to record what it replaced.
+  const toBuild = plan.filter((p) => !p.reuse).length;
+  const perForm = Math.min(64 * 1024, Math.max(4 * 1024, previous && previous.forms.length > 0 ? loaded.bytes / previous.forms.length : 24 * 1024));
+  // (Records are compact JSON, about 0.6 of a form's manifest text; 128 KB for the year pages' temporaries.)
+  const reserve = Math.ceil((carried.length + plan.length) * perForm * 1.25 + toBuild * perForm * 0.6 + 128 * 1024);
+
   onEvent?.({ kind: 'start', total: plan.length });
   const started = performance.now();
-  const toBuild = plan.filter((p) => !p.reuse).length;
   const pool = createPool(options.jobs ?? autoJobs(toBuild), { profile: options.profile, mode: options.mode, typeset: options.typeset });
   const current: ManifestForm[] = [];
   const done = new Map<string, ManifestForm[]>();
@@ -232,7 +242,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         stats.reused++;
       } else {
         const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats);
+        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve);
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
         const now = new Set(outputsOf(produced).map((o) => o.toLowerCase()));
@@ -252,8 +262,19 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   } catch (error) {
     // Disk full, a read-only disk…: record what is on disk now (best effort), so the manifest's
     // sha256 stay true for the files this run already replaced; then say what happened.
-    const partial = [...carried, ...plan.flatMap((p) => done.get(p.source) ?? before.get(p.source) ?? [])].sort(bySource);
-    await commitPartial(archive, previous, partial, (name) => gradesOf(name, options.profile)).catch(() => undefined);
+    // Forms not reached keep their old entries, as long as their files are still those recorded
+    // (the one being written when it failed may have half its files replaced: left for the next run).
+    const partial: ManifestForm[] = [...carried];
+    for (const p of plan) {
+      const finished = done.get(p.source);
+      if (finished) partial.push(...finished);
+      else
+        for (const f of before.get(p.source) ?? []) {
+          const problems = await Promise.all(outputFiles(f.outputs).map((o) => outputProblem(fs, o.path, o.sha256)));
+          if (problems.every((x) => x === null)) partial.push(f);
+        }
+    }
+    await commitPartial(archive, previous, partial.sort(bySource), (name) => gradesOf(name, options.profile)).catch(() => undefined);
     throw error;
   } finally {
     await pool.close();
@@ -262,9 +283,15 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const forms = [...carried, ...current].sort(bySource);
   // The lock must still be ours: a run that lost it (it looked dead to another) writes no manifest.
   await archive.lock.assertHeld();
-  const reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile));
+  let reports;
+  try {
+    reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile));
+  } catch (error) {
+    // The forms are written: their manifest goes first, the pages are left for the next run.
+    await commitPartial(archive, previous, forms, null).catch(() => undefined);
+    throw error;
+  }
   messages.push(...reports.messages);
-  const keep = await writeRecords(fs, forms);
   const draft: Manifest = {
     schema: MANIFEST_SCHEMA,
     generator,
@@ -273,7 +300,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     ...(reports.reports.length > 0 ? { yearReports: reports.reports } : {}),
   };
   const manifest = await writeManifest(fs, draft);
-  await dropRecords(fs, keep);
+  await dropRecords(fs, await writeRecords(fs, forms));
   return { manifest, current, missing, empty, stats, messages };
 }
 
@@ -283,11 +310,11 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
  * the old pages' record, and the next run rewrites them); the manifest comes before the records,
  * since it is what keeps the recorded sha256 true.
  */
-async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: (profile: string) => Profile['grades']): Promise<void> {
+async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null): Promise<void> {
   await archive.lock.assertHeld();
   let yearReports = previous?.yearReports;
   try {
-    yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades)).reports;
+    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades)).reports;
   } catch {
     // Kept as they were.
   }
@@ -298,7 +325,7 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
     ...(previous?.removed ? { removed: previous.removed } : {}),
     ...(yearReports && yearReports.length > 0 ? { yearReports } : {}),
   });
-  await writeRecords(archive.fs, forms);
+  await writeRecords(archive.fs, forms).catch(() => undefined);
 }
 
 /**
@@ -386,7 +413,7 @@ async function sameOnDisk(fs: ArchiveFs, base: string, files: FileOutcome['forms
 }
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
-async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats): Promise<ManifestForm[]> {
+async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats, reserve: number): Promise<ManifestForm[]> {
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
@@ -422,6 +449,10 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
     }
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
+    const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + reserve;
+    const free = await fs.freeBytes();
+    if (free !== null && free < need)
+      throw archiveError('DISK_SPACE_LOW', { out: fs.shown(''), path: fs.shown(`${base}${form.files[0]?.extension ?? ''}`), free: sizeText(free), need: sizeText(need) });
     try {
       for (const file of form.files) {
         const path = `${base}${file.extension}`;

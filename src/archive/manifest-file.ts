@@ -63,6 +63,8 @@ export interface PreviousState {
   manifest: Manifest | null;
   /** set when manifest.json was damaged and moved aside */
   damaged: { why: string; aside: string } | null;
+  /** size of the manifest read, bytes (0 when there was none): what the next one will take, roughly */
+  bytes: number;
   messages: RunMessage[];
 }
 
@@ -74,13 +76,15 @@ export interface PreviousState {
  */
 export async function loadPrevious(fs: ArchiveFs): Promise<PreviousState> {
   const kind = await fs.kind(MANIFEST_FILE);
-  if (kind === 'missing') return { manifest: null, damaged: null, messages: [] };
+  if (kind === 'missing') return { manifest: null, damaged: null, messages: [], bytes: 0 };
   let why: string | null;
   let manifest: Manifest | null = null;
+  let bytes = 0;
   if (kind !== 'file') {
     why = '不是普通文件';
   } else {
     const text = (await fs.readText(MANIFEST_FILE)) ?? '';
+    bytes = Buffer.byteLength(text);
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -90,7 +94,7 @@ export async function loadPrevious(fs: ArchiveFs): Promise<PreviousState> {
     }
     if (why === null) manifest = Manifest.parse(raw);
   }
-  if (why === null) return { manifest, damaged: null, messages: [] };
+  if (why === null) return { manifest, damaged: null, messages: [], bytes };
 
   let aside = `${MANIFEST_FILE}.damaged-${stamp(new Date())}`;
   for (let i = 2; (await fs.kind(aside)) !== 'missing'; i++) aside = `${MANIFEST_FILE}.damaged-${stamp(new Date())}-${i}`;
@@ -98,7 +102,7 @@ export async function loadPrevious(fs: ArchiveFs): Promise<PreviousState> {
   const messages: RunMessage[] = [runMessage('MANIFEST_DAMAGED', { path: fs.shown(MANIFEST_FILE), why, aside: fs.shown(aside) })];
   const recovered = await recoverFromRecords(fs);
   if (recovered.length > 0) messages.push(runMessage('MANIFEST_RECOVERED', { count: String(recovered.length), records: fs.shown(RECORDS_DIR) }));
-  return { manifest: recovered.length > 0 ? { schema: MANIFEST_SCHEMA, generator, forms: recovered } : null, damaged: { why, aside }, messages };
+  return { manifest: recovered.length > 0 ? { schema: MANIFEST_SCHEMA, generator, forms: recovered } : null, damaged: { why, aside }, messages, bytes };
 }
 
 const FormRecord = z.object({ record: z.literal(1), writtenAt: z.string(), form: ManifestForm });
@@ -143,8 +147,9 @@ async function recoverFromRecords(fs: ArchiveFs): Promise<ManifestForm[]> {
 }
 
 /**
- * Brings the records in line with a manifest about to be written: writes the missing ones (before
- * the manifest, so every form it lists has one). Returns the names to keep for `dropRecords`.
+ * Brings the records in line with the manifest just written: writes the missing ones (after the
+ * manifest: on a full disk the manifest matters more; a record missing after a failure is written
+ * by the next run). Returns the names to keep for `dropRecords`.
  */
 export async function writeRecords(fs: ArchiveFs, forms: ManifestForm[]): Promise<Set<string>> {
   const { files } = await fs.walk(RECORDS_DIR);
@@ -160,7 +165,7 @@ export async function writeRecords(fs: ArchiveFs, forms: ManifestForm[]): Promis
   return keep;
 }
 
-/** After the manifest is written: records of forms it no longer lists go. */
+/** Then records of forms the manifest no longer lists go. */
 export async function dropRecords(fs: ArchiveFs, keep: Set<string>): Promise<void> {
   const { files } = await fs.walk(RECORDS_DIR);
   for (const rel of files) if (rel.endsWith('.json') && !keep.has(posix.basename(rel))) await fs.remove(rel).catch(() => false);

@@ -80,6 +80,11 @@ const catalog = {
     severity: 'error',
     say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时磁盘已满。本次写了一半的临时文件已删除，之前的输出保持原样。请清理磁盘空间(或换一个 --out)后重新运行。`,
   },
+  DISK_SPACE_LOW: {
+    severity: 'error',
+    say: (a: { out: string; path: string; free: string; need: string }) =>
+      `输出文件夹“${a.out}”所在磁盘只剩 ${a.free}，写入“${a.path}”并保存清单约需 ${a.need}。为免写到一半，本次在此停下：已完成的表格已记入清单，之前的输出保持原样。请清理磁盘空间(或换一个 --out)后重新运行。`,
+  },
   FS_EDQUOT: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时超出了磁盘配额。本次的临时文件已删除。请清理空间或请管理员调整配额后重新运行。` },
   FS_EROFS: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时发现所在磁盘是只读的。请换一个可写的 --out(或解除磁盘的只读状态)。` },
   FS_ENOTDIR: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时，路径中的某一段是文件而不是文件夹。请把该文件移走或改名后重试。` },
