@@ -6,7 +6,7 @@
  * consistent and nothing outside --out changed. Runs the compiled CLI (`npm run build` first).
  */
 import { spawnSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInputs } from '../../src/bench/generate.js';
 import { outputFiles } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
+import { ArchiveFs } from '../../src/archive/archive-fs.js';
+import { ArchiveError } from '../../src/model/archive-messages.js';
 import { expectArchiveConsistent, hashTree, readManifest } from '../helpers/archive-check.js';
 import { writeSeedVariant } from '../helpers/hostile.js';
 import { fixture, seedPath, typeset } from '../helpers/pipeline.js';
@@ -35,11 +37,12 @@ async function sandbox(prefix: string): Promise<string> {
   return dir;
 }
 
-describe('a disk that fills up while writing (ENOSPC on a small tmpfs)', () => {
+describe('a disk that fills up (a small tmpfs)', () => {
   let dir: string;
   let disk: string;
   let mounted = false;
   let why = '';
+  const df = (): string => spawnSync('df', ['-k', disk], { encoding: 'utf8' }).stdout.trim().split('\n').pop() ?? '';
 
   beforeAll(async () => {
     dir = await sandbox('ziping-enospc-');
@@ -49,7 +52,7 @@ describe('a disk that fills up while writing (ENOSPC on a small tmpfs)', () => {
       why = 'not root: cannot mount a tmpfs';
       return;
     }
-    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', disk], { encoding: 'utf8' });
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { encoding: 'utf8' });
     mounted = mount.status === 0;
     why = mounted ? '' : `mount failed: ${(mount.stderr || String(mount.error)).trim()}`;
   });
@@ -58,7 +61,28 @@ describe('a disk that fills up while writing (ENOSPC on a small tmpfs)', () => {
     if (mounted) spawnSync('umount', [disk]);
   });
 
-  it('says so in Chinese, removes its temporaries, keeps earlier outputs, exits 1; the next run completes', async (ctx) => {
+  /** Fills the disk with disk/filler until `leave` bytes (or all, when 0) are free. */
+  async function fill(leave: number): Promise<void> {
+    const s = await statfs(disk);
+    const free = s.bavail * s.bsize;
+    const count = leave === 0 ? [] : [`count=${Math.max(0, Math.floor((free - leave) / 4096))}`];
+    spawnSync('dd', ['if=/dev/zero', `of=${join(disk, 'filler')}`, 'bs=4096', ...count], { stdio: 'ignore' });
+  }
+
+  /** Every form the manifest lists is on disk as recorded; no temporary, no lock. */
+  async function expectRecordedTruly(out: string, label: string): Promise<Map<string, string>> {
+    const tree = await hashTree(out);
+    expect(
+      [...tree.keys()].filter((k) => k.split('/').pop()?.startsWith('.ziping-tmp-')),
+      label,
+    ).toEqual([]);
+    expect(tree.has('.ziping-lock'), label).toBe(false);
+    const m = await readManifest(out);
+    for (const f of m.forms) for (const o of outputFiles(f.outputs)) expect(tree.get(o.path), `${label}: ${o.path}`).toBe(o.sha256);
+    return tree;
+  }
+
+  it('stops before the disk is full, records what it finished, keeps earlier outputs, exits 1; the next run completes', async (ctx) => {
     if (!mounted) {
       console.log(`[enospc] skipped: ${why}`);
       ctx.skip();
@@ -72,27 +96,85 @@ describe('a disk that fills up while writing (ENOSPC on a small tmpfs)', () => {
     const earlier = await hashTree(out);
     const earlierOutputs = (await readManifest(out)).forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path));
 
-    await generateInputs(join(dir, 'in'), 12, loadProfile('ningxia'), typeset);
+    await generateInputs(join(dir, 'in'), 30, loadProfile('ningxia'), typeset);
     const full = await ziping(['build', 'in', '--out', 'disk/out'], dir);
-    const df = spawnSync('df', ['-k', disk], { encoding: 'utf8' }).stdout.trim().split('\n').pop();
-    console.log(`[enospc] second build: exit ${full.code} in ${full.ms} ms; df: ${df}\n[enospc] ${full.stderr.trim().split('\n').pop() ?? ''}`);
+    const stopped = (await readManifest(out)).forms.length;
+    console.log(`[enospc] 30 more forms on a 2 MB disk: exit ${full.code} in ${full.ms} ms, ${stopped} forms recorded; df: ${df()}\n[enospc] ${full.stderr.trim().split('\n').pop() ?? ''}`);
     expect(full.code).toBe(1);
-    expect(full.stderr).toMatch(/FS_ENOSPC：写入“disk\/out\/.+”时磁盘已满。本次写了一半的临时文件已删除，之前的输出保持原样。/);
+    expect(full.stderr).toMatch(/(DISK_SPACE_LOW：输出文件夹“disk\/out”所在磁盘只剩 .+，写入“disk\/out\/.+”并保存清单约需 .+。为免写到一半，本次在此停下|FS_ENOSPC：.+时磁盘已满)/);
     expect(full.stderr).not.toMatch(stackTrace);
-    const after = await hashTree(out);
-    expect([...after.keys()].filter((k) => k.split('/').pop()?.startsWith('.ziping-tmp-'))).toEqual([]);
-    expect(after.has('.ziping-lock')).toBe(false);
+    const after = await expectRecordedTruly(out, 'stopped');
     for (const path of earlierOutputs) expect(after.get(path), path).toBe(earlier.get(path));
-    // Whatever the manifest lists now (the old one, or what the run finished) is on disk as recorded.
-    const m = await readManifest(out);
-    for (const f of m.forms) for (const o of outputFiles(f.outputs)) expect(after.get(o.path), o.path).toBe(o.sha256);
 
     // Room again: the next run completes and the archive is whole.
     expect(spawnSync('mount', ['-o', 'remount,size=16m', disk]).status).toBe(0);
     const rerun = await ziping(['build', 'in', '--out', 'disk/out'], dir);
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect((await expectArchiveConsistent(out, 'after ENOSPC')).forms).toBe(14);
+    expect((await expectArchiveConsistent(out, 'after ENOSPC')).forms).toBe(32);
   }, 180_000);
+
+  it('stopping after it replaced files: the manifest records the new files, not the old', async (ctx) => {
+    if (!mounted) {
+      console.log(`[enospc] skipped: ${why}`);
+      ctx.skip();
+    }
+    const out = join(disk, 'out');
+    const before = await readManifest(out);
+    // 30 new forms sorted after the 32 there: the run replaces all 32 (other scores), then fills the disk with new ones.
+    await generateInputs(join(dir, 'more'), 30, loadProfile('ningxia'), typeset);
+    for (const f of await readdir(join(dir, 'more'))) await copyFile(join(dir, 'more', f), join(dir, 'in', `zz-${f}`));
+    await fill(2.5 * 1024 * 1024);
+    const run = await ziping(['build', 'in', '--out', 'disk/out', '--scores', 'computed'], dir);
+    await rm(join(disk, 'filler'), { force: true });
+    const after = await readManifest(out);
+    console.log(`[enospc] replacing, then new forms: exit ${run.code} in ${run.ms} ms, ${after.forms.length} forms recorded; ${run.stderr.trim().split('\n').pop() ?? ''}`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/DISK_SPACE_LOW|FS_ENOSPC/);
+    await expectRecordedTruly(out, 'stopped while replacing');
+    const changed = after.forms.filter((f) => f.scores === 'computed' && before.forms.some((b) => b.source === f.source && b.outputs?.sha256.pdf !== f.outputs?.sha256.pdf));
+    expect(changed.length).toBeGreaterThan(0);
+    expect(after.forms.length).toBeGreaterThan(32);
+    expect(after.forms.length).toBeLessThan(62);
+    const rerun = await ziping(['build', 'in', '--out', 'disk/out', '--scores', 'computed'], dir);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect((await expectArchiveConsistent(out, 'after the second stop')).forms).toBe(62);
+  }, 180_000);
+
+  it('a disk already full: FS_ENOSPC in Chinese, nothing changed, exit 1', async (ctx) => {
+    if (!mounted) {
+      console.log(`[enospc] skipped: ${why}`);
+      ctx.skip();
+    }
+    const out = join(disk, 'out');
+    const before = await hashTree(out);
+    await fill(0);
+    const run = await ziping(['build', 'in', '--out', 'disk/out', '--force'], dir);
+    await rm(join(disk, 'filler'));
+    console.log(`[enospc] full disk: exit ${run.code} in ${run.ms} ms: ${run.stderr.trim().split('\n').pop() ?? ''}`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/(FS_ENOSPC：写入“disk\/out\/.+”时磁盘已满。本次写了一半的临时文件已删除，之前的输出保持原样。|DISK_SPACE_LOW)/);
+    expect(run.stderr).not.toMatch(stackTrace);
+    expect(await hashTree(out)).toEqual(before);
+  }, 60_000);
+
+  it('a write that meets ENOSPC midway removes its temporary and leaves the old file whole', async (ctx) => {
+    if (!mounted) {
+      console.log(`[enospc] skipped: ${why}`);
+      ctx.skip();
+    }
+    const fs = new ArchiveFs(join(disk, 'out'), 'disk/out', 'cccccccccccccccc');
+    const old = await readFile(join(disk, 'out', 'manifest.json'));
+    await fill(256 * 1024);
+    const error = await fs.write('manifest.json', Buffer.alloc(4 * 1024 * 1024, 1)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await rm(join(disk, 'filler'), { force: true });
+    expect(error).toBeInstanceOf(ArchiveError);
+    expect((error as ArchiveError).code).toBe('FS_ENOSPC');
+    expect(await readFile(join(disk, 'out', 'manifest.json'))).toEqual(old);
+    expect((await readdir(join(disk, 'out'))).filter((f) => f.startsWith('.ziping-tmp-'))).toEqual([]);
+  });
 });
 
 describe('permissions (as an unprivileged user)', () => {
