@@ -1,7 +1,9 @@
 import type ExcelJS from 'exceljs';
 import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
 import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
+import { cellAddress } from '../model/cell-address.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
+import { validationRanges } from './validation-ranges.js';
 
 /** Font names as Chinese Office and WPS know them. */
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
@@ -61,21 +63,23 @@ function addSheet(workbook: ExcelJS.Workbook, sheet: FormSheet): ExcelJS.Workshe
     for (let r = cell.row; r < cell.row + cell.rowSpan; r++) {
       for (let c = cell.col; c < cell.col + cell.colSpan; c++) styleCell(ws.getCell(r, c), cell);
     }
-    if (cell.validation) {
-      target.dataValidation = {
-        type: cell.validation.kind,
-        operator: 'between',
-        allowBlank: true,
-        formulae: [cell.validation.min, cell.validation.max],
-        showInputMessage: true,
-        promptTitle: '填写提示',
-        prompt: cell.validation.prompt,
-        showErrorMessage: true,
-        errorTitle: '输入有误',
-        error: `${cell.validation.prompt}(${cell.validation.min}～${cell.validation.max})`,
-      };
-    }
     if (cell.rowSpan > 1 || cell.colSpan > 1) ws.mergeCells(cell.row, cell.col, cell.row + cell.rowSpan - 1, cell.col + cell.colSpan - 1);
+  }
+  for (const r of validationRanges(sheet.cells)) {
+    const v = r.validation;
+    const address = r.top === r.bottom && r.left === r.right ? cellAddress(r.top, r.left) : `${cellAddress(r.top, r.left)}:${cellAddress(r.bottom, r.right)}`;
+    (ws as unknown as { dataValidations: { add(address: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(address, {
+      type: v.kind,
+      operator: 'between',
+      allowBlank: true,
+      formulae: [v.min, v.max],
+      showInputMessage: true,
+      promptTitle: '填写提示',
+      prompt: v.prompt,
+      showErrorMessage: true,
+      errorTitle: '输入有误',
+      error: `${v.prompt}(${v.min}～${v.max})`,
+    });
   }
   // The pages break where the PDF's do: after the last row of every page but the last.
   for (const page of sheet.pages.slice(0, -1)) {

@@ -24,6 +24,15 @@ export interface Fitted {
   fits: boolean;
 }
 
+/**
+ * What is drawn for a text: the Chinese 破折号 (two or more U+2014) as full-width dashes U+2015,
+ * which the faces' ccmp feature joins into one unbroken line — U+2014 itself is a proportional
+ * dash sitting low, and the faces keep no locl to swap it. Same length, so offsets hold.
+ */
+export function drawnText(text: string): string {
+  return text.replace(/—{2,}/g, (dashes) => '―'.repeat(dashes.length));
+}
+
 /** The smallest size a cell's text is stepped down to before its row grows or it is cut. */
 export const FLOOR_SIZE = 7;
 const STEP = 0.5;
@@ -93,7 +102,7 @@ export class Typesetter {
   textWidth(text: string, role: FontRole, bold: boolean, size: number): number {
     const chain = faceChain(role, bold);
     let w = 0;
-    for (const ch of text) {
+    for (const ch of drawnText(text)) {
       const cp = ch.codePointAt(0) ?? 32;
       const cw = this.advance(this.faceOf(chain, cp), cp);
       w += cw < 0 ? 1 : cw;
@@ -105,7 +114,7 @@ export class Typesetter {
   runs(text: string, role: FontRole, bold: boolean): Run[] {
     const chain = faceChain(role, bold);
     const runs: Run[] = [];
-    for (const ch of text) {
+    for (const ch of drawnText(text)) {
       const face = this.faceOf(chain, ch.codePointAt(0) ?? 32);
       const last = runs[runs.length - 1];
       if (last && last.face === face) last.text += ch;
