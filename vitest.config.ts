@@ -5,7 +5,14 @@ import { defineConfig } from 'vitest/config';
  * `slow` (whole-CLI runs against hostile folders, kill -9 trials, fuzzing, the watcher, LibreOffice
  * conversions). `npm test` runs both; CI runs `npm test`.
  */
-const slow = ['test/robustness/**/*.test.ts', 'test/ingest/hostile-reader.test.ts', 'test/archive/watch.test.ts', 'test/archive/xls.test.ts', 'test/archive/incremental.test.ts'];
+const slow = [
+  'test/robustness/**/*.test.ts',
+  'test/render/print-libreoffice.test.ts',
+  'test/ingest/hostile-reader.test.ts',
+  'test/archive/watch.test.ts',
+  'test/archive/xls.test.ts',
+  'test/archive/incremental.test.ts',
+];
 
 export default defineConfig({
   test: {

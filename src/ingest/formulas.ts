@@ -1,5 +1,6 @@
 import * as formulajs from '@formulajs/formulajs';
 import FormulaParser, { type CellRef, type FormulaParam, type FormulaValue, type RangeRef } from 'fast-formula-parser';
+import { cellAddress } from '../model/cell-address.js';
 import { clean, formatNumber } from '../model/numbers.js';
 import { cleanText, labelKey } from '../model/text.js';
 import type { Grid, GridCell } from './grid.js';
@@ -139,9 +140,7 @@ class DependsOnUnknown extends Error {
   readonly address: string;
   constructor(cell: GridCell, sheet: string) {
     super('depends on an unknown cell');
-    let col = '';
-    for (let n = cell.col; n > 0; n = Math.floor((n - 1) / 26)) col = String.fromCharCode(65 + ((n - 1) % 26)) + col;
-    this.address = `${sheet}!${col}${cell.row}`;
+    this.address = `${sheet}!${cellAddress(cell.row, cell.col)}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { columnLetter } from '../model/cell-address.js';
 export type CellKind = 'blank' | 'number' | 'text' | 'error' | 'formulaNoResult';
 
 /** One cell as the form reader sees it: merges resolved, rich text joined, formulas replaced by results. */
@@ -40,17 +41,6 @@ export interface Grid {
 }
 
 const k = (row: number, col: number): string => `${row}:${col}`;
-
-export function columnLetter(col: number): string {
-  let s = '';
-  let n = col;
-  while (n > 0) {
-    const m = (n - 1) % 26;
-    s = String.fromCharCode(65 + m) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 export function quoteSheet(sheet: string): string {
   return /^[A-Za-z0-9_\u4e00-\u9fff]+$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`;

@@ -3,10 +3,7 @@ import type { LayoutVariant } from '../model/form-input.js';
 /** A run of columns [from, to], 1-based, inclusive. */
 export type Cols = readonly [number, number];
 
-/**
- * Where each part of the form sits, per layout. Widths are points and add up to the printable
- * width of A4 portrait with 1.5 cm margins (510 pt), so the table fits the page as printed.
- */
+/** Where each part of the form sits, per layout. Widths are points; the table is centred between the margins. */
 export interface Geometry {
   widths: number[];
   last: number;
@@ -21,9 +18,17 @@ export interface Geometry {
   total: { label: Cols; weight: Cols; score: Cols; note: Cols };
 }
 
+/**
+ * Column widths are whole pixels at 96 dpi (0.75 pt each), which Excel and WPS draw exactly from
+ * the file's width (Calibri 11's digit is 7 px). LibreOffice measures the same width with the
+ * unhinted digit of Carlito (7.39 px), 5.6 % wider: 643 px (482 pt) is the widest table that
+ * still fits the 510 pt between the margins there, so every program prints it on one page width.
+ */
+const px = (pixels: number[]): number[] => pixels.map((p) => p * 0.75);
+
 /** The Ningxia 附件6: 10 columns A–J (form-layout.md). */
 const ningxia10: Geometry = {
-  widths: [24, 50, 54, 112, 60, 60, 32, 36, 41, 41],
+  widths: px([30, 63, 68, 141, 76, 76, 41, 45, 51, 52]),
   last: 10,
   info: { label: [1, 2], value: [3, 10], deptValue: [3, 4], unitLabel: [5, 5], unitValue: [6, 10] },
   unit: { label: [1, 2], value: [3, 10] },
@@ -36,7 +41,7 @@ const ningxia10: Geometry = {
 
 /** The national 财预〔2020〕10号 export: 11 columns A–K, as in central-2019-template.xls. */
 const national11: Geometry = {
-  widths: [24, 46, 50, 62, 50, 56, 56, 30, 32, 52, 52],
+  widths: px([30, 58, 63, 79, 63, 71, 71, 38, 41, 65, 64]),
   last: 11,
   info: { label: [1, 2], value: [3, 11], deptValue: [3, 5], unitLabel: [6, 6], unitValue: [7, 11] },
   unit: { label: [1, 2], value: [3, 11] },

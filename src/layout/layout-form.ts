@@ -1,14 +1,17 @@
 import Handlebars from 'handlebars';
 import type { FundRow, SourcedNumber, SourcedText } from '../model/form-input.js';
 import type { FormSheet, SheetCell } from '../model/form-sheet.js';
-import { decimalText, isPercentText, numFmtForText, parseNumberText, percentText } from '../model/numbers.js';
+import { decimalText, fixedFormatFor, formatNumber, formNumberText, normalizeNumberText, numFmtForText, parseNumberText, percentText } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { geometries, type Cols, type Geometry } from './geometry.js';
 import { glyphFindings } from './glyphs.js';
 import { paginate } from './paginate.js';
-import { cellLines, rowHeights } from './row-heights.js';
+import { splitAtPageBreaks } from './page-split.js';
+import { rowHeights } from './row-heights.js';
+import { pageBody, setCells, type PlacedCell } from './typeset-cells.js';
+import { FindingLog } from '../model/messages.js';
 import { styles, type StyleName } from './styles.js';
 import type { Finding } from '../model/finding.js';
 
@@ -30,8 +33,6 @@ interface Place {
   validation?: SheetCell['validation'];
 }
 
-type PlacedCell = Omit<SheetCell, 'lines'>;
-
 /** Collects cells row by row; knows the grid, not the form. */
 class Grid {
   readonly cells: PlacedCell[] = [];
@@ -48,12 +49,15 @@ class Grid {
 
 /** A number printed as the unit wrote it; the spreadsheet keeps it a number. */
 function asFilled(n: SourcedNumber): Pick<Place, 'text' | 'number' | 'numFmt' | 'source'> {
-  const text = n.text;
-  const parsed = parseNumberText(text);
-  if (parsed === null) return { text, source: n.cell };
-  // A percentage keeps the unit's full-precision value (0.6896 shown as 69%).
-  const number = isPercentText(text) && n.value !== null ? n.value : parsed;
-  const numFmt = numFmtForText(text);
+  const parsed = parseNumberText(n.text);
+  if (parsed === null) return { text: n.text, source: n.cell };
+  // Shown at the form's precision; the spreadsheet keeps the unit's full value behind the format
+  // (0.6896 shown as 69%, 89.974 as 89.97) wherever that value is what the text shows.
+  const text = formNumberText(n.text);
+  const number = n.value !== null && formatNumber(n.value, fixedFormatFor(text)) === normalizeNumberText(text) ? n.value : parsed;
+  // A value with more decimals than its text needs its format said, or a spreadsheet would show them all again.
+  const plain = numFmtForText(text);
+  const numFmt = normalizeNumberText(formatNumber(number, plain)) === normalizeNumberText(text) ? plain : fixedFormatFor(text);
   return { text, number, source: n.cell, ...(numFmt ? { numFmt } : {}) };
 }
 
@@ -107,7 +111,8 @@ function titleBlock({ grid, rows, g, scored, profile }: Section): void {
   const input = scored.input;
   const all: Cols = [1, g.last];
   const fromFile = input.title.cell !== null;
-  grid.put({ row: rows.take(), cols: [1, 1], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
+  // The annex label needs more than the narrow first column; no border, so it takes three.
+  grid.put({ row: rows.take(), cols: [1, 3], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
   grid.put({ row: rows.take(), cols: all, text: fromFile ? input.title.text : profile.texts.title, style: 'title', source: input.title.cell });
   // A year written inside the title (`2020年度项目支出绩效自评表`) still gets its own year line.
   const ownYearLine = input.year.text !== '' && input.year.cell !== input.title.cell;
@@ -309,10 +314,28 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
   goalsBlock(section);
   const header = indicatorBlock(section);
 
-  const cells: SheetCell[] = section.grid.cells.map((c) => ({ ...c, lines: cellLines({ columns: g.widths }, c, typeset) }));
-  const page: FormSheet['page'] = { size: 'A4', orientation: 'portrait', margins: { top: 56.7, right: 42.5, bottom: 56.7, left: 42.5 } };
+  const log = new FindingLog(scored.input.source.file);
+  const page = PAGE;
   const repeatRows = { first: header, last: header };
-  const rows = rowHeights(cells, section.rows.next - 1);
+  const lastRow = section.rows.next - 1;
+  // Rows first as the text needs them, the header's height bounding any one row.
+  const unsplit = setCells(section.grid.cells, { columns: g.widths, page }, pageBody({ page }, 0), typeset, log);
+  const headerHeight = rowHeights(unsplit, lastRow)[header - 1] ?? 0;
+  const set = headerHeight > 0 ? setCells(section.grid.cells, { columns: g.widths, page }, pageBody({ page }, headerHeight), typeset, log) : unsplit;
+  // Splitting merged cells at the page breaks changes what the rows need (a label cut to one row
+  // needs that row to hold it), which can move a break. Rows only ever grow from round to round,
+  // so breaks only move up the form and the rounds end: two or three on real forms.
+  let rows = rowHeights(set, lastRow);
+  let pages = paginate({ page, rows, repeatRows });
+  let cells = splitAtPageBreaks(set, pages);
+  for (let round = 0; round < 50; round++) {
+    const need = rowHeights(cells, lastRow);
+    const grown = rows.map((h, i) => Math.max(h, need[i] ?? h));
+    if (grown.every((h, i) => h === rows[i])) break;
+    rows = grown;
+    pages = paginate({ page, rows, repeatRows });
+    cells = splitAtPageBreaks(set, pages);
+  }
   const sheet: FormSheet = {
     name: '自评表',
     title: `${scored.input.projectName.text || profile.texts.title}`,
@@ -321,7 +344,10 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
     cells,
     repeatRows,
     page,
-    pages: paginate({ page, rows, repeatRows }),
+    pages,
   };
-  return { sheet, findings: glyphFindings(sheet, typeset, scored.input.source.file) };
+  return { sheet, findings: [...log.list, ...glyphFindings(sheet, typeset, scored.input.source.file)] };
 }
+
+/** A4 portrait with margins that are whole hundredths of an inch, as spreadsheets store them, so every program breaks pages alike. */
+const PAGE: FormSheet['page'] = { size: 'A4', orientation: 'portrait', margins: { top: 0.79 * 72, right: 0.59 * 72, bottom: 0.79 * 72, left: 0.59 * 72 } };

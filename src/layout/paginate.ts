@@ -1,12 +1,16 @@
 import { A4, type FormSheet, type Page } from '../model/form-sheet.js';
 
+const SLACK = 3;
+
 /**
  * Splits the grid into A4 pages: whole rows only, the repeat rows again at the top of each
  * continuation page, and never a header row left alone at the bottom of a page.
  */
 export function paginate(sheet: Pick<FormSheet, 'page' | 'rows' | 'repeatRows'>): Page[] {
   const { top, bottom } = sheet.page.margins;
-  const limit = A4.height - bottom;
+  // A few points short of the margin: spreadsheets keep row heights in twips or hundredths of a
+  // millimetre, and their rounding over a page of rows must not push the last row over.
+  const limit = A4.height - bottom - SLACK;
   const repeat = sheet.repeatRows;
   const pages: Page[] = [{ rows: [] }];
   let y = top;

@@ -36,6 +36,8 @@ export const SheetCell = z.object({
   text: z.string(),
   /** the text as the layout broke it into lines for this cell's width; renderers draw these, never re-wrap */
   lines: z.array(z.string()),
+  /** points from one line to the next (the faces' own line spacing at the cell's size) */
+  leading: z.number().positive(),
   /** for spreadsheet cells: the number behind the text and the format that shows it */
   number: z.number().optional(),
   numFmt: z.string().optional(),
@@ -90,8 +92,6 @@ export const A4 = { width: 595.28, height: 841.89 };
 /** Padding inside a bordered cell, points: the layout sizes rows with it and the PDF draws text inside it. */
 export const PAD_X = 2.5;
 export const PAD_Y = 2.5;
-/** Line height as a multiple of the font size. */
-export const LINE_HEIGHT = 1.3;
 
 /** Width of `colSpan` columns from `col`, points. */
 export function cellWidth(sheet: Pick<FormSheet, 'columns'>, col: number, colSpan: number): number {
@@ -100,7 +100,9 @@ export function cellWidth(sheet: Pick<FormSheet, 'columns'>, col: number, colSpa
   return w;
 }
 
-/** Left edge of a column on the page, points. */
+/** Left edge of a column on the page, points: the table is centred between the margins, as spreadsheets print it. */
 export function columnX(sheet: Pick<FormSheet, 'columns' | 'page'>, col: number): number {
-  return sheet.page.margins.left + cellWidth(sheet, 1, col - 1);
+  const m = sheet.page.margins;
+  const table = cellWidth(sheet, 1, sheet.columns.length);
+  return m.left + (A4.width - m.left - m.right - table) / 2 + cellWidth(sheet, 1, col - 1);
 }

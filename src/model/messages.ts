@@ -122,6 +122,11 @@ const catalog = {
     say: (a: { cells: string }) => `总分无法确定：它用到的数值无法读取或还没有得分(${a.cells})。本表不计算总分、不评定等级。请先修正这些单元格。`,
   },
   TOTAL_MISMATCH: { severity: 'error', say: (a: { filled: string; sum: string }) => `总分填写为 ${a.filled}，但各项得分合计为 ${a.sum}。请核对总分。` },
+  LAYOUT_TEXT_CUT: {
+    severity: 'warning',
+    say: (a: { shown: string; total: string }) =>
+      `这一格的文字太长，即使缩小到 7 磅，一页也放不下：PDF 中只印出前 ${a.shown} 行(共 ${a.total} 行)，末尾以“…”表示。Excel 副本中是全文。请精简文字或把详细说明另附。`,
+  },
   RENDER_GLYPH_MISSING: {
     severity: 'warning',
     say: (a: { chars: string }) => `字符 ${a.chars} 在 PDF 内嵌字体中没有字形，PDF 中会显示为方框。Excel 副本不受影响；如需正确打印，请改用常用汉字或符号(如把“☑”改为“√”)。`,

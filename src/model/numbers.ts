@@ -59,6 +59,13 @@ export function numFmtForText(text: string): string | undefined {
   return undefined;
 }
 
+/** The fixed-decimals format that shows a number as `text` (`1.67` → `0.00`, `68.96%` → `0.00%`). */
+export function fixedFormatFor(text: string): string {
+  const decimals = decimalsOf(normalizeNumberText(text));
+  const body = decimals > 0 ? `0.${'0'.repeat(decimals)}` : '0';
+  return isPercentText(text) ? `${body}%` : body;
+}
+
 /** What Excel shows for a number under the simple formats forms use; General otherwise. */
 export function formatNumber(value: number, numFmt: string | undefined): string {
   const fmt = (numFmt ?? 'General').split(';')[0] ?? 'General';
@@ -110,4 +117,19 @@ export function percentOrDash(rate: number | null | undefined, decimals = 2): st
 /** Six significant digits, for the arithmetic a message explains (`实际 9.9万元，目标 7万元`). */
 export function significantText(value: number): string {
   return String(Number(value.toPrecision(6)));
+}
+
+/** Decimals a printed form shows: two for scores, weights and amounts, two of a percentage for rates. */
+export const FORM_DECIMALS = 2;
+
+/**
+ * A number as the printed form shows it: the unit's own text, but never more than two decimals
+ * (`1.6666666667` → `1.67`, `68.9609%` → `68.96%`), so a long decimal neither wraps nor crowds a
+ * narrow column. Text that is no plain number is returned as it is.
+ */
+export function formNumberText(text: string): string {
+  const t = normalizeNumberText(text);
+  const value = parseNumberText(text);
+  if (value === null || decimalsOf(t) <= FORM_DECIMALS) return text;
+  return isPercentText(t) ? `${String(roundHalfUp(value * 100, FORM_DECIMALS))}%` : decimalText(value, FORM_DECIMALS);
 }

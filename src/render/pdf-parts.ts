@@ -7,6 +7,8 @@ export interface CellPart {
   height: number;
   /** the first page part of this cell, where its content starts */
   first: boolean;
+  /** shown only by header rows printed again at the top of a continuation page */
+  repeated: boolean;
 }
 
 /** Per page, every cell part it shows, top to bottom then left to right. */
@@ -25,9 +27,11 @@ export function cellParts(sheet: FormSheet, pages: Page[] = sheet.pages): CellPa
     for (const placed of page.rows) {
       for (const cell of byRow.get(placed.row) ?? []) {
         const part = parts.get(cell);
-        if (part) part.height = placed.y + placed.height - part.y;
-        else {
-          parts.set(cell, { cell, y: placed.y, height: placed.height, first: !seen.has(cell) });
+        if (part) {
+          part.height = placed.y + placed.height - part.y;
+          part.repeated &&= placed.repeated;
+        } else {
+          parts.set(cell, { cell, y: placed.y, height: placed.height, first: !seen.has(cell), repeated: placed.repeated });
           seen.add(cell);
         }
       }

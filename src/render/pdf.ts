@@ -1,64 +1,95 @@
-import { A4, LINE_HEIGHT, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet, type SheetCell } from '../model/form-sheet.js';
+import PDFDocument from 'pdfkit';
+import { A4, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet } from '../model/form-sheet.js';
+import type { FaceName } from '../typeset/faces.js';
+import { installSharedFontkit } from '../typeset/fontkit-shared.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { FIXED_DATE } from '../zip/workbook-bytes.js';
-import { cellParts } from './pdf-parts.js';
-import { pdfmakeFor } from './pdfmake-fonts.js';
+import { cellParts, type CellPart } from './pdf-parts.js';
+import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
+import { nameSubsetsByContent } from './subset-tags.js';
 
-type Node = Record<string, unknown>;
+type Doc = InstanceType<typeof PDFDocument>;
 
-/** The layout's lines of one cell part, placed by the cell's alignment inside its padding. */
-function textNodes(sheet: FormSheet, cell: SheetCell, y: number, height: number, typeset: Typesetter): Node[] {
+/** Border width of every cell, points. */
+const BORDER = 0.6;
+
+/** Draws the layout's lines of one cell part inside its padding, each run in the face that has its glyphs. */
+function drawText(doc: Doc, sheet: FormSheet, part: CellPart, typeset: Typesetter): void {
+  const { cell, y, height } = part;
   const s = cell.style;
   const x = columnX(sheet, cell.col);
   const width = cellWidth(sheet, cell.col, cell.colSpan);
-  const slot = s.size * LINE_HEIGHT;
-  const blockHeight = cell.lines.length * slot;
+  const blockHeight = cell.lines.length * cell.leading;
   let top = y + PAD_Y;
   if (s.valign === 'middle') top = y + (height - blockHeight) / 2;
   else if (s.valign === 'bottom') top = y + height - PAD_Y - blockHeight;
-  // The glyph box (one em) sits in the middle of its line slot.
-  const lead = (slot - s.size) / 2;
-  return cell.lines
-    .map((line, i) => {
-      if (line === '') return null;
-      const w = typeset.textWidth(line, s.font, s.bold, s.size);
-      const lx = s.align === 'center' ? x + (width - w) / 2 : s.align === 'right' ? x + width - PAD_X - w : x + PAD_X;
-      // noWrap: the line is final; without it pdfmake would break it again and split CJK text into one inline per character.
-      return { text: line, font: s.font, bold: s.bold, fontSize: s.size, lineHeight: 1, noWrap: true, absolutePosition: { x: lx, y: top + i * slot + lead } };
-    })
-    .filter((n): n is NonNullable<typeof n> => n !== null);
+  cell.lines.forEach((line, i) => {
+    if (line === '') return;
+    const w = typeset.textWidth(line, s.font, s.bold, s.size);
+    let lx = s.align === 'center' ? x + (width - w) / 2 : s.align === 'right' ? x + width - PAD_X - w : x + PAD_X;
+    // The line's slot is the faces' ascent + descent; pdfkit places the baseline one ascent below the y it is given.
+    const ly = top + i * cell.leading;
+    for (const run of typeset.runs(line, s.font, s.bold)) {
+      doc.font(run.face).fontSize(s.size).text(run.text, lx, ly, { lineBreak: false });
+      lx += typeset.textWidth(run.text, s.font, s.bold, s.size);
+    }
+  });
 }
 
 /**
- * FormSheet → PDF with pdfmake. The grid is drawn by absolute positions rather than pdfmake
- * tables: pdfmake's row spans across page breaks misplace vertically centred text, and here a
- * merged 一级/二级 cell that crosses a page is simply drawn on both pages, text repeated.
+ * A part shown only in a repeated header row, of a cell that reaches below the header, is a
+ * frame: its text is printed where the cell is, as a spreadsheet prints its title rows.
  */
-export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): Promise<Buffer> {
-  const pdfmake = pdfmakeFor(typeset);
-  const content: Node[] = [];
-  cellParts(sheet).forEach((pageParts, index) => {
-    if (index > 0) content.push({ text: '', pageBreak: 'before' });
-    const rects: Node[] = [];
-    const texts: Node[] = [];
-    for (const part of pageParts) {
-      const cell = part.cell;
-      const x = columnX(sheet, cell.col);
-      const w = cellWidth(sheet, cell.col, cell.colSpan);
-      if (cell.style.border) rects.push({ type: 'rect', x, y: part.y, w, h: part.height, lineWidth: 0.6, lineColor: '#000000' });
-      if (cell.text !== '') texts.push(...textNodes(sheet, cell, part.y, part.height, typeset));
-    }
-    if (rects.length > 0) content.push({ canvas: rects, absolutePosition: { x: 0, y: 0 } });
-    content.push(...texts);
+function textShown(sheet: FormSheet, part: CellPart): boolean {
+  if (!part.repeated || !sheet.repeatRows) return true;
+  return part.cell.row + part.cell.rowSpan - 1 <= sheet.repeatRows.last;
+}
+
+/**
+ * FormSheet → PDF, drawn with pdfkit: every border a rectangle, every line of text where the
+ * layout put it (no second layout pass), a page number under each page, the faces embedded as
+ * subsets named by their content.
+ */
+export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): Promise<Uint8Array> {
+  installSharedFontkit();
+  const doc = new PDFDocument({
+    size: [A4.width, A4.height],
+    margin: 0,
+    autoFirstPage: false,
+    compress: true,
+    info: { Title: sheet.title, Author: 'ziping', Creator: 'ziping', Producer: 'ziping', CreationDate: FIXED_DATE, ModDate: FIXED_DATE },
   });
-  const doc = {
-    pageSize: { width: A4.width, height: A4.height },
-    pageOrientation: sheet.page.orientation,
-    pageMargins: [sheet.page.margins.left, sheet.page.margins.top, sheet.page.margins.right, sheet.page.margins.bottom],
-    info: { title: sheet.title, author: 'ziping', creator: 'ziping', producer: 'ziping', creationDate: FIXED_DATE, modDate: FIXED_DATE },
-    defaultStyle: { font: 'song', fontSize: 9 },
-    content,
+  const used = new Set<FaceName>();
+  const face = (name: FaceName): void => {
+    if (used.has(name)) return;
+    used.add(name);
+    doc.registerFont(name, typeset.faceBytes(name));
   };
-  return pdfmake.createPdf(doc).getBuffer();
+  for (const cell of sheet.cells) for (const run of typeset.runs(cell.text, cell.style.font, cell.style.bold)) face(run.face);
+  face('serif');
+  nameSubsetsByContent(doc);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  const partsByPage = cellParts(sheet);
+  partsByPage.forEach((parts, index) => {
+    doc.addPage({ size: [A4.width, A4.height], margin: 0 });
+    doc.lineWidth(BORDER).strokeColor('#000000');
+    for (const part of parts) {
+      if (!part.cell.style.border) continue;
+      doc.rect(columnX(sheet, part.cell.col), part.y, cellWidth(sheet, part.cell.col, part.cell.colSpan), part.height).stroke();
+    }
+    doc.fillColor('#000000');
+    for (const part of parts) if (part.cell.text !== '' && textShown(sheet, part)) drawText(doc, sheet, part, typeset);
+    const footer = pageFooter(index + 1, partsByPage.length);
+    const fw = typeset.textWidth(footer, 'song', false, FOOTER_SIZE);
+    doc
+      .font('serif')
+      .fontSize(FOOTER_SIZE)
+      .text(footer, (A4.width - fw) / 2, A4.height - FOOTER_FROM_BOTTOM - FOOTER_SIZE * typeset.lineHeight('song', false), { lineBreak: false });
+  });
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
 }

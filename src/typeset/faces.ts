@@ -24,6 +24,16 @@ export function faceFor(role: FontRole, bold: boolean): FaceName {
   return bold ? 'serifHeavy' : 'serif';
 }
 
+/**
+ * The faces a role draws with, in order: a character the first lacks is taken from the next, so
+ * a rare character prints in the other family rather than as a box.
+ */
+export function faceChain(role: FontRole, bold: boolean): readonly FaceName[] {
+  if (role === 'title') return ['serifHeavy', 'sansBold', 'serif'];
+  if (role === 'hei') return bold ? ['sansBold', 'serifHeavy', 'sans'] : ['sans', 'serif'];
+  return bold ? ['serifHeavy', 'sansBold', 'serif'] : ['serif', 'sans'];
+}
+
 /** Path of a face in `dir`; a missing file is said in Chinese, since fonts are never downloaded. */
 export function facePath(dir: string, face: FaceName): string {
   const path = join(dir, faceFiles[face]);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type * as fontkit from 'fontkit';
 import type { FontRole } from '../model/form-sheet.js';
-import { defaultFontDir, faceFor, facePath, type FaceName } from './faces.js';
+import { defaultFontDir, faceChain, facePath, type FaceName } from './faces.js';
 import { parseFont } from './fontkit-shared.js';
-import { wrapText } from './wrap.js';
+import { fitText } from './line-break.js';
 
 interface FaceMetrics {
   font: fontkit.Font;
@@ -11,10 +11,39 @@ interface FaceMetrics {
   widths: Map<number, number>;
 }
 
+/** A stretch of text drawn in one face. */
+export interface Run {
+  face: FaceName;
+  text: string;
+}
+
+/** Text broken into lines at a size, and whether every line is within the width. */
+export interface Fitted {
+  size: number;
+  lines: string[];
+  fits: boolean;
+}
+
+/**
+ * What is drawn for a text: the Chinese 破折号 (two or more U+2014) as full-width dashes U+2015,
+ * which the faces' ccmp feature joins into one unbroken line — U+2014 itself is a proportional
+ * dash sitting low, and the faces keep no locl to swap it. Same length, so offsets hold.
+ */
+export function drawnText(text: string): string {
+  return text.replace(/—{2,}/g, (dashes) => '―'.repeat(dashes.length));
+}
+
+/** The smallest size a cell's text is stepped down to before its row grows or it is cut. */
+export const FLOOR_SIZE = 7;
+const STEP = 0.5;
+/** How much smaller a cell may print to keep one character from standing alone on its last line. */
+const ORPHAN_STEP = 1.5;
+
 /**
  * Fonts, glyph lookup, measuring and line breaking for one font folder: a value handed to the
  * layout (to decide lines and row heights) and to the PDF renderer (to embed the same faces), so
- * both use the same measurements. Bytes and parses are made once, when a face is first used.
+ * both use the same measurements. A character the role's face lacks is taken from the next face
+ * of its chain (serif ↔ sans); bytes and parses are made once, when a face is first used.
  */
 export class Typesetter {
   private readonly bytes = new Map<FaceName, Buffer>();
@@ -31,8 +60,7 @@ export class Typesetter {
     return b;
   }
 
-  private face(role: FontRole, bold: boolean): FaceMetrics {
-    const name = faceFor(role, bold);
+  private face(name: FaceName): FaceMetrics {
     let m = this.metrics.get(name);
     if (!m) {
       m = { font: parseFont(this.faceBytes(name)) as fontkit.Font, widths: new Map() };
@@ -41,8 +69,14 @@ export class Typesetter {
     return m;
   }
 
+  /** The parsed font of a face (for the PDF renderer's glyph lookup). */
+  font(name: FaceName): fontkit.Font {
+    return this.face(name).font;
+  }
+
   /** Advance width of one code point at 1 pt, -1 when the face has no glyph for it. */
-  private advance(m: FaceMetrics, cp: number): number {
+  private advance(name: FaceName, cp: number): number {
+    const m = this.face(name);
     let w = m.widths.get(cp);
     if (w === undefined) {
       const glyph = m.font.glyphForCodePoint(cp);
@@ -52,26 +86,81 @@ export class Typesetter {
     return w;
   }
 
+  /** The face that draws a character in a role: the first of its chain that has it (or the first, which prints a box). */
+  private faceOf(chain: readonly FaceName[], cp: number): FaceName {
+    for (const name of chain) if (this.advance(name, cp) >= 0) return name;
+    return chain[0] ?? 'serif';
+  }
+
   hasGlyph(role: FontRole, bold: boolean, char: string): boolean {
     const cp = char.codePointAt(0);
     if (cp === undefined || cp < 0x20 || char === '\n') return true;
-    return this.advance(this.face(role, bold), cp) >= 0;
+    return faceChain(role, bold).some((name) => this.advance(name, cp) >= 0);
   }
 
-  /** Width in points; a character without a glyph counts one em (the box it prints as). */
+  /** Width in points; a character no face of the chain has counts one em (the box it prints as). */
   textWidth(text: string, role: FontRole, bold: boolean, size: number): number {
-    const m = this.face(role, bold);
+    const chain = faceChain(role, bold);
     let w = 0;
-    for (const ch of text) {
-      const cw = this.advance(m, ch.codePointAt(0) ?? 32);
+    for (const ch of drawnText(text)) {
+      const cp = ch.codePointAt(0) ?? 32;
+      const cw = this.advance(this.faceOf(chain, cp), cp);
       w += cw < 0 ? 1 : cw;
     }
     return w * size;
   }
 
-  /** Lines of `text` no wider than `width` points at this font and size. */
-  wrap(text: string, width: number, role: FontRole, bold: boolean, size: number): string[] {
-    return wrapText(text, width, (s) => this.textWidth(s, role, bold, size));
+  /** The line as stretches of one face each, for drawing. */
+  runs(text: string, role: FontRole, bold: boolean): Run[] {
+    const chain = faceChain(role, bold);
+    const runs: Run[] = [];
+    for (const ch of drawnText(text)) {
+      const face = this.faceOf(chain, ch.codePointAt(0) ?? 32);
+      const last = runs[runs.length - 1];
+      if (last && last.face === face) last.text += ch;
+      else runs.push({ face, text: ch });
+    }
+    return runs;
+  }
+
+  /** Line height of a role as a multiple of the size: the faces' own ascent + descent, as spreadsheets space lines too. */
+  lineHeight(role: FontRole, bold: boolean): number {
+    return Math.max(
+      ...faceChain(role, bold).map((name) => {
+        const f = this.face(name).font;
+        return (f.ascent - f.descent + (f.lineGap ?? 0)) / f.unitsPerEm;
+      }),
+    );
+  }
+
+  /** Where the baseline sits below the top of a line slot of the given size (the face's ascent). */
+  ascent(role: FontRole, bold: boolean, size: number): number {
+    const f = this.face(faceChain(role, bold)[0] ?? 'serif').font;
+    return (f.ascent / f.unitsPerEm) * size;
+  }
+
+  /**
+   * The text in lines no wider than `width`, by the Chinese line-breaking rules, at `size` or the
+   * largest size down to FLOOR_SIZE at which no unbreakable piece (a number, a Latin word) is too
+   * wide. `wrap` false keeps one line while a smaller size still fits it.
+   */
+  fit(text: string, width: number, role: FontRole, bold: boolean, size: number, wrap: boolean): Fitted {
+    const sizes: number[] = [];
+    for (let s = size; s >= FLOOR_SIZE - 1e-9; s -= STEP) sizes.push(Math.round(s * 100) / 100);
+    if (sizes.length === 0) sizes.push(size);
+    const measureAt = (s: string, at: number): number => this.textWidth(s, role, bold, at);
+    if (!wrap) {
+      for (const s of sizes) if (text.split('\n').every((line) => measureAt(line, s) <= width + 1e-6)) return { size: s, lines: text.split('\n'), fits: true };
+    }
+    const fitted = fitText(text, width, sizes, measureAt);
+    // A last line of one character (执行/率) reads badly: up to 1.5 pt smaller saves that line if it can.
+    const last = fitted.lines[fitted.lines.length - 1] ?? '';
+    if (fitted.fits && fitted.lines.length > 1 && [...last].length === 1) {
+      const tighter = sizes.filter((s) => s < fitted.size && s >= fitted.size - ORPHAN_STEP - 1e-9);
+      const shorter = tighter.length > 0 ? fitText(text, width, tighter, measureAt) : null;
+      if (shorter && shorter.fits && shorter.lines.length < fitted.lines.length) return shorter;
+    }
+    return fitted;
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestBuffer, ingestFile } from '../../src/ingest/ingest-file.js';
 import type { FormInput, FundRow } from '../../src/model/form-input.js';
+import { formNumberText } from '../../src/model/numbers.js';
 import type { Profile } from '../../src/model/profile.js';
 import { formWorkbook } from '../../src/pipeline/process.js';
 import { loadProfile, profileForLayout } from '../../src/profiles/load-profile.js';
@@ -19,17 +20,28 @@ const expectations = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'exp
  * The printed form always has its four funds rows and the official labels of rows the source did
  * not have; a source without them reads back with them. Everything the unit wrote must survive.
  */
+/** Numbers as the printed form shows them (at most two decimals; the value behind is kept). */
+function printedNumbers(input: FormInput): FormInput {
+  return JSON.parse(JSON.stringify(input), (_key, v: unknown) => {
+    if (v && typeof v === 'object' && 'value' in v && 'text' in v && typeof (v as { value: unknown }).value === 'number') {
+      const n = v as { text: string };
+      return { ...n, text: formNumberText(n.text) };
+    }
+    return v;
+  }) as FormInput;
+}
+
 function officialRows(input: FormInput): FormInput {
   const fill = (row: FundRow, label: string, dashes: boolean): FundRow => {
     if (row.label.cell !== null) return row;
     const dash = { value: null, text: '—', cell: null };
     return { ...row, label: { text: label, cell: null }, ...(dashes ? { weight: dash, score: dash } : {}) };
   };
-  const f = input.funds;
+  const f = printedNumbers(input).funds;
   // A 部门整体 form prints 上年结转资金 only when the unit's form had it.
   const department = input.variant === 'department';
   return {
-    ...input,
+    ...printedNumbers(input),
     funds: {
       total: fill(f.total, department ? '年度资金总额' : '年度资金总额:', false),
       currentYear: fill(f.currentYear, department ? '其中：财政拨款' : '其中:当年财政拨款', true),

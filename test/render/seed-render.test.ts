@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderForm, scoreFile, seedPath } from '../helpers/pipeline.js';
 import { pdfFonts, pdfInfo, pdfPages, squash } from '../helpers/pdf.js';
-import { loadWorkbook, merges } from '../helpers/xlsx.js';
+import { loadWorkbook, merges, partElements, splitAtPages } from '../helpers/xlsx.js';
 import { expectReadingOrder } from '../helpers/reading-order.js';
 
 describe('the seed rendered', async () => {
@@ -12,9 +12,10 @@ describe('the seed rendered', async () => {
   const ws = wb.worksheets[0];
   if (!ws) throw new Error('no sheet');
 
-  it('has exactly the merges of form-layout.md', () => {
+  it('has exactly the merges of form-layout.md, each split where the pages break', () => {
     // 26 lines on rows 14–39, 总分 on row 40.
-    const expected = [
+    const official = [
+      'A1:C1',
       'A2:J2',
       'A3:J3',
       'A4:B4',
@@ -46,17 +47,27 @@ describe('the seed rendered', async () => {
       'C35:C36',
       'A40:F40',
       'I40:J40',
-    ].sort();
-    expect(merges(ws)).toEqual(expected);
+    ];
+    // A merged range over a page break prints as one range per page (the PDF and a spreadsheet
+    // printed with the same breaks then both show its label on every page).
+    const split = (range: string): string[] => splitAtPages(range, sheet.pages);
+    expect(sheet.pages.length).toBeGreaterThanOrEqual(2);
+    expect(merges(ws)).toEqual(official.flatMap(split).sort());
+    // The indicator column is split at least once: the form runs over a page break.
+    expect(merges(ws).filter((m) => m.startsWith('A') && Number(/^A(\d+)/.exec(m)?.[1]) >= 13 && !m.includes(':F')).length).toBe(sheet.pages.length);
   });
 
-  it('prints on A4 portrait, one page wide, with the indicator header as print title', () => {
+  it('prints on A4 portrait, one page wide, with the indicator header as print title', async () => {
     expect(ws.pageSetup.paperSize).toBe(9);
     expect(ws.pageSetup.orientation).toBe('portrait');
-    expect(ws.pageSetup.fitToPage).toBe(true);
-    expect(ws.pageSetup.fitToWidth).toBe(1);
-    expect(ws.pageSetup.fitToHeight).toBe(0);
+    // Printed at 100 % with the PDF's page breaks (fitting to a page would make a spreadsheet ignore them).
+    expect(ws.pageSetup.fitToPage).toBe(false);
+    expect(ws.pageSetup.scale).toBe(100);
+    expect(ws.pageSetup.horizontalCentered).toBe(true);
     expect(ws.pageSetup.printTitlesRow).toBe('13:13');
+    const breaks = (await partElements(xlsx, 'xl/worksheets/sheet1.xml', 'brk')).map((b) => Number(b.id));
+    expect(breaks).toEqual(sheet.pages.slice(0, -1).map((p) => p.rows.filter((r) => !r.repeated).at(-1)?.row));
+    expect(ws.headerFooter.oddFooter).toContain('第 &P 页，共 &N 页');
     expect(ws.pageSetup.margins?.left).toBeCloseTo(0.59, 2);
   });
 
@@ -79,10 +90,11 @@ describe('the seed rendered', async () => {
     expect(ws.getRow(12).height).toBeGreaterThan(150);
   });
 
-  it('renders a 2-page A4 portrait PDF with the fonts embedded as subsets', () => {
-    expect(pageCount).toBe(2);
+  it('renders an A4 portrait PDF with the layout’s pages and the fonts embedded as subsets', () => {
+    expect(pageCount).toBe(sheet.pages.length);
+    expect(pageCount).toBeGreaterThanOrEqual(2);
     const info = pdfInfo(pdf);
-    expect(info.Pages).toBe('2');
+    expect(info.Pages).toBe(String(pageCount));
     expect(info['Page size']).toMatch(/^595\.2\d? x 841\.8\d? pts \(A4\)/);
     const fonts = pdfFonts(pdf);
     expect(fonts.length).toBeGreaterThanOrEqual(3);
@@ -90,11 +102,12 @@ describe('the seed rendered', async () => {
     expect(fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, '')).sort()).toEqual(['NotoSansCJKsc-Regular', 'NotoSerifCJKsc-Black', 'NotoSerifCJKsc-Regular']);
   });
 
-  it('holds every label and value in reading order, and the indicator header again on page 2', () => {
+  it('holds every label and value in reading order, and the indicator header again on every continuation page', () => {
     const pages = pdfPages(pdf, true);
-    expect(pages).toHaveLength(2);
-    expect(expectReadingOrder(sheet, pages)).toBeGreaterThan(150);
-    const [p1 = '', p2 = ''] = pages.map(squash);
+    expect(pages).toHaveLength(pageCount);
+    expect(expectReadingOrder(sheet, pages)).toBeGreaterThan(140);
+    const squashed = pages.map(squash);
+    const [p1 = ''] = squashed;
     for (const label of [
       '附件6',
       '自治区项目支出绩效自评表',
@@ -106,19 +119,22 @@ describe('the seed rendered', async () => {
       '全年预算数',
       '全年执行数',
       '执行率',
-      '年度资金总',
-      '上年结转资',
+      '年度资金',
+      '上年结转',
       '其他资金',
       '预期目标',
       '实际完成情况',
     ]) {
       expect(p1).toContain(squash(label));
     }
-    // Page 2 opens with the repeated indicator header and ends with 总分.
-    const top = p2.slice(0, 50);
-    for (const label of ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改']) expect(top).toContain(label);
-    expect(p2).toMatch(/总分10094\.64$/);
-    const everything = p1 + p2;
+    // Continuation pages open with the repeated indicator header; the last ends with 总分 and each page with its number.
+    for (const page of squashed.slice(1)) {
+      const top = page.slice(0, 50);
+      for (const label of ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及', '改进措施']) expect(top).toContain(label);
+    }
+    squashed.forEach((page, i) => expect(page).toMatch(new RegExp(`第${i + 1}页，共${pageCount}页$`)));
+    expect(squashed.at(-1)).toMatch(/总分10094\.64第\d+页，共\d+页$/);
+    const everything = squashed.join('');
     for (const line of scored.input.indicators) expect(everything).toContain(squash(line.name.text).slice(0, 6));
     expect(everything).not.toContain('<p>');
   });

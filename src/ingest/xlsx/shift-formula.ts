@@ -1,4 +1,4 @@
-import { columnLetter } from '../grid.js';
+import { columnLetter } from '../../model/cell-address.js';
 import { columnNumber, MAX_COL, MAX_ROW } from './cell-address.js';
 
 interface Token {
