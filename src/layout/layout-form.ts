@@ -318,10 +318,16 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
   const page = PAGE;
   const repeatRows = { first: header, last: header };
   const lastRow = section.rows.next - 1;
-  // Rows first as the text needs them, the header's height bounding any one row.
-  const unsplit = setCells(section.grid.cells, { columns: g.widths, page }, pageBody({ page }, 0), typeset, log);
-  const headerHeight = rowHeights(unsplit, lastRow)[header - 1] ?? 0;
-  const set = headerHeight > 0 ? setCells(section.grid.cells, { columns: g.widths, page }, pageBody({ page }, headerHeight), typeset, log) : unsplit;
+  // The repeated header's height bounds any one row: it is set first, then every cell once.
+  const headerCells = setCells(
+    section.grid.cells.filter((c) => c.row === header && c.rowSpan === 1),
+    { columns: g.widths, page },
+    pageBody({ page }, 0),
+    typeset,
+    new FindingLog(scored.input.source.file),
+  );
+  const headerHeight = rowHeights(headerCells, header)[header - 1] ?? 0;
+  const set = setCells(section.grid.cells, { columns: g.widths, page }, pageBody({ page }, headerHeight), typeset, log);
   // Splitting merged cells at the page breaks changes what the rows need (a label cut to one row
   // needs that row to hold it), which can move a break. Rows only ever grow from round to round,
   // so breaks only move up the form and the rounds end: two or three on real forms.

@@ -1,4 +1,5 @@
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PDFDocumentType from 'pdfkit';
 import { A4, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet } from '../model/form-sheet.js';
 import type { FaceName } from '../typeset/faces.js';
 import { installSharedFontkit } from '../typeset/fontkit-shared.js';
@@ -7,15 +8,26 @@ import { FIXED_DATE } from '../zip/workbook-bytes.js';
 import { cellParts, type CellPart } from './pdf-parts.js';
 import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
+import { GlyphWriter } from './pdf-text.js';
 import { nameSubsetsByContent } from './subset-tags.js';
 
-type Doc = InstanceType<typeof PDFDocument>;
+const require = createRequire(import.meta.url);
+
+/**
+ * pdfkit's CommonJS build, loaded once the shared fontkit is in place: its `require('fontkit')`
+ * then gets the one that answers `create` from the typesetter's parses. (Its ES build imports
+ * fontkit statically, where nothing can stand in, and would parse every face for every PDF.)
+ */
+function pdfkit(): typeof PDFDocumentType {
+  installSharedFontkit();
+  return require('pdfkit') as typeof PDFDocumentType;
+}
 
 /** Border width of every cell, points. */
 const BORDER = 0.6;
 
 /** Draws the layout's lines of one cell part inside its padding, each run in the face that has its glyphs. */
-function drawText(doc: Doc, sheet: FormSheet, part: CellPart, typeset: Typesetter): void {
+function drawText(text: GlyphWriter, sheet: FormSheet, part: CellPart, typeset: Typesetter): void {
   const { cell, y, height } = part;
   const s = cell.style;
   const x = columnX(sheet, cell.col);
@@ -31,7 +43,7 @@ function drawText(doc: Doc, sheet: FormSheet, part: CellPart, typeset: Typesette
     // The line's slot is the faces' ascent + descent; pdfkit places the baseline one ascent below the y it is given.
     const ly = top + i * cell.leading;
     for (const run of typeset.runs(line, s.font, s.bold)) {
-      doc.font(run.face).fontSize(s.size).text(run.text, lx, ly, { lineBreak: false });
+      text.show(run.face, s.size, lx, ly, run.text);
       lx += typeset.textWidth(run.text, s.font, s.bold, s.size);
     }
   });
@@ -52,7 +64,7 @@ function textShown(sheet: FormSheet, part: CellPart): boolean {
  * subsets named by their content.
  */
 export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): Promise<Uint8Array> {
-  installSharedFontkit();
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: [A4.width, A4.height],
     margin: 0,
@@ -73,6 +85,7 @@ export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): P
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
   const partsByPage = cellParts(sheet);
+  const text = new GlyphWriter(doc, typeset);
   partsByPage.forEach((parts, index) => {
     doc.addPage({ size: [A4.width, A4.height], margin: 0 });
     doc.lineWidth(BORDER).strokeColor('#000000');
@@ -81,13 +94,11 @@ export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): P
       doc.rect(columnX(sheet, part.cell.col), part.y, cellWidth(sheet, part.cell.col, part.cell.colSpan), part.height).stroke();
     }
     doc.fillColor('#000000');
-    for (const part of parts) if (part.cell.text !== '' && textShown(sheet, part)) drawText(doc, sheet, part, typeset);
+    for (const part of parts) if (part.cell.text !== '' && textShown(sheet, part)) drawText(text, sheet, part, typeset);
     const footer = pageFooter(index + 1, partsByPage.length);
     const fw = typeset.textWidth(footer, 'song', false, FOOTER_SIZE);
-    doc
-      .font('serif')
-      .fontSize(FOOTER_SIZE)
-      .text(footer, (A4.width - fw) / 2, A4.height - FOOTER_FROM_BOTTOM - FOOTER_SIZE * typeset.lineHeight('song', false), { lineBreak: false });
+    text.show('serif', FOOTER_SIZE, (A4.width - fw) / 2, A4.height - FOOTER_FROM_BOTTOM - FOOTER_SIZE * typeset.lineHeight('song', false), footer);
+    text.flushPage();
   });
   doc.end();
   await done;

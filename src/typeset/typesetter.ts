@@ -9,6 +9,15 @@ interface FaceMetrics {
   font: fontkit.Font;
   /** advance per code point at 1 pt; -1 where the face has no glyph */
   widths: Map<number, number>;
+  /** glyph id per code point, from the cmap */
+  ids: Map<number, number>;
+}
+
+/** A glyph as drawn: its id in the face, advance in font units, and the text it stands for. */
+export interface DrawnGlyph {
+  id: number;
+  advance: number;
+  codePoints: number[];
 }
 
 /** A stretch of text drawn in one face. */
@@ -36,6 +45,8 @@ export function drawnText(text: string): string {
 /** The smallest size a cell's text is stepped down to before its row grows or it is cut. */
 export const FLOOR_SIZE = 7;
 const STEP = 0.5;
+/** Texts whose breaking is kept per thread before the cache starts over. */
+const FIT_CACHE = 20_000;
 /** How much smaller a cell may print to keep one character from standing alone on its last line. */
 const ORPHAN_STEP = 1.5;
 
@@ -48,6 +59,7 @@ const ORPHAN_STEP = 1.5;
 export class Typesetter {
   private readonly bytes = new Map<FaceName, Buffer>();
   private readonly metrics = new Map<FaceName, FaceMetrics>();
+  private readonly fitted = new Map<string, Fitted>();
 
   constructor(readonly fontDir: string = defaultFontDir) {}
 
@@ -63,7 +75,7 @@ export class Typesetter {
   private face(name: FaceName): FaceMetrics {
     let m = this.metrics.get(name);
     if (!m) {
-      m = { font: parseFont(this.faceBytes(name)) as fontkit.Font, widths: new Map() };
+      m = { font: parseFont(this.faceBytes(name)) as fontkit.Font, widths: new Map(), ids: new Map() };
       this.metrics.set(name, m);
     }
     return m;
@@ -110,6 +122,35 @@ export class Typesetter {
     return w * size;
   }
 
+  /**
+   * The glyphs of a run in a face: straight from the cmap (no shaping: these faces keep no
+   * layout feature but ccmp), except where ccmp has work — the full-width dashes of a 破折号,
+   * which it joins into one glyph.
+   */
+  glyphs(name: FaceName, text: string): DrawnGlyph[] {
+    const m = this.face(name);
+    if (text.includes('―')) {
+      const run = m.font.layout(text);
+      return run.glyphs.map((g) => ({ id: g.id, advance: g.advanceWidth, codePoints: g.codePoints }));
+    }
+    const out: DrawnGlyph[] = [];
+    for (const ch of text) {
+      const cp = ch.codePointAt(0) ?? 32;
+      let id = m.ids.get(cp);
+      if (id === undefined) {
+        id = m.font.glyphForCodePoint(cp).id;
+        m.ids.set(cp, id);
+      }
+      const w = this.advance(name, cp);
+      out.push({ id, advance: (w < 0 ? 1 : w) * m.font.unitsPerEm, codePoints: [cp] });
+    }
+    return out;
+  }
+
+  unitsPerEm(name: FaceName): number {
+    return this.face(name).font.unitsPerEm;
+  }
+
   /** The line as stretches of one face each, for drawing. */
   runs(text: string, role: FontRole, bold: boolean): Run[] {
     const chain = faceChain(role, bold);
@@ -145,6 +186,20 @@ export class Typesetter {
    * wide. `wrap` false keeps one line while a smaller size still fits it.
    */
   fit(text: string, width: number, role: FontRole, bold: boolean, size: number, wrap: boolean): Fitted {
+    const key = `${role}|${bold ? 1 : 0}|${size}|${wrap ? 1 : 0}|${width}|${text}`;
+    let fitted = this.fitted.get(key);
+    if (!fitted) {
+      // Labels, group names and units recur on every form: each is broken once per thread.
+      if (this.fitted.size >= FIT_CACHE) this.fitted.clear();
+      fitted = this.fitUncached(text, width, role, bold, size, wrap);
+      this.fitted.set(key, fitted);
+    }
+    return fitted;
+  }
+
+  private fitUncached(text: string, width: number, role: FontRole, bold: boolean, size: number, wrap: boolean): Fitted {
+    // Most cells hold one short line: it is its own best breaking, with nothing to analyse.
+    if (!text.includes('\n') && text === text.trim() && this.textWidth(text, role, bold, size) <= width + 1e-6) return { size, lines: [text], fits: true };
     const sizes: number[] = [];
     for (let s = size; s >= FLOOR_SIZE - 1e-9; s -= STEP) sizes.push(Math.round(s * 100) / 100);
     if (sizes.length === 0) sizes.push(size);
