@@ -1,17 +1,14 @@
 /**
  * The lock on --out (src/archive/lock.ts): who waits, who is refused, which locks are dead and
- * taken over, and that several processes racing for it (also for a dead one) never hold it at
- * the same time. The race runs real processes on the compiled code (`npm run build` first).
+ * taken over. lock-race.test.ts (slow set) races real processes for it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, LOCK_FILE, type LockInfo } from '../../src/archive/lock.js';
 import { ArchiveError, type RunMessage } from '../../src/model/archive-messages.js';
-import { root } from '../helpers/pipeline.js';
 
 const quick = { waitMs: 300, pollMs: 20, heartbeatMs: 60_000, staleMs: 10 * 60_000, unreadableMs: 30_000 };
 const lockOf = (over: Partial<LockInfo>): LockInfo => ({
@@ -122,33 +119,4 @@ describe('the lock on --out', () => {
     await lock.release();
     expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toEqual(other);
   });
-
-  it('processes racing for it, also for dead ones (some killed while holding it), never hold it at the same time', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ziping-lock-'));
-    await writeFile(join(dir, LOCK_FILE), JSON.stringify(lockOf({ pid: await deadPid() })));
-    const lockModule = pathToFileURL(join(root, 'dist', 'archive', 'lock.js')).href;
-    const script = `
-      import { acquireLock } from ${JSON.stringify(lockModule)};
-      import { appendFileSync } from 'node:fs';
-      const lock = await acquireLock(process.argv[1], { command: 'test', shownOut: 'out', times: { waitMs: 30000, pollMs: 5 } });
-      appendFileSync(process.argv[2], 'start ' + process.pid + '\\n');
-      await new Promise((r) => setTimeout(r, 100));
-      appendFileSync(process.argv[2], 'end ' + process.pid + '\\n');
-      // Some die holding it (kill -9): the others must take their lock over, one at a time.
-      if (process.argv[3] === 'die') process.kill(process.pid, 'SIGKILL');
-      await lock.release();`;
-    const journal = join(dir, 'journal.txt');
-    const runs = Array.from({ length: 9 }, (_, i) => spawn(process.execPath, ['--input-type=module', '-e', script, dir, journal, i % 3 === 0 ? 'die' : 'live'], { stdio: 'inherit' }));
-    const ends = await Promise.all(runs.map((c) => new Promise<string>((r) => c.on('close', (code, signal) => r(signal ?? String(code))))));
-    expect(ends).toEqual(['SIGKILL', '0', '0', 'SIGKILL', '0', '0', 'SIGKILL', '0', '0']);
-    const lines = (await readFile(journal, 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(18);
-    // Strictly alternating start/end of the same process: no two ever held it together.
-    for (let i = 0; i < lines.length; i += 2) {
-      const [s, e] = [lines[i]?.split(' '), lines[i + 1]?.split(' ')];
-      expect(s?.[0]).toBe('start');
-      expect(e?.[0]).toBe('end');
-      expect(e?.[1]).toBe(s?.[1]);
-    }
-  }, 30_000);
 });
