@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { debugText, main, userError } from '../dist/cli/main.js';
-import { visibleText } from '../dist/model/display-text.js';
+import { fatalText, main } from '../dist/ziping.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -10,9 +9,7 @@ const debug = process.argv.includes('--debug');
  */
 function fatal(error) {
   try {
-    const shown = userError(error);
-    process.stderr.write(`${visibleText(`${shown.code}：${shown.message}`)}\n`);
-    if (debug) process.stderr.write(`${visibleText(debugText(error))}\n`);
+    process.stderr.write(`${fatalText(error, debug)}\n`);
   } catch {
     process.stderr.write('INTERNAL_ERROR：程序内部出错。请把所用的命令发给维护人员(加 --debug 可显示详细信息)。\n');
   }

@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageJson } from './package-root.js';
 
-const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string };
-
-export const version = pkg.version;
+export const version = packageJson.version;
 export const generator = `ziping ${version}`;

@@ -1,12 +1,12 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { writeAtomic } from '../archive/write-atomic.js';
 import type { Profile } from '../model/profile.js';
 import { templateWorkbook } from '../pipeline/process.js';
 import type { Typesetter } from '../typeset/typesetter.js';
+import { packageRoot } from '../package-root.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoRoot = packageRoot;
 export const SAMPLE_NAME = '2021-机构编制管理事务经费.xlsx';
 export const TEMPLATE_NAME = '项目支出绩效自评表-空白模板.xlsx';
 

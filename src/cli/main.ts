@@ -234,6 +234,12 @@ export function debugText(error: unknown): string {
   return parts.join('\n');
 }
 
+/** The line (and with --debug the stack) for an error that escaped everything: what bin/ziping.js prints last. */
+export function fatalText(error: unknown, debug: boolean): string {
+  const shown = userError(error);
+  return visibleText(`${messageLine(shown)}${debug ? `\n${debugText(error)}` : ''}`);
+}
+
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),

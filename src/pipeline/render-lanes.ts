@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FormSheet } from '../model/form-sheet.js';
+import { packageRoot } from '../package-root.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { renderSheet, type RenderedFile, type RenderSheet } from './process.js';
 import type { WorkerReply, WorkerRequest } from './render-worker.js';
@@ -11,10 +13,10 @@ export interface RenderLanes {
   close(): Promise<void>;
 }
 
-/** The compiled worker beside this module; from the TypeScript sources (tests), the one in dist/. */
+/** The bundled worker beside this code (dist/); from the TypeScript sources (tests), the one in dist/ too. */
 function workerScript(): URL {
   const here = new URL('./render-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(here)) ? here : new URL('../../dist/pipeline/render-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(here)) ? here : pathToFileURL(join(packageRoot, 'dist', 'render-worker.js'));
 }
 
 interface Lane {

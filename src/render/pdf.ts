@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import type PDFDocumentType from 'pdfkit';
+import PDFDocument from 'pdfkit';
 import { A4, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet } from '../model/form-sheet.js';
 import type { FaceName } from '../typeset/faces.js';
-import { installSharedFontkit } from '../typeset/fontkit-shared.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { FIXED_DATE } from '../zip/workbook-bytes.js';
 import { cellParts, type CellPart } from './pdf-parts.js';
@@ -10,18 +8,6 @@ import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
 import { GlyphWriter } from './pdf-text.js';
 import { nameSubsetsByContent } from './subset-tags.js';
-
-const require = createRequire(import.meta.url);
-
-/**
- * pdfkit's CommonJS build, loaded once the shared fontkit is in place: its `require('fontkit')`
- * then gets the one that answers `create` from the typesetter's parses. (Its ES build imports
- * fontkit statically, where nothing can stand in, and would parse every face for every PDF.)
- */
-function pdfkit(): typeof PDFDocumentType {
-  installSharedFontkit();
-  return require('pdfkit') as typeof PDFDocumentType;
-}
 
 /** Border width of every cell, points. */
 const BORDER = 0.6;
@@ -64,19 +50,21 @@ function textShown(sheet: FormSheet, part: CellPart): boolean {
  * subsets named by their content.
  */
 export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): Promise<Uint8Array> {
-  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: [A4.width, A4.height],
     margin: 0,
     autoFirstPage: false,
     compress: true,
+    // No default face: pdfkit would otherwise load Helvetica's metrics for every document, which
+    // no form prints (every run is drawn in an embedded CJK face).
+    font: null as unknown as string,
     info: { Title: sheet.title, Author: 'ziping', Creator: 'ziping', Producer: 'ziping', CreationDate: FIXED_DATE, ModDate: FIXED_DATE },
   });
   const used = new Set<FaceName>();
   const face = (name: FaceName): void => {
     if (used.has(name)) return;
     used.add(name);
-    doc.registerFont(name, typeset.faceBytes(name));
+    doc.registerFont(name, typeset.font(name) as unknown as PDFKit.Mixins.PDFFontSource);
   };
   for (const cell of sheet.cells) for (const run of typeset.runs(cell.text, cell.style.font, cell.style.bold)) face(run.face);
   face('serif');

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { cellAddress } from '../model/cell-address.js';
 import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
@@ -9,6 +8,7 @@ import { writeZip } from '../zip/zip-file.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
 import type { RenderContext } from './registry.js';
 import { validationRanges } from './validation-ranges.js';
+import { packageRoot } from '../package-root.js';
 
 /**
  * FormSheet → .xlsx, written part by part from the SpreadsheetML templates in templates/xlsx/
@@ -21,7 +21,7 @@ import { validationRanges } from './validation-ranges.js';
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
 const INPUT_FILL = 'FFFFF2CC';
 
-const templateDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates', 'xlsx');
+const templateDir = join(packageRoot, 'templates', 'xlsx');
 const parts = ['content-types', 'rels', 'app', 'core', 'workbook', 'workbook.xml.rels', 'styles', 'sheet', 'shared-strings'] as const;
 type Part = (typeof parts)[number];
 let templates: Record<Part, HandlebarsTemplateDelegate> | null = null;

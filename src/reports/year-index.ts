@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, posix } from 'node:path';
 import Handlebars from 'handlebars';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
+import { packageRoot } from '../package-root.js';
 
 export interface YearIndexInput {
   year: string;
@@ -18,8 +18,7 @@ export interface YearIndexInput {
   builtAt?: string;
 }
 
-/** Beside the compiled code the template sits at the same depth as in the source tree (dist/archive ↔ src/archive). */
-const templatePath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates', 'index.hbs');
+const templatePath = join(packageRoot, 'templates', 'index.hbs');
 
 let compiled: HandlebarsTemplateDelegate<YearIndexView> | undefined;
 function template(): HandlebarsTemplateDelegate<YearIndexView> {

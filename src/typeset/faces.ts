@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FontRole } from '../model/form-sheet.js';
+import { packageRoot } from '../package-root.js';
 
 /** The committed open fonts (see fonts/README.md); resolved from the source and the compiled tree alike. */
-export const defaultFontDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fonts');
+export const defaultFontDir = join(packageRoot, 'fonts');
 
 export type FaceName = 'serif' | 'serifHeavy' | 'sans' | 'sansBold';
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type * as fontkit from 'fontkit';
+import * as fontkit from 'fontkit';
 import type { FontRole } from '../model/form-sheet.js';
 import { defaultFontDir, faceChain, facePath, type FaceName } from './faces.js';
-import { parseFont } from './fontkit-shared.js';
 import { fitText } from './line-break.js';
 
 interface FaceMetrics {
@@ -75,13 +74,16 @@ export class Typesetter {
   private face(name: FaceName): FaceMetrics {
     let m = this.metrics.get(name);
     if (!m) {
-      m = { font: parseFont(this.faceBytes(name)) as fontkit.Font, widths: new Map(), ids: new Map() };
+      m = { font: fontkit.create(this.faceBytes(name)) as fontkit.Font, widths: new Map(), ids: new Map() };
       this.metrics.set(name, m);
     }
     return m;
   }
 
-  /** The parsed font of a face (for the PDF renderer's glyph lookup). */
+  /**
+   * The parsed font of a face. The PDF renderer embeds this same parse (pdfkit takes a fontkit
+   * font as well as bytes): a fresh parse per document cost ~35 ms a form for three CJK faces.
+   */
   font(name: FaceName): fontkit.Font {
     return this.face(name).font;
   }

@@ -1,7 +1,7 @@
 /**
  * Several processes racing for the lock on --out (src/archive/lock.ts), some killed while they
- * hold it, never hold it at the same time: real processes on the compiled code (`npm run build`
- * first). In the slow set: it takes a couple of seconds of process start-ups.
+ * hold it, never hold it at the same time: real processes running the sources (through tsx).
+ * In the slow set: it takes a few seconds of process start-ups.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -26,7 +26,8 @@ describe('the lock on --out under contention', () => {
       join(dir, LOCK_FILE),
       JSON.stringify({ pid: await deadPid(), host: hostname(), started: new Date().toISOString(), runId: '0123456789abcdef', command: 'ziping build', generator: 'ziping 0.1.0' }),
     );
-    const lockModule = pathToFileURL(join(root, 'dist', 'archive', 'lock.js')).href;
+    // The sources through tsx: the build is one bundle, with no lock module of its own.
+    const lockModule = pathToFileURL(join(root, 'src', 'archive', 'lock.ts')).href;
     const script = `
       import { acquireLock } from ${JSON.stringify(lockModule)};
       import { appendFileSync } from 'node:fs';
@@ -38,7 +39,9 @@ describe('the lock on --out under contention', () => {
       if (process.argv[3] === 'die') process.kill(process.pid, 'SIGKILL');
       await lock.release();`;
     const journal = join(dir, 'journal.txt');
-    const runs = Array.from({ length: 9 }, (_, i) => spawn(process.execPath, ['--input-type=module', '-e', script, dir, journal, i % 3 === 0 ? 'die' : 'live'], { stdio: 'inherit' }));
+    const runs = Array.from({ length: 9 }, (_, i) =>
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, journal, i % 3 === 0 ? 'die' : 'live'], { stdio: 'inherit', cwd: root }),
+    );
     const ends = await Promise.all(runs.map((c) => new Promise<string>((r) => c.on('close', (code, signal) => r(signal ?? String(code))))));
     expect(ends).toEqual(['SIGKILL', '0', '0', 'SIGKILL', '0', '0', 'SIGKILL', '0', '0']);
     const lines = (await readFile(journal, 'utf8')).trim().split('\n');

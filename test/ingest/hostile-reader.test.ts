@@ -9,6 +9,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { filledRows } from '../../src/ingest/grid.js';
 import { ingestBuffer } from '../../src/ingest/ingest-file.js';
@@ -82,7 +83,7 @@ beforeAll(async () => {
   const script = `
     import { readFileSync } from 'node:fs';
     import { basename } from 'node:path';
-    const { ingestBuffer } = await import(${JSON.stringify(join(root, 'dist', 'ingest', 'ingest-file.js'))});
+    const { ingestBuffer } = await import(${JSON.stringify(pathToFileURL(join(root, 'src', 'ingest', 'ingest-file.ts')).href)});
     for (const path of process.argv.slice(1)) {
       const started = performance.now();
       const r = await ingestBuffer(readFileSync(path), basename(path));
@@ -90,7 +91,7 @@ beforeAll(async () => {
       console.log(JSON.stringify({ file: basename(path), status: r.status, forms: r.forms.length, codes: r.findings.map((f) => f.code), messages: r.findings.map((f) => f.message), ms, peakMb: process.resourceUsage().maxRSS / 1024 }));
     }`;
   const files = Object.keys(expected).map(at);
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, ...files], { maxBuffer: 64 * MB, timeout: 240_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...files], { cwd: root, maxBuffer: 64 * MB, timeout: 240_000 });
   for (const line of stdout.trim().split('\n')) {
     const o = JSON.parse(line) as Outcome;
     outcomes.set(o.file, o);
