@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import { A4, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet } from '../model/form-sheet.js';
 import type { FaceName } from '../typeset/faces.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { FIXED_DATE } from '../zip/workbook-bytes.js';
+import { FIXED_DATE } from '../zip/fixed-date.js';
 import { cellParts, type CellPart } from './pdf-parts.js';
 import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
