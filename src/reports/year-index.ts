@@ -16,6 +16,8 @@ export interface YearIndexInput {
   generator: string;
   /** Shown in the footer; left out by default so two builds of the same forms give the same page. */
   builtAt?: string;
+  /** the department folders' combined PDFs (paths relative to out) */
+  combined?: Array<{ department: string; path: string; count: number }>;
 }
 
 const templatePath = join(packageRoot, 'templates', 'index.hbs');
@@ -162,6 +164,7 @@ interface FailedView {
 
 interface YearIndexView {
   title: string;
+  combined: Array<{ department: string; href: string; count: number }>;
   generator: string;
   builtAt: string | null;
   stats: { projects: number; average: string; grades: { grade: string; count: number }[]; withErrors: number; failed: number };
@@ -229,6 +232,7 @@ export function renderYearIndex(input: YearIndexInput): string {
     title: `${/^\d+$/.test(input.year) ? `${input.year}年度` : input.year} 项目支出绩效自评归档`,
     generator: input.generator,
     builtAt: input.builtAt ?? null,
+    combined: (input.combined ?? []).map((c) => ({ department: visibleLine(c.department), href: hrefFromYear(input.year, c.path) ?? '', count: c.count })),
     stats: {
       projects: ok.length,
       average: decimalOrDash(average(ok.map(displayScore))),
