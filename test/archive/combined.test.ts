@@ -1,29 +1,17 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/archive/archive-fs.js';
 import { Manifest } from '../../src/model/manifest.js';
 import { formWorkbook } from '../../src/pipeline/process.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
-import { pdfInfo, pdfPages } from '../helpers/pdf.js';
+import { pdfInfo, pdfPages, pdfOutline } from '../helpers/pdf.js';
 import { seedPath, typeset } from '../helpers/pipeline.js';
 import { ziping } from '../helpers/spawn-cli.js';
 import { syntheticForm } from '../helpers/synthetic.js';
 
 const readManifest = async (dir: string) => Manifest.parse(JSON.parse(await readFile(join(dir, 'out', 'manifest.json'), 'utf8')));
-
-async function bookmarks(pdf: Buffer): Promise<Array<{ title: string; page: number }>> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise;
-  const items = (await doc.getOutline()) ?? [];
-  return Promise.all(
-    items.map(async (item) => {
-      const dest = Array.isArray(item.dest) ? item.dest : await doc.getDestination(String(item.dest));
-      return { title: item.title, page: (await doc.getPageIndex(dest?.[0] as { num: number; gen: number })) + 1 };
-    }),
-  );
-}
 
 describe('one PDF per department and year for printing (合并打印.pdf)', () => {
   it('is written for folders with two or more forms, linked, recorded, kept, restored and removed with them', async () => {
@@ -52,7 +40,7 @@ describe('one PDF per department and year for printing (合并打印.pdf)', () =
     expect(pdfPages(combined)).toEqual(own.flat());
     expect(Number(pdfInfo(combined).Pages)).toBe(own.flat().length);
     const starts = own.map((_p, i) => 1 + own.slice(0, i).reduce((n, p) => n + p.length, 0));
-    expect(await bookmarks(combined)).toEqual(order.map((title, i) => ({ title, page: starts[i] })));
+    expect(await pdfOutline(combined)).toEqual(order.map((title, i) => ({ title, page: starts[i] })));
     expect(starts[2]).toBeGreaterThan(3);
     // Each form's pages are numbered within the form.
     expect(pdfPages(combined)[starts[1] ?? 0]).toMatch(/第\s*2\s*页，共\s*\d+\s*页/);
