@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Handlebars from 'handlebars';
 import { cellAddress } from '../model/cell-address.js';
 import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
 import { FIXED_DATE } from '../zip/fixed-date.js';
@@ -8,7 +5,7 @@ import { writeZip } from '../zip/zip-file.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
 import type { RenderContext } from './registry.js';
 import { validationRanges } from './validation-ranges.js';
-import { packageRoot } from '../package-root.js';
+import { template } from '../template-files.js';
 
 /**
  * FormSheet → .xlsx, written part by part from the SpreadsheetML templates in templates/xlsx/
@@ -21,18 +18,9 @@ import { packageRoot } from '../package-root.js';
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
 const INPUT_FILL = 'FFFFF2CC';
 
-const templateDir = join(packageRoot, 'templates', 'xlsx');
 const parts = ['content-types', 'rels', 'app', 'core', 'workbook', 'workbook.xml.rels', 'styles', 'sheet', 'shared-strings'] as const;
 type Part = (typeof parts)[number];
-let templates: Record<Part, HandlebarsTemplateDelegate> | null = null;
-
-function template(part: Part): HandlebarsTemplateDelegate {
-  // A private instance: every value is escaped here (XML, not HTML), so nothing is escaped twice.
-  templates ??= Object.fromEntries(
-    parts.map((p) => [p, Handlebars.create().compile(readFileSync(join(templateDir, p.endsWith('.rels') ? `${p}.hbs` : `${p}.xml.hbs`), 'utf8'), { noEscape: true, strict: false })]),
-  ) as Record<Part, HandlebarsTemplateDelegate>;
-  return templates[part];
-}
+const templateName = (p: Part): string => `xlsx/${p.endsWith('.rels') ? `${p}.hbs` : `${p}.xml.hbs`}`;
 
 /**
  * Text for XML: the five entities, and the control characters XML 1.0 cannot hold written the
@@ -198,7 +186,12 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     xfs: styles.xfs,
     strings: strings.map(xmlText),
   };
-  const part = (name: Part): Buffer => Buffer.from(template(name)(view), 'utf8');
+  const compiled = new Map(await Promise.all(parts.map(async (p) => [p, await template<typeof view>(templateName(p))] as const)));
+  const part = (name: Part): Buffer => {
+    const fill = compiled.get(name);
+    if (!fill) throw new Error(`xlsx template ${name} missing`);
+    return Buffer.from(fill(view), 'utf8');
+  };
   return writeZip(
     [
       { name: '[Content_Types].xml', data: part('content-types') },

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import Handlebars from 'handlebars';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
-import { packageRoot } from '../package-root.js';
+import { template } from '../template-files.js';
 
 export interface YearIndexInput {
   year: string;
@@ -18,16 +17,6 @@ export interface YearIndexInput {
   builtAt?: string;
   /** the department folders' combined PDFs (paths relative to out) */
   combined?: Array<{ department: string; path: string; count: number }>;
-}
-
-const templatePath = join(packageRoot, 'templates', 'index.hbs');
-
-let compiled: HandlebarsTemplateDelegate<YearIndexView> | undefined;
-function template(): HandlebarsTemplateDelegate<YearIndexView> {
-  // A private instance: helpers or partials registered elsewhere must not change this page.
-  // strict: a field the view forgot fails loudly instead of printing an empty cell.
-  compiled ??= Handlebars.create().compile<YearIndexView>(readFileSync(templatePath, 'utf8'), { strict: true });
-  return compiled;
 }
 
 const collator = new Intl.Collator('zh-CN');
@@ -224,7 +213,7 @@ function average(values: (number | null)[]): number | null {
 }
 
 /** out/<年度>/index.html: the year's projects, scores, chart and findings; static, works offline from file://. */
-export function renderYearIndex(input: YearIndexInput): string {
+export async function renderYearIndex(input: YearIndexInput): Promise<string> {
   const ok = sortForms(input.forms.filter((f) => f.status === 'ok'));
   const failed = sortForms(input.forms.filter((f) => f.status === 'error'));
   const projects = ok.map((f, i) => projectView(input.year, f, i));
@@ -250,5 +239,5 @@ export function renderYearIndex(input: YearIndexInput): string {
           ),
     failed: failed.map((f) => ({ source: visibleLine(f.source), sheet: visibleLine(f.sheet ?? ''), findings: findingViews(f) })),
   };
-  return template()(view);
+  return (await template<YearIndexView>('index.hbs'))(view);
 }

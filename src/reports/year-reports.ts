@@ -81,7 +81,7 @@ export async function writeYearReports(
         continue;
       }
       const links = combinedGroups(yearForms).filter((g) => combined.combined.some((c) => c.path === g.path));
-      const page = renderYearIndex({ year, forms: yearForms, generator, grades, combined: links.map((g) => ({ department: g.department, path: g.path, count: g.forms.length })) });
+      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links.map((g) => ({ department: g.department, path: g.path, count: g.forms.length })) });
       const book = await renderYearSummary({ year, forms: yearForms });
       await fs.write(index, page);
       await fs.write(summary, book);
