@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
