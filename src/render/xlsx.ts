@@ -1,5 +1,5 @@
 import { cellAddress } from '../model/cell-address.js';
-import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
+import type { CellStyle, FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
 import { FIXED_DATE } from '../zip/fixed-date.js';
 import { writeZip } from '../zip/zip-file.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
@@ -54,6 +54,11 @@ const inches = (points: number): number => Math.round((points / 72) * 100) / 100
 /** Excel's own format ids for the formats forms use; others are numbered from 164 as custom. */
 const builtinFormats: Record<string, number> = { '0': 1, '0.00': 2, '#,##0': 3, '#,##0.00': 4, '0%': 9, '0.00%': 10 };
 
+/** Every field of CellStyle (the compiler refuses a list that misses one): two cells share a style index only when all agree. */
+const STYLE_FIELDS = ['font', 'size', 'bold', 'align', 'valign', 'wrap', 'border', 'input'] as const satisfies ReadonlyArray<keyof CellStyle>;
+const everyStyleField: Exclude<keyof CellStyle, (typeof STYLE_FIELDS)[number]> extends never ? true : never = true;
+void everyStyleField;
+
 /** The distinct fonts, fills, formats and cell styles of a sheet, numbered as styles.xml lists them. */
 class Styles {
   readonly fonts: Array<{ name: string; size: number; bold: boolean; charset?: number; family?: number }> = [{ name: 'Calibri', size: 11, bold: false, family: 2 }];
@@ -86,7 +91,8 @@ class Styles {
   /** The style index of a cell; every cell of a merged range takes it, or Excel draws the border only on the first. */
   of(cell: SheetCell): number {
     const s = cell.style;
-    const key = JSON.stringify([s, cell.numFmt ?? '']);
+    // Asked for every cell: a joined key rather than JSON.stringify of the whole style.
+    const key = `${STYLE_FIELDS.map((f) => String(s[f])).join('|')}|${cell.numFmt ?? ''}`;
     const known = this.index.get(key);
     if (known !== undefined) return known;
     const xf = {
