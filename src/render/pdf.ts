@@ -1,13 +1,12 @@
-import PDFDocument from 'pdfkit';
 import { A4, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet } from '../model/form-sheet.js';
-import type { FaceName } from '../typeset/faces.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { FIXED_DATE } from '../zip/fixed-date.js';
 import { cellParts, type CellPart } from './pdf-parts.js';
 import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
+import { pdfDate } from './pdf-font.js';
+import { name, PdfFile, pdfNumber, Text, type Ref } from './pdf-objects.js';
 import { GlyphWriter } from './pdf-text.js';
-import { embedFontsPlainAndTagged } from './embed-fonts.js';
 
 /** Border width of every cell, points. */
 const BORDER = 0.6;
@@ -26,7 +25,7 @@ function drawText(text: GlyphWriter, sheet: FormSheet, part: CellPart, typeset: 
     if (line === '') return;
     const w = typeset.textWidth(line, s.font, s.bold, s.size);
     let lx = s.align === 'center' ? x + (width - w) / 2 : s.align === 'right' ? x + width - PAD_X - w : x + PAD_X;
-    // The line's slot is the faces' ascent + descent; pdfkit places the baseline one ascent below the y it is given.
+    // The line's slot is the faces' ascent + descent; its baseline sits one ascent below the slot's top.
     const ly = top + i * cell.leading;
     for (const run of typeset.runs(line, s.font, s.bold)) {
       text.show(run.face, s.size, lx, ly, run.text);
@@ -45,50 +44,36 @@ function textShown(sheet: FormSheet, part: CellPart): boolean {
 }
 
 /**
- * FormSheet → PDF, drawn with pdfkit: every border a rectangle, every line of text where the
- * layout put it (no second layout pass), a page number under each page, the faces embedded as
- * subsets named by their content.
+ * FormSheet → PDF: every border a rectangle, every line of text where the layout put it (no
+ * second layout pass), a page number under each page, the faces embedded as subsets named by
+ * their content. Coordinates are PDF's own (origin bottom left); the layout's run from the top.
  */
 export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): Promise<Uint8Array> {
-  const doc = new PDFDocument({
-    size: [A4.width, A4.height],
-    margin: 0,
-    autoFirstPage: false,
-    compress: true,
-    // No default face: pdfkit would otherwise load Helvetica's metrics for every document, which
-    // no form prints (every run is drawn in an embedded CJK face).
-    font: null as unknown as string,
-    info: { Title: sheet.title, Author: 'ziping', Creator: 'ziping', Producer: 'ziping', CreationDate: FIXED_DATE, ModDate: FIXED_DATE },
-  });
-  const used = new Set<FaceName>();
-  const face = (name: FaceName): void => {
-    if (used.has(name)) return;
-    used.add(name);
-    doc.registerFont(name, typeset.font(name) as unknown as PDFKit.Mixins.PDFFontSource);
-  };
-  for (const cell of sheet.cells) for (const run of typeset.runs(cell.text, cell.style.font, cell.style.bold)) face(run.face);
-  face('serif');
-  embedFontsPlainAndTagged(doc);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  const file = new PdfFile();
+  const pagesRef = file.ref();
+  const text = new GlyphWriter(file, typeset, A4.height);
   const partsByPage = cellParts(sheet);
-  const text = new GlyphWriter(doc, typeset);
+  const kids: Ref[] = [];
   partsByPage.forEach((parts, index) => {
-    doc.addPage({ size: [A4.width, A4.height], margin: 0 });
-    doc.lineWidth(BORDER).strokeColor('#000000');
+    const lines: string[] = [`${pdfNumber(BORDER)} w 0 G 0 g`];
     for (const part of parts) {
       if (!part.cell.style.border) continue;
-      doc.rect(columnX(sheet, part.cell.col), part.y, cellWidth(sheet, part.cell.col, part.cell.colSpan), part.height).stroke();
+      const x = columnX(sheet, part.cell.col);
+      lines.push(`${pdfNumber(x)} ${pdfNumber(A4.height - part.y - part.height)} ${pdfNumber(cellWidth(sheet, part.cell.col, part.cell.colSpan))} ${pdfNumber(part.height)} re S`);
     }
-    doc.fillColor('#000000');
     for (const part of parts) if (part.cell.text !== '' && textShown(sheet, part)) drawText(text, sheet, part, typeset);
     const footer = pageFooter(index + 1, partsByPage.length);
     const fw = typeset.textWidth(footer, 'song', false, FOOTER_SIZE);
     text.show('serif', FOOTER_SIZE, (A4.width - fw) / 2, A4.height - FOOTER_FROM_BOTTOM - FOOTER_SIZE * typeset.lineHeight('song', false), footer);
-    text.flushPage();
+    const page = text.takePage();
+    const content = file.stream({}, `${lines.join('\n')}\n${page.content}`, { deflate: true });
+    const fonts = Object.fromEntries([...page.fonts].map(([resource, face]) => [resource, face.ref]));
+    kids.push(file.add({ Type: name('Page'), Parent: pagesRef, MediaBox: [0, 0, A4.width, A4.height], Contents: content, Resources: { ProcSet: [name('PDF'), name('Text')], Font: fonts } }));
   });
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  text.embedFaces();
+  file.set(pagesRef, { Type: name('Pages'), Kids: kids, Count: kids.length });
+  const root = file.add({ Type: name('Catalog'), Pages: pagesRef });
+  const date = pdfDate(FIXED_DATE);
+  const info = file.add({ Title: new Text(sheet.title), Author: new Text('ziping'), Creator: new Text('ziping'), Producer: new Text('ziping'), CreationDate: date, ModDate: date });
+  return file.bytes(root, info);
 }

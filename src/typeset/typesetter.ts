@@ -99,8 +99,8 @@ export class Typesetter {
   }
 
   /**
-   * The parsed font of a face. The PDF renderer embeds this same parse (pdfkit takes a fontkit
-   * font as well as bytes): a fresh parse per document cost ~35 ms a form for three CJK faces.
+   * The parsed font of a face. The PDF renderer subsets and embeds this same parse: a fresh parse
+   * per document cost ~35 ms a form for three CJK faces.
    */
   font(name: FaceName): fontkit.Font {
     return this.face(name).font;
@@ -165,6 +165,11 @@ export class Typesetter {
       out.push({ id, advance: (w < 0 ? 1 : w) * m.upem, codePoints: [cp] });
     }
     return out;
+  }
+
+  /** A glyph's advance by its id, in font units. */
+  glyphAdvance(name: FaceName, id: number): number {
+    return advanceOf(this.face(name).font, id);
   }
 
   unitsPerEm(name: FaceName): number {

@@ -11,7 +11,7 @@ import { fixture, forced, typeset } from '../helpers/pipeline.js';
 
 const inputs = ['data', fixture('hebei-2019.xlsx'), fixture('anhui-2022.xlsx'), fixture('yunnan-lijiang-2020.xlsx')];
 
-/** The plain path: pdfkit gets a fresh parse of the face for every document, as it makes by itself from bytes. */
+/** The plain path: the PDF writer gets a fresh parse of each face for every document. */
 class FreshParses extends Typesetter {
   override font(name: FaceName): fontkit.Font {
     return fontkit.create(this.faceBytes(name)) as fontkit.Font;
