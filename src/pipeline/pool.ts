@@ -6,6 +6,8 @@ import { renderLanes } from './render-lanes.js';
 
 export interface Pool {
   run(file: string, source: string): Promise<FileOutcome>;
+  /** how many files it works on at once */
+  width: number;
   close(): Promise<void>;
 }
 
@@ -34,5 +36,5 @@ export function createPool(jobs: number, settings: { profile: ProfileChoice; mod
       waiting.shift()?.();
     }
   };
-  return { run, close: () => lanes.close() };
+  return { run, width: limit, close: () => lanes.close() };
 }
