@@ -12,6 +12,7 @@ const slow = [
   'test/archive/watch.test.ts',
   'test/archive/xls.test.ts',
   'test/archive/incremental.test.ts',
+  'test/package/**/*.test.ts',
 ];
 
 export default defineConfig({
