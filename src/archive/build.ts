@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
+import type { Finding } from '../model/finding.js';
 import { filedName } from '../model/form-input.js';
 import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
 import { hasError } from '../model/finding.js';
@@ -11,6 +12,7 @@ import { createPool, defaultJobs } from '../pipeline/pool.js';
 import { choiceName, sha256, type FileOutcome } from '../pipeline/process.js';
 import { loadProfile } from '../profiles/load-profile.js';
 import { writeYearReports } from '../reports/year-reports.js';
+import { writeArchiveIndex } from '../reports/archive-index.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { discover } from './discover.js';
@@ -57,10 +59,12 @@ export interface BuildResult {
   missing: string[];
   /** folders that hold no spreadsheet (yet) */
   empty: string[];
+  /** forms left out on purpose (blank templates), with why: said, never archived */
+  notes: Finding[];
   stats: BuildStats;
 }
 
-export type BuildEvent = { kind: 'start'; total: number } | { kind: 'file'; file: string; done: number; total: number; forms: ManifestForm[]; reused: boolean };
+export type BuildEvent = { kind: 'start'; total: number } | { kind: 'file'; file: string; done: number; total: number; forms: ManifestForm[]; reused: boolean; notes: Finding[] };
 
 const toPosix = (p: string): string => p.replace(/\\/g, '/');
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
@@ -132,11 +136,13 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   const toBuild = plan.filter((p) => !p.reuse).length;
   const pool = createPool(options.jobs ?? autoJobs(toBuild), { profile: options.profile, mode: options.mode, typeset: options.typeset });
   const current: ManifestForm[] = [];
+  const notes: Finding[] = [];
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
     const jobs = plan.map((item) => (item.reuse ? null : pool.run(item.file, item.source)));
     for (const [index, item] of plan.entries()) {
       let produced: ManifestForm[];
+      let fileNotes: Finding[] = [];
       const job = jobs[index];
       if (item.reuse || !job) {
         produced = item.reuse ?? [];
@@ -144,6 +150,7 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
       } else {
         const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(result, item, options, names, stats);
+        if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go.
         const now = new Set(outputsOf(produced));
         for (const o of outputsOf(before.get(item.source) ?? [])) if (!now.has(o) && isInside(out, o)) await rm(join(out, o), { force: true });
@@ -155,7 +162,8 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
         else if (hasError(f.findings)) stats.withErrors++;
       }
       current.push(...produced);
-      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null });
+      notes.push(...fileNotes);
+      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null, notes: fileNotes });
     }
   } finally {
     await pool.close();
@@ -166,7 +174,8 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
   // Nothing changed: the year pages on disk are current unless one went missing.
   const unchanged = stats.built === 0 && stats.pruned === 0 && stats.removed.length === (previous?.removed?.length ?? 0);
   await writeYearReports(out, forms, unchanged, (name) => gradesOf(name, options.profile));
-  return { manifest, current, missing, empty, stats };
+  await writeArchiveIndex({ read: (p) => readFile(join(out, p), 'utf8').catch(() => null), write: (p, text) => writeAtomic(join(out, p), text) }, forms, generator);
+  return { manifest, current, missing, empty, notes, stats };
 }
 
 /**

@@ -6,7 +6,9 @@ import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { processFile } from '../pipeline/process.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
-import { formReport, runSummary } from './report-text.js';
+import { formReport } from './report-text.js';
+import { formState, summaryLines } from './summary.js';
+import type { Finding } from '../model/finding.js';
 
 /** 0 all processed; 1 an input could not be processed (or, with --strict, an error finding). */
 export function exitCodeFor(forms: ManifestForm[], missing: string[], strict: boolean): number {
@@ -26,25 +28,29 @@ export interface CheckOptions {
   typeset: Typesetter;
   json: boolean;
   strict: boolean;
+  /** only the forms with problems, and the summary */
+  quiet?: boolean;
 }
 
 /** ziping check: read and score every form, print the findings, render nothing. */
 export async function check(inputs: string[], opts: CheckOptions, out: (s: string) => void): Promise<number> {
   const { files, missing, empty } = await discover(inputs.length > 0 ? inputs : ['data']);
   const forms: ManifestForm[] = [];
+  const notes: Finding[] = [];
   for (const file of files) {
     const outcome = await processFile(file, displayPath(file), { profile: opts.profile, mode: opts.mode, typeset: opts.typeset, render: false });
+    notes.push(...outcome.notes);
     for (const form of outcome.forms) {
       const entry = manifestEntry(form, outcome);
       forms.push(entry);
-      if (!opts.json) out(`${formReport(entry)}\n`);
+      if (!opts.json && !(opts.quiet && formState(entry) === 'clean')) out(`${formReport(entry)}\n`);
     }
   }
   if (opts.json) {
     const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms };
     out(JSON.stringify(manifest, null, 2));
   } else {
-    out(runSummary(forms, missing, empty));
+    out(summaryLines({ forms, missing, empty, notes }).join('\n'));
   }
   return exitCodeFor(forms, missing, opts.strict);
 }

@@ -30,17 +30,3 @@ export function formReport(form: ManifestForm): string {
   for (const f of form.findings) lines.push(`   [${severityText[f.severity]}] ${f.code} ${f.message}`);
   return lines.join('\n');
 }
-
-export function runSummary(forms: ManifestForm[], missing: string[], empty: string[] = []): string {
-  const ok = forms.filter((f) => f.status === 'ok');
-  const failed = forms.filter((f) => f.status === 'error');
-  const errors = ok.filter((f) => hasError(f.findings));
-  const lines = [`共 ${forms.length} 份：成功 ${ok.length} 份(其中有错误项 ${errors.length} 份)，无法处理 ${failed.length} 份。`];
-  for (const m of missing) lines.push(`  找不到输入“${m}”：请检查路径或文件名。`);
-  for (const e of empty) lines.push(`  文件夹“${e}”中还没有 .xlsx 或 .xls 表格。`);
-  if (failed.length > 0) {
-    lines.push('无法处理的文件：');
-    for (const f of failed) lines.push(`  ✗ ${f.source}：${f.findings[0]?.message ?? ''}`);
-  }
-  return lines.join('\n');
-}

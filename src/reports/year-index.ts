@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import Handlebars from 'handlebars';
+import { posix } from 'node:path';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
-import { packageRoot } from '../package-root.js';
+import { compilePage } from './page-template.js';
 
 export interface YearIndexInput {
   year: string;
@@ -17,17 +15,16 @@ export interface YearIndexInput {
   builtAt?: string;
 }
 
-const templatePath = join(packageRoot, 'templates', 'index.hbs');
-
 let compiled: HandlebarsTemplateDelegate<YearIndexView> | undefined;
 function template(): HandlebarsTemplateDelegate<YearIndexView> {
-  // A private instance: helpers or partials registered elsewhere must not change this page.
-  // strict: a field the view forgot fails loudly instead of printing an empty cell.
-  compiled ??= Handlebars.create().compile<YearIndexView>(readFileSync(templatePath, 'utf8'), { strict: true });
+  compiled ??= compilePage<YearIndexView>('index.hbs');
   return compiled;
 }
 
 const collator = new Intl.Collator('zh-CN');
+
+/** The 汇总表's name beside each year's page (reports/year-reports.ts writes it under this name). */
+const SUMMARY_HREF = '汇总表.xlsx';
 
 /** Projects in archive order: 主管部门, then 项目名称 (Chinese collation), then source, so ties stay put. */
 export function sortForms(forms: ManifestForm[]): ManifestForm[] {
@@ -165,6 +162,12 @@ interface YearIndexView {
   builtAt: string | null;
   stats: { projects: number; average: string; grades: { grade: string; count: number }[]; withErrors: number; failed: number };
   projects: ProjectView[];
+  /** the filters' choices: every 主管部门 and grade the table shows; grades best first, for sorting by rank */
+  departments: string[];
+  gradeChoices: string[];
+  gradeOrder: string;
+  /** the year's 汇总表, beside the page */
+  summaryHref: string;
   chart: ScoreChart | null;
   failed: FailedView[];
 }
@@ -219,6 +222,8 @@ export function renderYearIndex(input: YearIndexInput): string {
   const ok = sortForms(input.forms.filter((f) => f.status === 'ok'));
   const failed = sortForms(input.forms.filter((f) => f.status === 'error'));
   const projects = ok.map((f, i) => projectView(input.year, f, i));
+  const shownGrades = new Set(projects.map((p) => p.grade));
+  const gradeOrder = bestFirst(input.grades).map((g) => g.grade);
   const view: YearIndexView = {
     title: `${/^\d+$/.test(input.year) ? `${input.year}年度` : input.year} 项目支出绩效自评归档`,
     generator: input.generator,
@@ -231,6 +236,10 @@ export function renderYearIndex(input: YearIndexInput): string {
       failed: failed.length,
     },
     projects,
+    departments: [...new Set(projects.map((p) => p.department))].sort(collator.compare),
+    gradeChoices: [...gradeOrder.filter((g) => shownGrades.has(g)), ...[...shownGrades].filter((g) => !gradeOrder.includes(g)).sort(collator.compare)],
+    gradeOrder: gradeOrder.join(' '),
+    summaryHref: encodeURIComponent(SUMMARY_HREF),
     chart:
       ok.length === 0
         ? null

@@ -87,12 +87,14 @@ describe('ziping build', () => {
 });
 
 describe('ziping init', () => {
-  it('writes a blank template with marked input cells and validation, and the seed sample', async () => {
+  it('writes a blank template with marked input cells and validation into 模板/, and the seed sample into 示例/', async () => {
     const dir = await tempDir('ziping-init-');
     const { code } = await runCli(['init', dir]);
     expect(code).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual(['2021-机构编制管理事务经费.xlsx', '项目支出绩效自评表-空白模板.xlsx']);
-    const ws = (await loadWorkbook(join(dir, '项目支出绩效自评表-空白模板.xlsx'))).worksheets[0];
+    expect((await readdir(dir)).sort()).toEqual(['模板', '示例']);
+    expect(await readdir(join(dir, '模板'))).toEqual(['项目支出绩效自评表-空白模板.xlsx']);
+    expect(await readdir(join(dir, '示例'))).toEqual(['2021-机构编制管理事务经费.xlsx']);
+    const ws = (await loadWorkbook(join(dir, '模板', '项目支出绩效自评表-空白模板.xlsx'))).worksheets[0];
     if (!ws) throw new Error('no sheet');
     expect(ws.getCell('C4').fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFFFF2CC' } });
     expect(ws.getCell('A4').fill).not.toMatchObject({ fgColor: { argb: 'FFFFF2CC' } });
@@ -107,7 +109,7 @@ describe('ziping init', () => {
   it('the template, filled in and built, gives a scored form', async () => {
     const dir = await tempDir('ziping-fill-');
     await runCli(['init', dir]);
-    const path = join(dir, '项目支出绩效自评表-空白模板.xlsx');
+    const path = join(dir, '模板', '项目支出绩效自评表-空白模板.xlsx');
     const wb = await loadWorkbook(path);
     const ws = wb.worksheets[0];
     if (!ws) throw new Error('no sheet');
