@@ -1,102 +1,190 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { link, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { autoJobs, build, type BuildResult } from '../archive/build.js';
+import { build } from '../archive/build.js';
+import { packageRoot } from '../package-root.js';
 import { loadProfile } from '../profiles/load-profile.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { generateInputs } from './generate.js';
 
 /**
- * npm run bench -- [--forms N] [--jobs N] [--vs-libreoffice] [--rerun]
- * Generates N forms, builds them all (ingest, score, layout, xlsx, pdf, write), prints throughput,
- * per-stage time, peak RSS and time to the first finished form; optionally LibreOffice's batch
- * conversion of the same inputs, in the same run, and a rerun over the unchanged set.
+ * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N] [--jobs N] [--stages] [--keep]
+ *
+ * Times whole commands as a user runs them: `node bin/ziping.js build` from a cold start, each
+ * run into a fresh folder, the median of --runs runs; with --vs-libreoffice, LibreOffice's
+ * batch conversion of the same inputs in the same invocation, and the ratio of the medians.
+ * --one: one form, cold. --rerun: the same build again over unchanged inputs. --scale N: N forms
+ * (default 1,000), their rate against the --forms rate, peak RSS and a rerun. --stages: where the
+ * time goes, per stage, in-process. Peak RSS is the process's (worker threads included), from
+ * /usr/bin/time when it is there.
  */
 const { values } = parseArgs({
   options: {
     forms: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '3' },
     jobs: { type: 'string' },
     'vs-libreoffice': { type: 'boolean', default: false },
+    one: { type: 'boolean', default: false },
     rerun: { type: 'boolean', default: false },
+    scale: { type: 'string' },
+    stages: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
 const count = Number(values.forms);
-const jobs = values.jobs ? Number(values.jobs) : autoJobs(count);
-const profile = loadProfile('ningxia');
-const choice = { kind: 'auto' } as const;
-const typeset = typesetterFor();
+const runs = Math.max(1, Number(values.runs));
+const scaleCount = values.scale === undefined ? 0 : Number(values.scale || '1000');
+const jobArgs = values.jobs ? ['--jobs', values.jobs] : [];
+const cli = join(packageRoot, 'bin', 'ziping.js');
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 20);
-
-const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-
-async function libreOffice(files: string[], out: string): Promise<{ seconds: number; pdfs: number } | null> {
-  const started = performance.now();
-  const profileDir = await mkdtemp(join(tmpdir(), 'ziping-bench-lo-'));
-  const ok = await new Promise<boolean>((resolve) => {
-    execFile(
-      'soffice',
-      ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', 'pdf', '--outdir', out, ...files],
-      { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
-      (error) => resolve(error === null || (error as NodeJS.ErrnoException).code !== 'ENOENT'),
-    );
-  });
-  await rm(profileDir, { recursive: true, force: true });
-  if (!ok) return null;
-  const pdfs = (await readdir(out)).filter((f) => f.endsWith('.pdf')).length;
-  return { seconds: (performance.now() - started) / 1000, pdfs };
+interface Run {
+  seconds: number;
+  peakMb: number | null;
 }
 
-function report(label: string, r: BuildResult, ms: number): void {
-  const t = r.stats.timings;
-  console.log(`${label}: ${r.stats.built} built, ${r.stats.reused} up to date, ${r.stats.failed} failed in ${s(ms)} → ${(r.current.length / (ms / 1000)).toFixed(1)} forms/s`);
-  if (r.stats.built > 0) {
-    const renders = Object.entries(t.render)
-      .map(([format, ms]) => `${format} ${s(ms)}`)
-      .join(', ');
-    console.log(
-      `  per-stage time (summed per form; forms overlap, rendering on worker threads): read ${s(t.read)}, ingest ${s(t.ingest)}, score ${s(t.score)}, layout ${s(t.layout)}, ${renders}, write ${s(t.write)}`,
-    );
-    console.log(`  first form finished ${s(r.stats.firstFormMs ?? 0)} after start`);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+const fmt = (x: number, d = 2): string => x.toFixed(d);
+
+/** One command, its wall time and (with GNU time) its peak resident memory. */
+function timed(command: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const [file, argv] = gnuTime ? [gnuTime, ['-f', 'ZIPING_BENCH_RSS %M', command, ...args]] : [command, args];
+    const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`));
+      const kb = /ZIPING_BENCH_RSS (\d+)/.exec(err)?.[1];
+      resolve({ seconds, peakMb: kb ? Number(kb) / 1024 : null });
+    });
+  });
+}
+
+function summary(label: string, forms: number, rs: Run[]): { rate: number; seconds: number; peakMb: number | null } {
+  const seconds = median(rs.map((r) => r.seconds));
+  const peaks = rs.map((r) => r.peakMb).filter((p): p is number => p !== null);
+  const peakMb = peaks.length ? Math.max(...peaks) : null;
+  const each = rs.map((r) => `${fmt(r.seconds)} s`).join(', ');
+  console.log(`${label}: median ${fmt(seconds)} s (${each}) → ${fmt(forms / seconds, 1)} forms/s${peakMb === null ? '' : `, peak RSS ${fmt(peakMb, 0)} MB (largest of ${rs.length})`}`);
+  return { rate: forms / seconds, seconds, peakMb };
+}
+
+async function zipingBuilds(label: string, input: string, forms: number, work: string, extra: string[] = []): Promise<{ rate: number; seconds: number; peakMb: number | null; out: string }> {
+  const rs: Run[] = [];
+  let out = '';
+  for (let i = 0; i < runs; i++) {
+    out = join(work, `out-${basename(input)}-${i}`);
+    await rm(out, { recursive: true, force: true });
+    rs.push(await timed(process.execPath, [cli, 'build', input, '--out', out, ...jobArgs, ...extra]));
+    await checkBuilt(out, forms);
   }
+  return { ...summary(label, forms, rs), out };
+}
+
+/** A bench of a failing build would time the failure: every form must be in the manifest, built. */
+async function checkBuilt(out: string, forms: number): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { forms: Array<{ status: string }> };
+  const built = manifest.forms.filter((f) => f.status !== 'error').length;
+  if (built !== forms) throw new Error(`${out}: ${built} of ${forms} forms built`);
+}
+
+async function libreOffice(files: string[], work: string): Promise<{ rate: number } | null> {
+  const rs: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = join(work, `lo-${i}`);
+    const profileDir = await mkdtemp(join(tmpdir(), 'ziping-bench-lo-'));
+    try {
+      rs.push(await timed('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', 'pdf', '--outdir', out, ...files]));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    } finally {
+      await rm(profileDir, { recursive: true, force: true });
+    }
+    const pdfs = (await readdir(out)).filter((f) => f.endsWith('.pdf')).length;
+    if (pdfs !== files.length) throw new Error(`LibreOffice made ${pdfs} of ${files.length} PDFs`);
+  }
+  return summary(`libreoffice --convert-to pdf, one batch, ${files.length} forms`, files.length, rs);
+}
+
+/** The first `n` inputs in a folder of their own (hard links), so both tools get the same files. */
+async function subset(files: string[], n: number, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  return Promise.all(
+    files.slice(0, n).map(async (f) => {
+      const to = join(dir, basename(f));
+      await link(f, to);
+      return to;
+    }),
+  );
+}
+
+async function stages(input: string, work: string): Promise<void> {
+  const typeset = typesetterFor();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await build([input], { out: join(work, 'out-stages'), profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1 });
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const t = r.stats.timings;
+  const per = (x: number): string => `${fmt(x / r.stats.built, 1)} ms`;
+  const renders = Object.entries(t.render).map(([format, x]) => `${format} ${per(x)}`);
+  console.log(`stages, in-process, one thread, per form (${r.stats.built} forms in ${fmt(ms / 1000)} s, CPU ${fmt((cpu.user + cpu.system) / 1000 / 1000)} s):`);
+  console.log(`  read ${per(t.read)}, ingest ${per(t.ingest)}, score ${per(t.score)}, layout ${per(t.layout)}, ${renders.join(', ')}, write ${per(t.write)} (write overlaps the next form)`);
 }
 
 const work = await mkdtemp(join(tmpdir(), 'ziping-bench-'));
 try {
-  console.log(`ziping bench: ${count} forms, ${jobs} job(s), node ${process.version}`);
+  const total = Math.max(count, scaleCount);
+  console.log(
+    `ziping bench: ${count} forms${scaleCount ? ` and ${scaleCount}` : ''}, ${runs} run(s) each, ${cpus().length} CPU(s), node ${process.version}${values.jobs ? `, --jobs ${values.jobs}` : ''}`,
+  );
   const g0 = performance.now();
-  const files = await generateInputs(join(work, 'in'), count, profile, typeset);
-  console.log(`generated ${files.length} inputs in ${s(performance.now() - g0)} (${work})`);
-  peakRss = 0;
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const first = await build([join(work, 'in')], { out: join(work, 'out'), profile: choice, mode: 'auto', typeset, jobs });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  report('ziping build', first, ms);
-  console.log(`  CPU time (all threads) ${s((cpu.user + cpu.system) / 1000)} = ${((cpu.user + cpu.system) / 1000 / ms).toFixed(2)} cores busy on average`);
-  console.log(`  peak RSS (main process, includes worker threads) ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
-  const ours = first.current.length / (ms / 1000);
-  if (values.rerun) {
-    const t1 = performance.now();
-    report('rerun (unchanged)', await build([join(work, 'in')], { out: join(work, 'out'), profile: choice, mode: 'auto', typeset, jobs }), performance.now() - t1);
-  }
+  const all = await generateInputs(join(work, 'all'), total, loadProfile('ningxia'), typesetterFor());
+  console.log(`generated ${all.length} seed-sized inputs in ${fmt((performance.now() - g0) / 1000)} s (${work})`);
+  const files = await subset(all, count, join(work, `in-${count}`));
+  const input = join(work, `in-${count}`);
+
+  const ours = await zipingBuilds(`ziping build, ${count} forms, cold command`, input, count, work);
   if (values['vs-libreoffice']) {
-    const lo = await libreOffice(files, join(work, 'lo'));
+    const lo = await libreOffice(files, work);
     if (!lo) console.log('LibreOffice (soffice) not installed: no comparison');
-    else {
-      const theirs = lo.pdfs / lo.seconds;
-      console.log(`libreoffice --convert-to pdf (one batch): ${lo.pdfs} PDFs in ${lo.seconds.toFixed(2)} s → ${theirs.toFixed(1)} forms/s`);
-      console.log(`ratio ziping / libreoffice: ${(ours / theirs).toFixed(1)}×`);
-    }
+    else console.log(`ratio ziping / libreoffice (medians of ${runs}): ${fmt(ours.rate / lo.rate, 1)}×`);
   }
+  if (values.rerun) {
+    const rs: Run[] = [];
+    for (let i = 0; i < runs; i++) rs.push(await timed(process.execPath, [cli, 'build', input, '--out', ours.out, ...jobArgs]));
+    summary(`rerun over ${count} unchanged forms`, count, rs);
+  }
+  if (values.one) {
+    const one = await subset(files, 1, join(work, 'in-1'));
+    const rs: Run[] = [];
+    for (let i = 0; i < runs; i++) {
+      const out = join(work, `out-one-${i}`);
+      rs.push(await timed(process.execPath, [cli, 'build', one[0] ?? '', '--out', out]));
+      await checkBuilt(out, 1);
+    }
+    summary('one form, cold command', 1, rs);
+  }
+  if (scaleCount) {
+    const big = await zipingBuilds(`ziping build, ${scaleCount} forms, cold command`, join(work, 'all'), scaleCount, work);
+    console.log(`rate at ${scaleCount} against ${count} forms: ${fmt(big.rate / ours.rate)}×`);
+    const rs: Run[] = [];
+    for (let i = 0; i < runs; i++) rs.push(await timed(process.execPath, [cli, 'build', join(work, 'all'), '--out', big.out, ...jobArgs]));
+    summary(`rerun over ${scaleCount} unchanged forms`, scaleCount, rs);
+  }
+  if (values.stages) await stages(input, work);
 } finally {
-  clearInterval(sampler);
   if (!values.keep) await rm(work, { recursive: true, force: true });
 }

@@ -3,7 +3,6 @@ import type { Finding } from '../model/finding.js';
 import { finding } from '../model/messages.js';
 import { limits, type LimitName } from './xlsx/limits.js';
 import { readWorkbook, type SheetState } from './xlsx/read-workbook.js';
-import { evaluateFormulas } from './formulas.js';
 import { readForm, regionsOf, strayTables, type ReadForm } from './read-form.js';
 
 /** Everything read from one file: its forms, and problems that belong to the file as a whole. */
@@ -93,7 +92,10 @@ export async function ingestBuffer(buffer: Buffer, file: string): Promise<Ingest
     return result;
   }
   result.sheets = read.sheets.map((s) => ({ name: s.name, state: s.state }));
-  evaluateFormulas(read.sheets.map((s) => s.grid));
+  const grids = read.sheets.map((s) => s.grid);
+  // The evaluator (a formula parser and Excel's function library) is loaded only for a workbook
+  // that needs it: most files carry every formula's saved result.
+  if (grids.some((g) => [...g.cells.values()].some((c) => c.kind === 'formulaNoResult'))) (await import('./formulas.js')).evaluateFormulas(grids);
   for (const { grid } of read.sheets) {
     const regions = regionsOf(grid);
     for (const region of regions) result.forms.push(readForm(grid, region, file));

@@ -141,6 +141,10 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
       result.sheet = drawn.sheet;
       result.files = drawn.files;
       findings.push(...drawn.findings);
+    } else {
+      // check draws nothing, but what the printed copy would lose (a character no font has, text
+      // cut at a page) is said there too.
+      findings.push(...timed(timings, 'layout', () => layoutForm(scored, profile, options.typeset)).findings);
     }
     outcome.forms.push(result);
   }

@@ -2,12 +2,12 @@ import PDFDocument from 'pdfkit';
 import { A4, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet } from '../model/form-sheet.js';
 import type { FaceName } from '../typeset/faces.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { FIXED_DATE } from '../zip/workbook-bytes.js';
+import { FIXED_DATE } from '../zip/fixed-date.js';
 import { cellParts, type CellPart } from './pdf-parts.js';
 import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
 import { GlyphWriter } from './pdf-text.js';
-import { nameSubsetsByContent } from './subset-tags.js';
+import { embedFontsPlainAndTagged } from './embed-fonts.js';
 
 /** Border width of every cell, points. */
 const BORDER = 0.6;
@@ -68,7 +68,7 @@ export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): P
   };
   for (const cell of sheet.cells) for (const run of typeset.runs(cell.text, cell.style.font, cell.style.bold)) face(run.face);
   face('serif');
-  nameSubsetsByContent(doc);
+  embedFontsPlainAndTagged(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { cellAddress } from '../model/cell-address.js';
 import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
-import { FIXED_DATE } from '../zip/workbook-bytes.js';
+import { FIXED_DATE } from '../zip/fixed-date.js';
 import { writeZip } from '../zip/zip-file.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
 import type { RenderContext } from './registry.js';

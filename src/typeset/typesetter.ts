@@ -6,6 +6,8 @@ import { fitText } from './line-break.js';
 
 interface FaceMetrics {
   font: fontkit.Font;
+  /** the font's units per em, kept: fontkit's getter looks the head table up on every call */
+  upem: number;
   /** advance per code point at 1 pt; -1 where the face has no glyph */
   widths: Map<number, number>;
   /** glyph id per code point, from the cmap */
@@ -59,6 +61,7 @@ export class Typesetter {
   private readonly bytes = new Map<FaceName, Buffer>();
   private readonly metrics = new Map<FaceName, FaceMetrics>();
   private readonly fitted = new Map<string, Fitted>();
+  private readonly lineHeights = new Map<string, number>();
 
   constructor(readonly fontDir: string = defaultFontDir) {}
 
@@ -74,7 +77,8 @@ export class Typesetter {
   private face(name: FaceName): FaceMetrics {
     let m = this.metrics.get(name);
     if (!m) {
-      m = { font: fontkit.create(this.faceBytes(name)) as fontkit.Font, widths: new Map(), ids: new Map() };
+      const font = fontkit.create(this.faceBytes(name)) as fontkit.Font;
+      m = { font, upem: font.unitsPerEm, widths: new Map(), ids: new Map() };
       this.metrics.set(name, m);
     }
     return m;
@@ -94,7 +98,7 @@ export class Typesetter {
     let w = m.widths.get(cp);
     if (w === undefined) {
       const glyph = m.font.glyphForCodePoint(cp);
-      w = glyph.id === 0 ? -1 : glyph.advanceWidth / m.font.unitsPerEm;
+      w = glyph.id === 0 ? -1 : glyph.advanceWidth / m.upem;
       m.widths.set(cp, w);
     }
     return w;
@@ -144,13 +148,13 @@ export class Typesetter {
         m.ids.set(cp, id);
       }
       const w = this.advance(name, cp);
-      out.push({ id, advance: (w < 0 ? 1 : w) * m.font.unitsPerEm, codePoints: [cp] });
+      out.push({ id, advance: (w < 0 ? 1 : w) * m.upem, codePoints: [cp] });
     }
     return out;
   }
 
   unitsPerEm(name: FaceName): number {
-    return this.face(name).font.unitsPerEm;
+    return this.face(name).upem;
   }
 
   /** The line as stretches of one face each, for drawing. */
@@ -168,12 +172,19 @@ export class Typesetter {
 
   /** Line height of a role as a multiple of the size: the faces' own ascent + descent, as spreadsheets space lines too. */
   lineHeight(role: FontRole, bold: boolean): number {
-    return Math.max(
-      ...faceChain(role, bold).map((name) => {
-        const f = this.face(name).font;
-        return (f.ascent - f.descent + (f.lineGap ?? 0)) / f.unitsPerEm;
-      }),
-    );
+    // Asked for every cell; fontkit answers each of these getters with a table lookup.
+    const key = `${role}|${bold ? 1 : 0}`;
+    let h = this.lineHeights.get(key);
+    if (h === undefined) {
+      h = Math.max(
+        ...faceChain(role, bold).map((name) => {
+          const f = this.face(name).font;
+          return (f.ascent - f.descent + (f.lineGap ?? 0)) / f.unitsPerEm;
+        }),
+      );
+      this.lineHeights.set(key, h);
+    }
+    return h;
   }
 
   /** Where the baseline sits below the top of a line slot of the given size (the face's ascent). */

@@ -1,8 +1,6 @@
 import ExcelJS from 'exceljs';
+import { FIXED_DATE } from './fixed-date.js';
 import { readAllEntries, writeZip } from './zip-file.js';
-
-/** Documents carry this date instead of the build time, so the same input gives the same bytes. */
-export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
 /** A workbook whose document properties do not change from build to build. */
 export function newWorkbook(): ExcelJS.Workbook {

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Manifest } from '../../src/model/manifest.js';
 import { runCli } from '../helpers/cli.js';
-import { seedPath } from '../helpers/pipeline.js';
+import { seedPath, typeset } from '../helpers/pipeline.js';
+import { formWorkbook } from '../../src/pipeline/process.js';
+import { loadProfile } from '../../src/profiles/load-profile.js';
+import { syntheticForm } from '../helpers/synthetic.js';
 
 describe('ziping check', () => {
   it('prints a Chinese summary of the sample: project, rate, totals, grade, findings with cells', async () => {
@@ -88,5 +91,19 @@ describe('ziping check', () => {
     const { code, out } = await runCli(['check', 'no-such-folder']);
     expect(code).toBe(1);
     expect(out).toContain('找不到输入“no-such-folder”');
+  });
+
+  it('says which characters the printed copy cannot draw, by cell, though check prints nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ziping-check-glyph-'));
+    const form = syntheticForm(4, '生僻字𠀀项目');
+    const first = form.indicators[0];
+    if (!first) throw new Error('no line');
+    first.name.text = '含𪚥字的指标';
+    await writeFile(join(dir, 'rare.xlsx'), Buffer.from(await formWorkbook(form, loadProfile('ningxia'), typeset)));
+    const { code, out } = await runCli(['check', dir]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/RENDER_GLYPH_MISSING .*单元格 C4：字符 “𠀀”\(U\+20000\)/);
+    expect(out).toMatch(/RENDER_GLYPH_MISSING .*单元格 D14：字符 “𪚥”\(U\+2A6A5\)/);
+    expect(out).toContain('警告 2');
   });
 });

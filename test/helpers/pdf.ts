@@ -47,3 +47,23 @@ export function pdfFonts(buffer: Buffer): PdfFont[] {
 
 /** Whitespace removed: pdftotext breaks lines where the cell wraps them. */
 export const squash = (s: string): string => s.replace(/\s+/g, '');
+
+/** Every embedded font program of a PDF: the descriptor's FontName (tag+name), the stream's dictionary keys and its bytes as stored. */
+export async function pdfFontPrograms(buffer: Uint8Array): Promise<Array<{ name: string; filter: string | null; subtype: string | null; bytes: Uint8Array }>> {
+  const { PDFDocument, PDFDict, PDFName, PDFRawStream } = await import('pdf-lib');
+  const doc = await PDFDocument.load(buffer, { updateMetadata: false });
+  const out: Array<{ name: string; filter: string | null; subtype: string | null; bytes: Uint8Array }> = [];
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Type'))?.toString() !== '/FontDescriptor') continue;
+    const file = obj.get(PDFName.of('FontFile3')) ?? obj.get(PDFName.of('FontFile2'));
+    const stream = file ? doc.context.lookup(file) : undefined;
+    if (!(stream instanceof PDFRawStream)) continue;
+    out.push({
+      name: obj.get(PDFName.of('FontName'))?.toString().replace(/^\//, '') ?? '',
+      filter: stream.dict.get(PDFName.of('Filter'))?.toString() ?? null,
+      subtype: stream.dict.get(PDFName.of('Subtype'))?.toString() ?? null,
+      bytes: stream.contents,
+    });
+  }
+  return out;
+}
