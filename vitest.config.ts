@@ -13,6 +13,9 @@ const slow = [
   'test/archive/xls.test.ts',
   'test/archive/incremental.test.ts',
   'test/package/**/*.test.ts',
+  'test/browser/**/*.test.ts',
+  'test/serve/serve-http.test.ts',
+  'test/cli/watch-results.test.ts',
 ];
 
 export default defineConfig({

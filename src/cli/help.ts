@@ -34,6 +34,32 @@ export function displayWidth(text: string): number {
   return width;
 }
 
+/** Closing punctuation stays with the character before it; an opening bracket with the one after. */
+const TOKEN = /[(（《“「]*[\u2e80-\uffff][，。；：、）)》”」！？…]*|[^\s\u2e80-\uffff]+|\s+/g;
+
+/**
+ * Help text wrapped to the terminal: commander wraps at spaces only, and Chinese has none, so a
+ * description ran on to the window's edge or broke in odd places. Here a line may break between
+ * any two Chinese characters (not before a closing mark), and within no ASCII word.
+ */
+export function wrapText(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const lines: string[] = [];
+      let current = '';
+      for (const token of line.match(TOKEN) ?? []) {
+        if (current.trim() !== '' && displayWidth(current + token) > width) {
+          lines.push(current.trimEnd());
+          current = token.trimStart();
+        } else current += token;
+      }
+      lines.push(current.trimEnd());
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
 /** `(默认：auto；可选：filled、auto、computed)` instead of `(choices: "filled", …, default: "auto")`. */
 function optionNote(option: Option): string {
   const notes: string[] = [];
@@ -46,36 +72,46 @@ function argumentNote(argument: Argument): string {
   return argument.defaultValue === undefined ? argument.description : `${argument.description}(默认：${argument.defaultValueDescription ?? String(argument.defaultValue)})`;
 }
 
-/** Examples shown at the end of each command's help, by command name ('' is `ziping --help`). */
-export const examples: Record<string, string[]> = {
+/** Examples shown at the end of each command's help, by command name ('' is `ziping --help`): what it does, then the command. */
+export const examples: Record<string, Array<[string, string]>> = {
   '': [
-    'ziping init 绩效自评                  生成空白模板(绩效自评/模板/)和示例表格(绩效自评/示例/)',
-    'ziping build 收件箱 --out 归档         复核评分并生成 Excel、PDF、年度索引页和汇总表',
-    'ziping check 收件箱                    只复核评分，在屏幕上列出问题，不生成文件',
-    'ziping watch 收件箱 --out 归档         放入或修改表格后自动重新生成(Ctrl-C 停止)',
-    'ziping serve --out 归档 --open         在浏览器中上传表格、查看结果、下载副本',
-    'ziping build --help                    查看某个命令的详细用法',
+    ['生成空白模板(绩效自评/模板/)和示例表格(绩效自评/示例/)', 'ziping init 绩效自评'],
+    ['复核评分，生成 Excel、PDF、年度索引页和汇总表', 'ziping build 收件箱 --out 归档'],
+    ['只复核评分，在屏幕上列出问题，不生成文件', 'ziping check 收件箱'],
+    ['放入或修改表格后自动重新生成(Ctrl-C 停止)', 'ziping watch 收件箱 --out 归档'],
+    ['在浏览器中放入表格、查看结果、下载副本', 'ziping serve --out 归档 --open'],
+    ['查看某个命令的详细用法', 'ziping build --help'],
   ],
   build: [
-    'ziping build 收件箱 --out 归档',
-    'ziping build "D:\\财务科\\2023 自评表" --out "D:\\财务科\\归档"     路径中有空格时用英文双引号括起来',
-    'ziping build 表1.xlsx 表2.xlsx --out 归档 --quiet                只显示问题和小结',
-    'ziping build 收件箱 --out 归档 --force                           全部重新生成',
-    'ziping build 收件箱 --json > 结果.json                           输出 manifest(JSON)给其他程序',
+    ['收件箱中的全部表格，结果写入“归档”', 'ziping build 收件箱 --out 归档'],
+    ['路径中有空格时，用英文双引号括起来', 'ziping build "D:\\财务科\\2023 自评表" --out "D:\\财务科\\归档"'],
+    ['只显示有问题的表格和小结', 'ziping build 表1.xlsx 表2.xlsx --out 归档 --quiet'],
+    ['不管有没有变化，全部重新生成', 'ziping build 收件箱 --out 归档 --force'],
+    ['输出 manifest(JSON)给其他程序', 'ziping build 收件箱 --json > 结果.json'],
   ],
-  check: ['ziping check 收件箱', 'ziping check 表1.xlsx --profile national', 'ziping check 收件箱 --quiet                只显示有问题的表格和小结'],
-  watch: ['ziping watch 收件箱 --out 归档', 'ziping watch 收件箱 --out 归档 --quiet     只显示有问题的表格'],
-  init: ['ziping init 绩效自评', 'ziping init 绩效自评 --profile national     生成全国通用 11 列版式的模板'],
+  check: [
+    ['复核收件箱中的全部表格，列出每份的得分和问题', 'ziping check 收件箱'],
+    ['按全国通用版式的评分方案复核一份表', 'ziping check 表1.xlsx --profile national'],
+    ['只显示有问题的表格和小结', 'ziping check 收件箱 --quiet'],
+  ],
+  watch: [
+    ['先生成一次，之后放入或修改表格就自动生成', 'ziping watch 收件箱 --out 归档'],
+    ['只显示有问题的表格', 'ziping watch 收件箱 --out 归档 --quiet'],
+  ],
+  init: [
+    ['在“绩效自评”文件夹中生成空白模板和示例', 'ziping init 绩效自评'],
+    ['生成全国通用 11 列版式的模板', 'ziping init 绩效自评 --profile national'],
+  ],
   serve: [
-    'ziping serve --out 归档 --open             打开浏览器，在网页上放入表格',
-    'ziping serve --out 归档 --port 8080',
-    'ziping serve --out 归档 --host 0.0.0.0     让同一局域网的其他电脑也能访问(请确认网络可信)',
+    ['启动并打开浏览器，在网页上放入表格', 'ziping serve --out 归档 --open'],
+    ['换一个端口', 'ziping serve --out 归档 --port 8080'],
+    ['让同一局域网的其他电脑也能访问(请确认网络可信)', 'ziping serve --out 归档 --host 0.0.0.0'],
   ],
 };
 
 function exampleText(name: string): string {
-  const lines = examples[name] ?? [];
-  return lines.length === 0 ? '' : `\n示例：\n${lines.map((l) => `  ${l}`).join('\n')}`;
+  const items = examples[name] ?? [];
+  return items.length === 0 ? '' : `\n示例：\n${items.map(([what, command]) => `  ${what}：\n    ${command}`).join('\n')}`;
 }
 
 /** Commander's English error messages, by error code, said in Chinese with a stable code of ours. */
@@ -138,6 +174,7 @@ export function chineseHelp(program: Command): Command {
       showGlobalOptions: true,
       styleTitle: (title: string) => titles[title] ?? title,
       displayWidth,
+      boxWrap: wrapText,
       optionDescription: optionNote,
       argumentDescription: argumentNote,
       styleUsage: (usage: string) => usage.replace('[options]', '[选项]').replace('[command]', '[命令]'),

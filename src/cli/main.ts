@@ -14,6 +14,7 @@ import { formReport } from './report-text.js';
 import { ChineseCommand, chineseHelp, withExamples } from './help.js';
 import { archiveLinks, fileResultLine, formState, summaryLines } from './summary.js';
 import { watchFolder } from './watch.js';
+import { DEFAULT_PORT, serveCommand, type ServeCliOptions } from '../serve/command.js';
 
 interface ScoringOptions {
   /** -q, --quiet: a program option, read from the program */
@@ -86,12 +87,15 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
   return exitCodeFor(result.current, result.missing, opts.strict);
 }
 
-function scoringOptions(cmd: Command): Command {
+/** --profile and --scores: every command that scores takes them. */
+function profileOptions(cmd: Command): Command {
   return cmd
     .option('--profile <方案>', '评分方案：auto 每份表按自己的版式(宁夏 10 列 → ningxia，全国 11 列 → national，部门整体 → department)；或 ningxia、national、department、方案 JSON 文件路径', 'auto')
-    .addOption(new Option('--scores <口径>', '得分口径：filled 照录填报值；auto 保留填报值并补齐空白；computed 按规则重算').choices(ScoreMode.options).default('auto'))
-    .option('--json', '输出 manifest(JSON)而不是中文摘要', false)
-    .option('--strict', '存在“错误”级问题时退出码为 1', false);
+    .addOption(new Option('--scores <口径>', '得分口径：filled 照录填报值；auto 保留填报值并补齐空白；computed 按规则重算').choices(ScoreMode.options).default('auto'));
+}
+
+function scoringOptions(cmd: Command): Command {
+  return profileOptions(cmd).option('--json', '输出 manifest(JSON)而不是中文摘要', false).option('--strict', '存在“错误”级问题时退出码为 1', false);
 }
 
 export async function main(
@@ -186,6 +190,21 @@ export async function main(
     if (!quiet()) for (const f of written) out(`已生成：${f}`);
     for (const f of kept) out(`已存在，未覆盖：${f}`);
     if (!quiet()) out(initNextSteps(dir));
+  });
+  withExamples(
+    profileOptions(
+      program
+        .command('serve')
+        .description('在本机打开一个网页：放入表格，查看得分、等级和问题，下载 PDF 与 Excel，浏览归档(只在 127.0.0.1 上)')
+        .option('--out <文件夹>', '输出文件夹(默认 out)')
+        .option('--port <端口>', `端口号(默认 ${DEFAULT_PORT}；0 表示任选一个空闲端口)`)
+        .option('--host <地址>', '监听的地址(默认 127.0.0.1，只有本机能打开；其他地址会让局域网中的电脑也能访问)')
+        .option('--open', '启动后用默认浏览器打开网页', false)
+        .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
+    ),
+  ).action(async (opts: BuildCliOptions & ServeCliOptions, cmd: Command) => {
+    const s = await settings([], opts, cmd);
+    code = await serveCommand(s, opts, { out, err, quiet: quiet() });
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,5 +1,6 @@
 import type { ManifestForm } from '../model/manifest.js';
 import { decimalOrDash, decimalText, percentOrDash } from '../model/numbers.js';
+import { pageText } from '../model/page-text.js';
 import { compilePage } from './page-template.js';
 import { displayScore } from './year-index.js';
 import { INDEX_FILE, SUMMARY_FILE, UNKNOWN_YEAR, yearFolder } from './year-reports.js';
@@ -9,14 +10,6 @@ export const ROOT_INDEX_FILE = 'index.html';
 
 const collator = new Intl.Collator('zh-CN');
 const STANDARD_GRADES = ['优', '良', '中', '差'];
-
-/**
- * Cell texts shown on the page: handlebars escapes markup, not control characters, and an ESC or
- * a bidi override (U+202E) from a cell would reorder or hide what the page shows. They are shown
- * as `\u202E` instead.
- */
-const pageText = (text: string): string =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
 
 /** A path under --out as a link from the top page: each segment percent-encoded (Chinese names, spaces and `#` survive file://). */
 const href = (path: string): string => path.split('/').map(encodeURIComponent).join('/');

@@ -2,6 +2,7 @@ import { copyFile, mkdir, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { displayWidth } from '../../src/cli/help.js';
 import { seedPath } from '../helpers/pipeline.js';
 import { ziping } from '../helpers/spawn-cli.js';
 import { filledTemplate, TEMPLATE } from '../helpers/template.js';
@@ -9,7 +10,7 @@ import { loadWorkbook } from '../helpers/xlsx.js';
 
 /** Words of commander's own English help and errors that must not reach a user. */
 const ENGLISH = /Usage:|Options:|Arguments:|Commands:|display help|output the version|default:|choices:|\[options\]|error:|unknown (option|command)|too many arguments/;
-const COMMANDS = ['build', 'check', 'watch', 'init'];
+const COMMANDS = ['build', 'check', 'watch', 'init', 'serve'];
 
 describe('help in Chinese, with examples', () => {
   it('ziping --help names every command, says what the options do, and ends with examples', async () => {
@@ -29,10 +30,13 @@ describe('help in Chinese, with examples', () => {
     expect(run.stdout).not.toMatch(ENGLISH);
     expect(run.stdout).toMatch(new RegExp(`^用法： ziping ${command} \\[选项\\]`, 'm'));
     const examples = run.stdout.slice(run.stdout.indexOf('示例：'));
-    expect(examples).toMatch(new RegExp(`^  ziping ${command}\\b`, 'm'));
+    expect(examples).toMatch(new RegExp(`^    ziping ${command}\\b`, 'm'));
     // The options every command takes are listed with it.
     expect(run.stdout).toContain('所有命令通用的选项：');
     expect(run.stdout).toContain('--quiet');
+    // Lines fit an 80-column window, Chinese characters counted as two columns.
+    const wide = run.stdout.split('\n').filter((l) => displayWidth(l) > 80);
+    expect(wide).toEqual([]);
     // `ziping help <command>` says the same.
     expect((await ziping(['help', command], tmpdir())).stdout).toBe(run.stdout);
   });

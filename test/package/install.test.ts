@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -107,5 +107,41 @@ describe('the packed package, installed from its tarball', () => {
     expect(fonts.map((f) => f.name).join(' ')).toMatch(/NotoSansCJKsc/);
     expect((await readFile(join(elsewhere, '归档 输出', form?.outputs?.xlsx ?? 'missing.xlsx'))).subarray(0, 2).toString('latin1')).toBe('PK');
     expect((await stat(join(elsewhere, '归档 输出', '2021', '汇总表.xlsx'))).size).toBeGreaterThan(1000);
+  });
+
+  it('runs init and serve from the installed copy (templates and the sample are shipped)', async () => {
+    const elsewhere = join(work, '初始化 测试');
+    await mkdir(elsewhere);
+    const init = await run(command, ['init', '绩效 自评'], { cwd: elsewhere });
+    expect(init.stdout).toContain('已生成');
+    expect(await readdir(join(elsewhere, '绩效 自评', '模板'))).toEqual(['项目支出绩效自评表-空白模板.xlsx']);
+    expect(await readdir(join(elsewhere, '绩效 自评', '示例'))).toEqual(['2021-机构编制管理事务经费.xlsx']);
+    const child = spawn(command, ['serve', '--port', '0', '--out', '归档'], { cwd: elsewhere });
+    try {
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      const url = await new Promise<string>((resolve, reject) => {
+        const started = Date.now();
+        const tick = (): void => {
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+          if (m?.[1]) resolve(m[1]);
+          else if (Date.now() - started > 20_000) reject(new Error(`serve did not start: ${text}`));
+          else setTimeout(tick, 50);
+        };
+        tick();
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('绩效自评表 复核与归档');
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.on('close', resolve));
+    }
+  });
+
+  it('has a bin npm can wrap in a Windows .cmd shim: a JS file run by node, named with forward slashes', async () => {
+    const pkg = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ ziping: 'bin/ziping.js' });
+    expect((await readFile(join(installed, 'bin', 'ziping.js'), 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 });
