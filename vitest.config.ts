@@ -12,6 +12,9 @@ const slow = [
   'test/archive/watch.test.ts',
   'test/archive/xls.test.ts',
   'test/archive/incremental.test.ts',
+  'test/archive/lock-race.test.ts',
+  // Its commit put it in the slow set: every reference form rendered and read back by pdf.js.
+  'test/golden/structure.test.ts',
   'test/package/**/*.test.ts',
   'test/browser/**/*.test.ts',
   'test/serve/serve-http.test.ts',

@@ -1,27 +1,28 @@
-import { readFile, rm, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { extname, posix } from 'node:path';
+import { ArchiveError, archiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
 import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
-import type { Finding } from '../model/finding.js';
 import { filedName } from '../model/form-input.js';
 import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
-import { hasError } from '../model/finding.js';
+import { hasError, type Finding } from '../model/finding.js';
 import { addTimings, noTimings, type Timings } from '../model/timings.js';
 import { createPool, defaultJobs } from '../pipeline/pool.js';
 import { choiceName, sha256, type FileOutcome } from '../pipeline/process.js';
 import { loadProfile } from '../profiles/load-profile.js';
-import { writeYearReports } from '../reports/year-reports.js';
-import { writeArchiveIndex } from '../reports/archive-index.js';
+import { INDEX_FILE, SUMMARY_FILE, writeYearReports } from '../reports/year-reports.js';
+import { ROOT_INDEX_FILE, writeArchiveIndex } from '../reports/archive-index.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
+import type { ArchiveFs } from './archive-fs.js';
 import { discover } from './discover.js';
+import { LOCK_FILE, type LockTimes } from './lock.js';
 import { errorEntry, manifestEntry } from './manifest.js';
+import { dropRecords, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords } from './manifest-file.js';
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
-import { previousManifest } from './previous-manifest.js';
 import { isInside } from './safe-name.js';
-import { sweepTemporaries } from './sweep.js';
-import { writeAtomic } from './write-atomic.js';
+import { openArchive, type Archive } from './session.js';
 
 export interface BuildOptions {
   out: string;
@@ -36,12 +37,21 @@ export interface BuildOptions {
   prune?: boolean;
   /** worker threads; 1 renders in this thread */
   jobs?: number;
+  /** the output folder already opened (its lock held) by the caller, e.g. a watch session; else build opens and closes it */
+  archive?: Archive;
+  /** when build opens the folder itself: how long to wait for another run, and what to say meanwhile */
+  lockTimes?: Partial<LockTimes>;
+  /** the command shown to another run that finds the folder in use (default `ziping build`) */
+  command?: string;
+  onMessage?: (m: RunMessage) => void;
 }
 
 export interface BuildStats {
   files: number;
   built: number;
   reused: number;
+  /** files rebuilt only because an output was missing or damaged */
+  repaired: number;
   failed: number;
   withErrors: number;
   removed: RemovedSource[];
@@ -59,18 +69,32 @@ export interface BuildResult {
   missing: string[];
   /** folders that hold no spreadsheet (yet) */
   empty: string[];
+  stats: BuildStats;
+  /** what the run says about itself: unreadable folders, a damaged manifest, repaired outputs… */
+  messages: RunMessage[];
   /** forms left out on purpose (blank templates), with why: said, never archived */
   notes: Finding[];
-  stats: BuildStats;
 }
 
-export type BuildEvent = { kind: 'start'; total: number } | { kind: 'file'; file: string; done: number; total: number; forms: ManifestForm[]; reused: boolean; notes: Finding[] };
+export type BuildEvent =
+  | { kind: 'start'; total: number }
+  | {
+      kind: 'file';
+      file: string;
+      done: number;
+      total: number;
+      forms: ManifestForm[];
+      reused: boolean;
+      /** outputs re-rendered because they were missing or damaged */ repaired: string[];
+      /** forms of the file left out on purpose (a blank template) */ notes: Finding[];
+    };
 
 const toPosix = (p: string): string => p.replace(/\\/g, '/');
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
 const outputsOf = (forms: ManifestForm[]): string[] => forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path));
 /** An output's name without its extension: what the names of a form's files share. */
 const baseName = (path: string): string => path.slice(0, path.length - extname(path).length);
+const bySource = (a: ManifestForm, b: ManifestForm): number => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
 
 function groupBySource(forms: ManifestForm[]): Map<string, ManifestForm[]> {
   const map = new Map<string, ManifestForm[]>();
@@ -79,67 +103,156 @@ function groupBySource(forms: ManifestForm[]): Map<string, ManifestForm[]> {
 }
 
 /**
+ * Write errors that concern one form's files (a link or a file where its folder goes, a name the
+ * system refuses, a file open in Excel): that form fails, the others go on. Any other (disk full,
+ * read-only disk, I/O error) ends the run.
+ */
+const formLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_ENAMETOOLONG', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES', 'FS_ELOOP']);
+
+const sizeText = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+const failedToWrite = (f: ManifestForm): boolean => f.findings.some((x) => x.code === 'OUTPUT_WRITE_FAILED');
+
+/** Removes an output; one that cannot be removed (open in Excel, a link on the way) is said, not fatal. */
+async function removeOrSay(fs: ArchiveFs, path: string, messages: RunMessage[]): Promise<boolean> {
+  try {
+    const removed = await fs.remove(path);
+    // A department folder left empty goes too, so the archive's folders match its forms.
+    if (removed) await fs.removeEmptyDirs(path);
+    return removed;
+  } catch (error) {
+    if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
+    messages.push({ code: error.code, severity: 'warning', message: error.message });
+    return false;
+  }
+}
+
+/** Why a recorded output cannot be reused, or null when it is on disk as recorded. */
+async function outputProblem(fs: ArchiveFs, path: string, recorded: string): Promise<string | null> {
+  const found = await fs.hashOf(path).catch(() => null);
+  if (found === null) return '无法读取';
+  if (found.kind === 'missing') return '已被删除(或移走)';
+  if (found.kind !== 'file') return '已不是普通文件';
+  return found.sha256 === recorded ? null : '的内容与清单记录不符(被改动或损坏)';
+}
+
+/**
  * ziping build: every form of every input, scored, laid out and written in every registered
  * format under `out`, plus manifest.json. A file whose bytes, profile, options and tool version
- * are unchanged since the last build (its fingerprint) is not rebuilt. One bad file becomes an
- * error entry; the others go on.
+ * are unchanged since the last build (its fingerprint), and whose outputs are on disk with the
+ * recorded sha256, is not rebuilt. One bad file becomes an error entry; the others go on.
+ * The output folder is locked for the whole run (see session.ts).
  */
 export async function build(inputs: string[], options: BuildOptions, onEvent?: (e: BuildEvent) => void): Promise<BuildResult> {
-  const out = options.out;
-  await sweepTemporaries(out);
-  const previous = await previousManifest(out);
+  const archive =
+    options.archive ??
+    (await openArchive(options.out, {
+      command: options.command ?? 'ziping build',
+      ...(options.lockTimes ? { lockTimes: options.lockTimes } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+    }));
+  try {
+    return await buildIn(archive, inputs, options, onEvent);
+  } finally {
+    if (!options.archive) await archive.close();
+  }
+}
+
+async function buildIn(archive: Archive, inputs: string[], options: BuildOptions, onEvent?: (e: BuildEvent) => void): Promise<BuildResult> {
+  const fs = archive.fs;
+  const messages: RunMessage[] = [];
+
+  // An input inside the output folder would mix the archive's files with the ones to read.
+  for (const input of inputs) {
+    const real = await realpath(input).catch(() => null);
+    if (real !== null && isInside(fs.root, real)) throw archiveError('INPUT_INSIDE_OUT', { input: toPosix(input), out: fs.shown('') }, 2);
+  }
+
+  const loaded = await loadPrevious(fs);
+  messages.push(...loaded.messages);
+  const previous = loaded.manifest;
   const before = groupBySource(previous?.forms ?? []);
-  const { files, missing, empty } = await discover(inputs);
+  const outId = await stat(fs.root);
+  const found = await discover(inputs, { exclude: [{ dev: outId.dev, ino: outId.ino, real: fs.root }] });
+  const { files, missing, empty } = found;
+  messages.push(...found.problems);
   const sources = files.map((file) => ({ file, source: toPosix(file) }));
   const discovered = new Set(sources.map((s) => s.source));
   const pattern = options.namePattern ?? DEFAULT_NAME_PATTERN;
   const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: options.typeset.fontDir }));
-  const stats: BuildStats = { files: files.length, built: 0, reused: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: noTimings(), firstFormMs: null };
+  const stats: BuildStats = { files: files.length, built: 0, reused: 0, repaired: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: noTimings(), firstFormMs: null };
 
-  // Inputs of earlier runs that are not part of this one: still current if their file exists.
+  // Inputs of earlier runs that are not part of this one stay in the archive (a year whose folder
+  // moved away keeps its forms and pages); those whose file is gone are also listed as removed,
+  // and only --prune deletes them.
   const carried: ManifestForm[] = [];
   for (const [source, forms] of before) {
     if (discovered.has(source)) continue;
-    if (await exists(source)) carried.push(...forms);
-    else stats.removed.push({ source, projectName: forms[0]?.projectName ?? null, outputs: outputsOf(forms) });
+    const present = await exists(source);
+    if (!present) stats.removed.push({ source, projectName: forms[0]?.projectName ?? null, outputs: outputsOf(forms) });
+    if (present || !options.prune) carried.push(...forms);
   }
-  for (const r of previous?.removed ?? []) if (!discovered.has(r.source) && !(await exists(r.source))) stats.removed.push(r);
+  // Removed inputs recorded by older versions (their forms were dropped from `forms`).
+  for (const r of previous?.removed ?? []) if (!discovered.has(r.source) && !before.has(r.source) && !(await exists(r.source))) stats.removed.push(r);
   if (options.prune) {
-    for (const r of stats.removed)
-      for (const o of r.outputs)
-        if (isInside(out, o) && (await exists(join(out, o)))) {
-          await rm(join(out, o), { force: true });
-          stats.pruned++;
-        }
+    for (const r of stats.removed) for (const o of r.outputs) if (isInside(fs.root, o) && (await removeOrSay(fs, o, messages))) stats.pruned++;
+  }
+  // Carried outputs are checked too: they cannot be rebuilt from here, but nobody should learn of damage by chance.
+  const carriedOutputs = carried.flatMap((f) => outputFiles(f.outputs).map((o) => ({ ...o, source: f.source })));
+  const carriedProblems = await mapLimited(carriedOutputs, (o) => outputProblem(fs, o.path, o.sha256));
+  for (const [i, why] of carriedProblems.entries()) {
+    const o = carriedOutputs[i];
+    if (why && o) messages.push(runMessage('OUTPUT_DAMAGED_KEPT', { path: fs.shown(o.path), why, source: o.source }));
   }
 
   // Decide what is up to date before naming anything, so rebuilt forms never take a kept name.
-  const plan: Array<{ file: string; source: string; fingerprint: string; reuse: ManifestForm[] | null }> = [];
-  for (const { file, source } of sources) {
-    const bytes = await readFile(file).catch(() => null);
+  // Files are read and outputs hashed a few at a time (disk waits overlap); the plan keeps input order.
+  const plan: PlanItem[] = await mapLimited(sources, async ({ file, source }): Promise<PlanItem> => {
+    const info = await lstat(file).catch(() => null);
+    // Checked again: a spreadsheet replaced by a FIFO since discovery would block the read.
+    const bytes = info?.isFile() ? await readFile(file).catch(() => null) : null;
     const fingerprint = sha256(`${settings}\n${source}\n${bytes ? sha256(bytes) : 'unreadable'}`);
     const old = before.get(source);
     let reuse: ManifestForm[] | null = null;
+    const repaired: Array<{ path: string; why: string }> = [];
     if (!options.force && old && old.every((f) => f.fingerprint === fingerprint)) {
-      const present = await Promise.all(outputsOf(old).map((o) => exists(join(out, o))));
-      if (present.every(Boolean)) reuse = old;
+      for (const f of old)
+        for (const o of outputFiles(f.outputs)) {
+          const why = await outputProblem(fs, o.path, o.sha256);
+          if (why) repaired.push({ path: o.path, why });
+        }
+      if (repaired.length === 0) reuse = old;
     }
-    plan.push({ file, source, fingerprint, reuse });
-  }
+    return { file, source, fingerprint, reuse, repaired: repaired.map((r) => r.path), problems: repaired };
+  });
+  for (const item of plan) for (const r of item.problems) messages.push(runMessage('OUTPUT_REPAIRED', { path: fs.shown(r.path), why: r.why }));
+
   const names = new OutputNames(pattern);
   const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
   for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(baseName(o), owner(f));
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
+  await reserveUnclaimed(fs, names, previous, messages);
+
+  // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
+  // at the end or when the run stops early), the new records and the year pages. A run that would
+  // eat into it stops before the next form (DISK_SPACE_LOW) and commits what it finished, rather
+  // than fill the disk and be unable to record what it replaced.
+  const toBuild = plan.filter((p) => !p.reuse).length;
+  const perForm = Math.min(64 * 1024, Math.max(4 * 1024, previous && previous.forms.length > 0 ? loaded.bytes / previous.forms.length : 24 * 1024));
+  // (Records are compact JSON, about 0.6 of a form's manifest text; 128 KB for the year pages' temporaries.)
+  const reserve = Math.ceil((carried.length + plan.length) * perForm * 1.25 + toBuild * perForm * 0.6 + 128 * 1024);
 
   onEvent?.({ kind: 'start', total: plan.length });
   const started = performance.now();
-  const toBuild = plan.filter((p) => !p.reuse).length;
   const pool = createPool(options.jobs ?? autoJobs(toBuild), { profile: options.profile, mode: options.mode, typeset: options.typeset });
   const current: ManifestForm[] = [];
   const notes: Finding[] = [];
+  const done = new Map<string, ManifestForm[]>();
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
     const jobs = plan.map((item) => (item.reuse ? null : pool.run(item.file, item.source)));
+    // A job nobody awaits (the run ended early) must not become an unhandled rejection.
+    for (const job of jobs) job?.catch(() => undefined);
     for (const [index, item] of plan.entries()) {
       let produced: ManifestForm[];
       let fileNotes: Finding[] = [];
@@ -149,33 +262,122 @@ export async function build(inputs: string[], options: BuildOptions, onEvent?: (
         stats.reused++;
       } else {
         const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(result, item, options, names, stats);
+        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve);
         if (!(result instanceof Error)) fileNotes = result.notes;
-        // Outputs this source had before and no longer produces (renamed project) go.
-        const now = new Set(outputsOf(produced));
-        for (const o of outputsOf(before.get(item.source) ?? [])) if (!now.has(o) && isInside(out, o)) await rm(join(out, o), { force: true });
+        // Outputs this source had before and no longer produces (renamed project) go; not after a
+        // failed write, when they may be all there is of the form.
+        const now = new Set(outputsOf(produced).map((o) => o.toLowerCase()));
+        if (!produced.some(failedToWrite)) for (const o of outputsOf(before.get(item.source) ?? [])) if (!now.has(o.toLowerCase()) && isInside(fs.root, o)) await removeOrSay(fs, o, messages);
         stats.built++;
+        if (item.repaired.length > 0) stats.repaired++;
         if (stats.firstFormMs === null) stats.firstFormMs = performance.now() - started;
       }
+      done.set(item.source, produced);
       for (const f of produced) {
         if (f.status === 'error') stats.failed++;
         else if (hasError(f.findings)) stats.withErrors++;
       }
       current.push(...produced);
       notes.push(...fileNotes);
-      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null, notes: fileNotes });
+      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null, repaired: item.repaired, notes: fileNotes });
     }
+  } catch (error) {
+    // Disk full, a read-only disk…: record what is on disk now (best effort), so the manifest's
+    // sha256 stay true for the files this run already replaced; then say what happened.
+    // Forms not reached keep their old entries, as long as their files are still those recorded
+    // (the one being written when it failed may have half its files replaced: left for the next run).
+    const partial: ManifestForm[] = [...carried];
+    for (const p of plan) {
+      const finished = done.get(p.source);
+      if (finished) partial.push(...finished);
+      else
+        for (const f of before.get(p.source) ?? []) {
+          const problems = await Promise.all(outputFiles(f.outputs).map((o) => outputProblem(fs, o.path, o.sha256)));
+          if (problems.every((x) => x === null)) partial.push(f);
+        }
+    }
+    await commitPartial(archive, previous, partial.sort(bySource), (name) => gradesOf(name, options.profile)).catch(() => undefined);
+    throw error;
   } finally {
     await pool.close();
   }
-  const forms = [...carried, ...current].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
-  const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms, ...(options.prune || stats.removed.length === 0 ? {} : { removed: stats.removed }) };
-  await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { sync: true });
-  // Nothing changed: the year pages on disk are current unless one went missing.
-  const unchanged = stats.built === 0 && stats.pruned === 0 && stats.removed.length === (previous?.removed?.length ?? 0);
-  await writeYearReports(out, forms, unchanged, (name) => gradesOf(name, options.profile));
-  await writeArchiveIndex({ read: (p) => readFile(join(out, p), 'utf8').catch(() => null), write: (p, text) => writeAtomic(join(out, p), text) }, forms, generator);
-  return { manifest, current, missing, empty, notes, stats };
+
+  const forms = [...carried, ...current].sort(bySource);
+  // The lock must still be ours: a run that lost it (it looked dead to another) writes no manifest.
+  await archive.lock.assertHeld();
+  let reports;
+  try {
+    reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile));
+  } catch (error) {
+    // The forms are written: their manifest goes first, the pages are left for the next run.
+    await commitPartial(archive, previous, forms, null).catch(() => undefined);
+    throw error;
+  }
+  messages.push(...reports.messages);
+  const draft: Manifest = {
+    schema: MANIFEST_SCHEMA,
+    generator,
+    forms,
+    ...(options.prune || stats.removed.length === 0 ? {} : { removed: stats.removed }),
+    ...(reports.reports.length > 0 ? { yearReports: reports.reports } : {}),
+  };
+  const manifest = await writeManifest(fs, draft);
+  await dropRecords(fs, await writeRecords(fs, forms));
+  // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
+  try {
+    await writeArchiveIndex({ read: (path) => fs.readText(path), write: (path, text) => fs.write(path, text) }, forms, generator);
+  } catch (error) {
+    if (!(error instanceof ArchiveError)) throw error;
+    messages.push({ code: error.code, severity: 'warning', message: error.message });
+  }
+  return { manifest, current, missing, empty, stats, messages, notes };
+}
+
+/**
+ * The manifest of a run that ended early: what it finished, and the old entries of what it did not
+ * reach. The year pages are tried first (they may not fit on a full disk: then the manifest keeps
+ * the old pages' record, and the next run rewrites them); the manifest comes before the records,
+ * since it is what keeps the recorded sha256 true.
+ */
+async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null): Promise<void> {
+  await archive.lock.assertHeld();
+  let yearReports = previous?.yearReports;
+  try {
+    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades)).reports;
+  } catch {
+    // Kept as they were.
+  }
+  await writeManifest(archive.fs, {
+    schema: MANIFEST_SCHEMA,
+    generator,
+    forms,
+    ...(previous?.removed ? { removed: previous.removed } : {}),
+    ...(yearReports && yearReports.length > 0 ? { yearReports } : {}),
+  });
+  await writeRecords(archive.fs, forms).catch(() => undefined);
+}
+
+/**
+ * Files on disk that no manifest entry claims (outputs of a run whose manifest was lost, files a
+ * person put there) are never overwritten: their names are reserved, so a new form that would take
+ * one gets a suffix, unless its new output is that very file, byte for byte (then it is adopted).
+ */
+async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[]): Promise<void> {
+  const claimed = new Set<string>();
+  for (const f of previous?.forms ?? []) for (const o of outputFiles(f.outputs)) claimed.add(o.path.toLowerCase());
+  for (const r of previous?.removed ?? []) for (const o of r.outputs) claimed.add(o.toLowerCase());
+  const { files } = await fs.walk();
+  const unclaimed: string[] = [];
+  for (const rel of files) {
+    const name = posix.basename(rel);
+    if (claimed.has(rel.toLowerCase()) || rel.split('/').some((s) => s.startsWith('.'))) continue;
+    if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE || rel === ROOT_INDEX_FILE) continue;
+    // A year's own pages are the archive's, at <年度>/ (forms never take those names).
+    if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE)) continue;
+    names.reserve(baseName(rel), `输出文件夹中已有的文件“${rel}”`, { adoptable: true });
+    if (/\.(xlsx|pdf)$/i.test(name)) unclaimed.push(rel);
+  }
+  if (unclaimed.length > 0) messages.push(runMessage('OUTPUT_UNCLAIMED', { count: String(unclaimed.length), example: fs.shown(unclaimed[0] ?? '') }));
 }
 
 /**
@@ -202,6 +404,21 @@ interface PlanItem {
   file: string;
   source: string;
   fingerprint: string;
+  reuse: ManifestForm[] | null;
+  /** recorded outputs found missing or damaged (the file is rebuilt for them) */
+  repaired: string[];
+  problems: Array<{ path: string; why: string }>;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in the order of `items`. */
+async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>, limit = 8): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function failedEntry(item: PlanItem, options: BuildOptions, error: Error): ManifestForm {
@@ -212,8 +429,20 @@ function failedEntry(item: PlanItem, options: BuildOptions, error: Error): Manif
   };
 }
 
+/** Whether the files on disk at `base` + extension are exactly `files` (those present; at least one). */
+async function sameOnDisk(fs: ArchiveFs, base: string, files: FileOutcome['forms'][number]['files']): Promise<boolean> {
+  let any = false;
+  for (const file of files) {
+    const disk = await fs.hash(`${base}${file.extension}`).catch(() => null);
+    if (disk === null) continue;
+    if (disk !== sha256(file.bytes)) return false;
+    any = true;
+  }
+  return any;
+}
+
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
-async function writeOutputs(result: FileOutcome, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats): Promise<ManifestForm[]> {
+async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats, reserve: number): Promise<ManifestForm[]> {
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
@@ -224,29 +453,48 @@ async function writeOutputs(result: FileOutcome, item: PlanItem, options: BuildO
       produced.push({ ...entry, fingerprint: item.fingerprint });
       continue;
     }
-    const { name: base, clashesWith } = names.next(
-      {
-        年度: input.year.value === null ? '未知年度' : String(input.year.value),
-        主管部门: input.department.text || '未填写主管部门',
-        实施单位: input.implementingUnit.text || '未填写实施单位',
-        项目名称: filedName(input) || '未填写项目名称',
-        文件名:
-          item.source
-            .split('/')
-            .pop()
-            ?.replace(/\.xlsx?$/i, '') ?? '',
-        工作表: input.source.sheet,
-      },
-      `文件“${item.source}”工作表“${input.source.sheet}”`,
-    );
+    const fields = {
+      年度: input.year.value === null ? '未知年度' : String(input.year.value),
+      主管部门: input.department.text || '未填写主管部门',
+      实施单位: input.implementingUnit.text || '未填写实施单位',
+      项目名称: filedName(input) || '未填写项目名称',
+      文件名:
+        item.source
+          .split('/')
+          .pop()
+          ?.replace(/\.xlsx?$/i, '') ?? '',
+      工作表: input.source.sheet,
+    };
+    const who = `文件“${item.source}”工作表“${input.source.sheet}”`;
+    const first = names.first(fields);
+    let base: string;
+    let clashesWith: string | null;
+    if (names.isAdoptable(first) && (await sameOnDisk(fs, first, form.files))) {
+      names.adopt(first, who);
+      base = first;
+      clashesWith = null;
+    } else {
+      ({ name: base, clashesWith } = names.next(fields, who));
+    }
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
-    for (const file of form.files) {
-      const path = `${base}${file.extension}`;
-      if (!isInside(options.out, path)) throw new Error(`refusing to write outside ${options.out}: ${base}`);
-      await writeAtomic(join(options.out, path), file.bytes);
-      paths[file.format] = path;
-      sums[file.format] = sha256(file.bytes);
+    const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + reserve;
+    const free = await fs.freeBytes();
+    if (free !== null && free < need)
+      throw archiveError('DISK_SPACE_LOW', { out: fs.shown(''), path: fs.shown(`${base}${form.files[0]?.extension ?? ''}`), free: sizeText(free), need: sizeText(need) });
+    try {
+      for (const file of form.files) {
+        const path = `${base}${file.extension}`;
+        if (!isInside(fs.root, path)) throw archiveError('PATH_OUTSIDE', { path: fs.shown(path), out: fs.shown('') });
+        await fs.write(path, file.bytes);
+        paths[file.format] = path;
+        sums[file.format] = sha256(file.bytes);
+      }
+    } catch (error) {
+      if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
+      // No fingerprint: the next run tries again. Files already written stay; being identical, the retry adopts them.
+      produced.push({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] });
+      continue;
     }
     const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
     const last = form.files[form.files.length - 1];

@@ -1,6 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import fg from 'fast-glob';
+import { runMessage, type RunMessage } from '../model/archive-messages.js';
+import { errnoOf } from './fs-errors.js';
+import { isInside } from './safe-name.js';
 
 /** Office and WPS leave `~$name.xlsx` lock files and `.~name` temporaries beside open workbooks. */
 export function isIgnorable(path: string): boolean {
@@ -8,30 +11,107 @@ export function isIgnorable(path: string): boolean {
   return name.startsWith('~$') || name.startsWith('.~') || name.startsWith('.') || /\.(tmp|crdownload|part)$/i.test(name) || name.startsWith('.ziping-tmp-');
 }
 
-const extensions = '{xlsx,xls,XLSX,XLS,Xlsx,Xls}';
+const spreadsheet = /\.xlsx?$/i;
+
+export interface Discovery {
+  files: string[];
+  /** inputs that match nothing (a typo) */
+  missing: string[];
+  /** folders that hold no spreadsheet (yet) */
+  empty: string[];
+  /** folders that could not be read, spreadsheets that are not regular files */
+  problems: RunMessage[];
+}
+
+/** A folder by identity (device and inode, as a walk meets it) and by real path (as a glob's match is checked). */
+export interface FolderId {
+  dev: number;
+  ino: number;
+  real: string;
+}
+
+export interface DiscoverOptions {
+  /** folders never entered (the output folder: its outputs are not inputs) */
+  exclude?: FolderId[];
+}
+
+const reasonOf = (error: unknown): string => {
+  const errno = errnoOf(error);
+  return errno === 'EACCES' || errno === 'EPERM' ? '没有读取权限' : (errno ?? String(error));
+};
+
+/**
+ * The spreadsheets under one folder, walked by hand rather than globbed: a folder it may not read
+ * is reported and the walk goes on; the excluded folders are never entered; links are not
+ * followed; only regular files are taken (a FIFO named like a workbook would block the read
+ * forever), and a spreadsheet name on anything else is reported. Paths are spelled as fast-glob
+ * spelled them before (`input/sub/name.xlsx`), since the manifest knows forms by them.
+ */
+async function walkFolder(input: string, options: DiscoverOptions, problems: RunMessage[]): Promise<string[]> {
+  const trimmed = input.replace(/\\/g, '/').replace(/(.)\/+$/, '$1');
+  const prefix = trimmed === '.' || trimmed === './' ? '' : trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+  const excluded = options.exclude ?? [];
+  const found: string[] = [];
+  const visit = async (dir: string, rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push(runMessage('INPUT_DIR_UNREADABLE', { path: rel === '' ? trimmed : `${prefix}${rel}`, reason: reasonOf(error) }));
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith('.')) continue;
+      const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) {
+        const info = await lstat(abs).catch(() => null);
+        if (info && excluded.some((x) => x.dev === info.dev && x.ino === info.ino)) continue;
+        await visit(abs, childRel);
+      } else if (e.isFile()) {
+        if (spreadsheet.test(e.name) && !isIgnorable(e.name)) found.push(`${prefix}${childRel}`);
+      } else if (!e.isSymbolicLink() && spreadsheet.test(e.name)) {
+        const kind = e.isFIFO() ? '命名管道 FIFO' : e.isSocket() ? '套接字' : e.isBlockDevice() || e.isCharacterDevice() ? '设备文件' : '特殊文件';
+        problems.push(runMessage('INPUT_NOT_REGULAR', { path: `${prefix}${childRel}`, kind }));
+      }
+    }
+  };
+  await visit(input, '');
+  return found;
+}
 
 /**
  * Every spreadsheet named by the inputs (files, folders, globs), sorted so runs are repeatable.
  * Inputs that match nothing are returned in `missing` so the user hears about a typo.
  */
-export async function discover(inputs: string[]): Promise<{ files: string[]; missing: string[]; empty: string[] }> {
+export async function discover(inputs: string[], options: DiscoverOptions = {}): Promise<Discovery> {
   const files = new Set<string>();
   const missing: string[] = [];
   const empty: string[] = [];
+  const problems: RunMessage[] = [];
+  const excluded = options.exclude ?? [];
   for (const input of inputs) {
     let found: string[] = [];
     const info = await stat(input).catch(() => null);
     if (info?.isDirectory()) {
-      found = await fg(`${fg.convertPathToPattern(input)}/**/*.${extensions}`, { dot: false, onlyFiles: true, followSymbolicLinks: false });
+      found = await walkFolder(input, options, problems);
     } else if (info?.isFile()) {
       found = [input];
+    } else if (info) {
+      problems.push(runMessage('INPUT_NOT_REGULAR', { path: input, kind: info.isFIFO() ? '命名管道 FIFO' : '特殊文件' }));
+      continue;
     } else if (fg.isDynamicPattern(input)) {
-      found = await fg(input, { dot: false, onlyFiles: true });
+      // A glob may reach into the output folder: what it finds there is not an input.
+      const matched = await fg(input, { dot: false, onlyFiles: true, suppressErrors: true });
+      for (const m of matched) {
+        const real = await realpath(m).catch(() => null);
+        if (real !== null && !excluded.some((x) => isInside(x.real, real))) found.push(m);
+      }
     }
     const kept = found.filter((f) => !isIgnorable(f));
     if (info?.isDirectory() && kept.length === 0) empty.push(input);
-    else if (found.length === 0) missing.push(input);
+    else if (found.length === 0 && !info) missing.push(input);
     for (const f of kept) files.add(f);
   }
-  return { files: [...files].sort(), missing, empty };
+  return { files: [...files].sort(), missing, empty, problems };
 }

@@ -22,6 +22,8 @@ export class OutputNames {
   private readonly template: HandlebarsTemplateDelegate<NameFields>;
   /** lower-cased name → who has it (for telling the user which form theirs collided with) */
   private readonly taken = new Map<string, string>();
+  /** lower-cased names reserved for unclaimed files on disk */
+  private readonly adoptable = new Set<string>();
 
   constructor(pattern = DEFAULT_NAME_PATTERN) {
     this.template = Handlebars.compile<NameFields>(pattern, { noEscape: true, strict: false });
@@ -47,8 +49,29 @@ export class OutputNames {
     return { name, clashesWith };
   }
 
-  /** Names kept from an earlier run (incremental builds) stay reserved. */
-  reserve(name: string, owner: string): void {
+  /**
+   * Names kept from an earlier run (incremental builds) stay reserved. `adoptable`: a file found on
+   * disk that no manifest claims; a form whose new output is byte for byte that file may take it
+   * (see `adopt`), any other form gets a suffix.
+   */
+  reserve(name: string, owner: string, options: { adoptable?: boolean } = {}): void {
+    this.taken.set(name.toLowerCase(), owner);
+    if (options.adoptable) this.adoptable.add(name.toLowerCase());
+    else this.adoptable.delete(name.toLowerCase());
+  }
+
+  /** The name a form would get if nothing were taken. */
+  first(fields: NameFields): string {
+    return this.base(fields);
+  }
+
+  isAdoptable(name: string): boolean {
+    return this.adoptable.has(name.toLowerCase());
+  }
+
+  /** Gives a form the name of an unclaimed file on disk that holds exactly what it would write. */
+  adopt(name: string, owner: string): void {
+    this.adoptable.delete(name.toLowerCase());
     this.taken.set(name.toLowerCase(), owner);
   }
 }

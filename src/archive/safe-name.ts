@@ -24,13 +24,15 @@ function truncateBytes(text: string, max: number): string {
 
 /**
  * One path segment that is valid on Windows and POSIX alike: no separators or `:*?"<>|`, no
- * control characters, no trailing dot or space, no device names (CON, NUL…), no `.`/`..`, and
- * short enough that folder + name stay under common limits.
+ * control characters, no leading or trailing dot, no trailing space, no device names (CON, NUL…),
+ * no `.`/`..`, and short enough that folder + name stay under common limits.
  */
 export function safeSegment(text: string, fallback = '未命名'): string {
   let s = text
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    // Controls, and the invisible direction marks and overrides: U+202E in a name makes
+    // “…\u202Efdp.exe” read as “…exe.pdf” in a file manager.
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/[<>:"/\\|?*]/g, '_')
     .replace(/\s+/g, ' ')
     .trim();
@@ -38,7 +40,9 @@ export function safeSegment(text: string, fallback = '未命名'): string {
     .replace(/[. ]+$/, '')
     .trim();
   if (s === '' || /^\.+$/.test(s)) s = fallback;
-  if (reserved.test(s) || archiveNames.test(s)) s = `_${s}`;
+  // A leading dot would hide the file and could look like the archive's own dot names (its lock,
+  // its temporaries `.ziping-tmp-…`, its records): outputs never start with one.
+  if (reserved.test(s) || archiveNames.test(s) || s.startsWith('.')) s = `_${s}`;
   return s;
 }
 

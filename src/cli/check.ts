@@ -1,6 +1,7 @@
 import { discover } from '../archive/discover.js';
 import { manifestEntry } from '../archive/manifest.js';
-import { hasError } from '../model/finding.js';
+import { jsonText } from '../model/display-text.js';
+import { hasError, type Finding } from '../model/finding.js';
 import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from '../model/manifest.js';
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { processFile } from '../pipeline/process.js';
@@ -8,7 +9,6 @@ import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { formReport } from './report-text.js';
 import { formState, summaryLines } from './summary.js';
-import type { Finding } from '../model/finding.js';
 
 /** 0 all processed; 1 an input could not be processed (or, with --strict, an error finding). */
 export function exitCodeFor(forms: ManifestForm[], missing: string[], strict: boolean): number {
@@ -32,9 +32,12 @@ export interface CheckOptions {
   quiet?: boolean;
 }
 
-/** ziping check: read and score every form, print the findings, render nothing. */
-export async function check(inputs: string[], opts: CheckOptions, out: (s: string) => void): Promise<number> {
-  const { files, missing, empty } = await discover(inputs.length > 0 ? inputs : ['data']);
+/**
+ * ziping check: read and score every form, print the findings, render nothing. `out` takes the
+ * human text, `raw` the JSON (printed as is), `err` what is said beside the JSON.
+ */
+export async function check(inputs: string[], opts: CheckOptions, out: (s: string) => void, raw: (s: string) => void = out, err: (s: string) => void = out): Promise<number> {
+  const { files, missing, empty, problems } = await discover(inputs.length > 0 ? inputs : ['data']);
   const forms: ManifestForm[] = [];
   const notes: Finding[] = [];
   for (const file of files) {
@@ -48,9 +51,11 @@ export async function check(inputs: string[], opts: CheckOptions, out: (s: strin
   }
   if (opts.json) {
     const manifest: Manifest = { schema: MANIFEST_SCHEMA, generator, forms };
-    out(JSON.stringify(manifest, null, 2));
+    raw(jsonText(manifest));
+    for (const p of problems) err(`${p.code}：${p.message}`);
   } else {
-    out(summaryLines({ forms, missing, empty, notes }).join('\n'));
+    out(summaryLines({ forms, missing, empty, notes, messages: problems }).join('\n'));
   }
-  return exitCodeFor(forms, missing, opts.strict);
+  // A folder that could not be read holds inputs that were not processed.
+  return Math.max(exitCodeFor(forms, missing, opts.strict), problems.some((p) => p.severity === 'error') ? 1 : 0);
 }

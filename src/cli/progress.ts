@@ -1,4 +1,5 @@
 import type { BuildEvent } from '../archive/build.js';
+import { clipLine, visibleLine } from '../model/display-text.js';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -26,15 +27,17 @@ export function progressReporter(stream: ProgressStream): Progress {
       if (!stream.isTTY) stream.write(`开始处理 ${total} 个文件…\n`);
       return;
     }
-    const state = e.reused ? '未变化，跳过' : e.forms.some((f) => f.status === 'error') ? '无法处理' : '完成';
+    const state = e.reused ? '未变化，跳过' : e.forms.some((f) => f.status === 'error') ? '无法处理' : e.repaired.length > 0 ? '输出缺失或损坏，已重新生成' : '完成';
+    // A file name is what a person typed: its controls are shown, not obeyed (the bar's own escapes are ours).
+    const file = visibleLine(e.file);
     if (!stream.isTTY) {
-      stream.write(`[${e.done}/${e.total}] ${state}：${e.file}\n`);
+      stream.write(`${clipLine(`[${e.done}/${e.total}] ${state}：${file}`)}\n`);
       return;
     }
     const width = 24;
     const filled = total === 0 ? width : Math.round((e.done / total) * width);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${e.done}/${e.total} ${seconds}s ${e.file}`;
+    const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${e.done}/${e.total} ${seconds}s ${file}`;
     const max = Math.max(20, (stream.columns ?? 100) - 1);
     stream.write(`\r\x1b[2K${[...line].slice(0, max).join('')}`);
     if (e.done === e.total) stream.write('\n');

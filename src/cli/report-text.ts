@@ -1,5 +1,5 @@
 import { hasError, severityText } from '../model/finding.js';
-import type { ManifestForm } from '../model/manifest.js';
+import { outputFiles, type ManifestForm } from '../model/manifest.js';
 import type { LayoutVariant } from '../model/form-input.js';
 import { decimalOrDash as num } from '../model/numbers.js';
 import type { ProfileFrom } from '../model/profile.js';
@@ -29,4 +29,20 @@ export function formReport(form: ManifestForm): string {
   lines.push(form.findings.length === 0 ? '  没有发现问题。' : `  发现 ${form.findings.length} 个问题(${counts})：`);
   for (const f of form.findings) lines.push(`   [${severityText[f.severity]}] ${f.code} ${f.message}`);
   return lines.join('\n');
+}
+
+/** One line per form as watch rebuilds it: where its copies went, its project, total and grade, and how many problems; or why nothing came out. */
+export function fileLine(form: ManifestForm, repaired: string[] = []): string {
+  const where = `${form.source}${form.sheet ? ` · 工作表“${form.sheet}”` : ''}`;
+  if (form.status === 'error') {
+    const first = form.findings.find((f) => f.severity === 'error') ?? form.findings[0];
+    return `✗ 无法处理：${where}${first ? `(${first.code})` : ''}`;
+  }
+  const outputs = outputFiles(form.outputs).map((o) => o.path);
+  const note = repaired.length > 0 ? `(输出缺失或损坏，已重新生成)` : '';
+  const count = (s: 'error' | 'warning'): number => form.findings.filter((f) => f.severity === s).length;
+  const problems = count('error') + count('warning') === 0 ? '没有问题' : `错误 ${count('error')} 条、警告 ${count('warning')} 条`;
+  const total = form.total ?? form.computedTotal;
+  const result = `${form.projectName || '未填写项目名称'}，总分 ${total === null ? '—' : num(total)}，等级 ${form.grade ?? '—'}；${problems}`;
+  return `${hasError(form.findings) ? '!' : '✓'} 已生成${note}：${where} → ${outputs.join('、') || '无输出'}；${result}`;
 }

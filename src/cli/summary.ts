@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Finding } from '../model/finding.js';
+import { severityText, type Finding, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { ROOT_INDEX_FILE } from '../reports/archive-index.js';
 import { INDEX_FILE, SUMMARY_FILE, yearFolder } from '../reports/year-reports.js';
@@ -14,6 +14,8 @@ export interface RunOutcome {
   empty: string[];
   /** forms left out on purpose (blank templates) */
   notes: Finding[];
+  /** what the run says about itself: folders it could not read, files that are no regular files, the lock… */
+  messages?: Array<{ severity: Severity; code: string; message: string }>;
 }
 
 export type FormState = 'clean' | 'warnings' | 'errors' | 'failed';
@@ -72,6 +74,10 @@ export function summaryLines(run: RunOutcome): string[] {
   }
   for (const m of run.missing) lines.push(`找不到输入“${m}”：请检查路径或文件名(路径中有空格时请用英文双引号括起来)。`);
   for (const e of run.empty) lines.push(`文件夹“${e}”中还没有 .xlsx 或 .xls 表格。`);
+  if (run.messages && run.messages.length > 0) {
+    lines.push('关于本次运行：');
+    for (const m of run.messages) lines.push(`  [${severityText[m.severity]}] ${m.code} ${m.message}`);
+  }
   return lines;
 }
 
@@ -95,18 +101,4 @@ export async function archiveLinks(out: string, forms: ManifestForm[]): Promise<
     if (await exists(summary)) lines.push(`${label}汇总表：${summary}`);
   }
   return lines.length > 0 ? ['打开以下文件查看结果：', ...lines.map((l) => `  ${l}`)] : [];
-}
-
-/** One line per form as watch rebuilds it: the grade and total that came out, or why nothing did. */
-export function fileResultLine(form: ManifestForm): string {
-  const at = where(form);
-  const state = formState(form);
-  if (state === 'failed') {
-    const first = form.findings.find((f) => f.severity === 'error') ?? form.findings[0];
-    return `✗ 无法处理：${at}${first ? `(${first.code})` : ''}`;
-  }
-  const mark = state === 'errors' ? '!' : state === 'warnings' ? '△' : '✓';
-  const problems = state === 'clean' ? '没有问题' : `错误 ${form.findings.filter((f) => f.severity === 'error').length} 条、警告 ${form.findings.filter((f) => f.severity === 'warning').length} 条`;
-  const total = form.total ?? form.computedTotal;
-  return `${mark} 已生成：${at} → ${form.projectName || '未填写项目名称'}，总分 ${total === null ? '—' : total}，等级 ${form.grade ?? '—'}；${problems}`;
 }

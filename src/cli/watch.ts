@@ -1,6 +1,9 @@
+import { lstat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import { isIgnorable } from '../archive/discover.js';
 import { looksComplete } from '../archive/complete-file.js';
+import { isInside } from '../archive/safe-name.js';
 
 export interface WatchOptions {
   /** how long a file's size must stay the same before it is read, ms */
@@ -8,6 +11,8 @@ export interface WatchOptions {
   log: (line: string) => void;
   /** stops the watcher (Ctrl-C in the CLI) */
   signal: AbortSignal;
+  /** real paths of folders not watched: the output folder, when it lies inside the watched one (its workbooks are outputs, not inputs) */
+  exclude?: string[];
 }
 
 const spreadsheet = /\.xlsx?$/i;
@@ -38,14 +43,19 @@ export async function watchFolder(dir: string, runBuild: (reason: string) => Pro
     }, 200);
   };
 
+  const exclude = (options.exclude ?? []).map((p) => resolve(p));
+  const excluded = (path: string): boolean => exclude.some((x) => isInside(x, resolve(path)));
   await runBuild('首次生成');
   const watcher = chokidarWatch(dir, {
     ignoreInitial: true,
     awaitWriteFinish: { stabilityThreshold: options.stableMs ?? 1000, pollInterval: 100 },
-    ignored: (path, stats) => isIgnorable(path) || (stats?.isFile() === true && !spreadsheet.test(path)),
+    // Only folders and regular files: a FIFO named like a workbook would block the first read forever.
+    ignored: (path, stats) => isIgnorable(path) || excluded(path) || (stats !== undefined && !stats.isDirectory() && !(stats.isFile() && spreadsheet.test(path))),
   });
   const onFile = async (event: 'add' | 'change', path: string): Promise<void> => {
     if (!spreadsheet.test(path)) return;
+    const info = await lstat(path).catch(() => null);
+    if (!info?.isFile()) return;
     if (!(await looksComplete(path))) {
       log(`“${path}”还没有写完整，等它复制完成后再处理。`);
       return;

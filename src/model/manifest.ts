@@ -85,10 +85,31 @@ export const RemovedSource = z.object({
 
 export type RemovedSource = z.infer<typeof RemovedSource>;
 
+/**
+ * A year's index page and 汇总表 as last written: their paths (relative to out), sha256, and a
+ * digest of the forms they list, so a later build knows whether they still agree with the forms
+ * and with what is on disk, and which year pages are its own to remove.
+ */
+export const YearReport = z.object({
+  year: z.string(),
+  index: z.string(),
+  summary: z.string(),
+  sha256: z.object({ index: z.string(), summary: z.string() }),
+  /** sha256 of the forms the pages list, the tool version and the grades */
+  forms: z.string(),
+});
+export type YearReport = z.infer<typeof YearReport>;
+
 export const Manifest = z.object({
   schema: z.literal(MANIFEST_SCHEMA),
   generator: z.string(),
   forms: z.array(ManifestForm),
   removed: z.array(RemovedSource).optional(),
+  yearReports: z.array(YearReport).optional(),
+  /**
+   * `sha256:` and the sha256 of the manifest as written without this field (JSON, two-space
+   * indent): a manifest cut short, edited by hand or mixed up by a sync tool is known as such.
+   */
+  checksum: z.string().optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -139,6 +139,10 @@ const catalog = {
     severity: 'warning',
     say: (a: { name: string; other: string; output: string }) => `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门。两份都已保留，本份输出为“${a.output}”。请确认是否重复填报。`,
   },
+  OUTPUT_WRITE_FAILED: {
+    severity: 'error',
+    say: (a: { detail: string }) => `输出没有写入：${a.detail} 该表格下次运行时会重新生成。`,
+  },
   GROUP_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { group: string; declared: string; sum: string }) => `一级指标“${a.group}”标明 ${a.declared} 分，其下各指标分值合计为 ${a.sum}。请核对。` },
 } satisfies Record<string, { severity: Severity; say: (a: never) => string }>;
 

@@ -1,6 +1,6 @@
 import type { ManifestForm } from '../model/manifest.js';
 import { decimalOrDash, decimalText, percentOrDash } from '../model/numbers.js';
-import { pageText } from '../model/page-text.js';
+import { visibleLine } from '../model/display-text.js';
 import { compilePage } from './page-template.js';
 import { displayScore } from './year-index.js';
 import { INDEX_FILE, SUMMARY_FILE, UNKNOWN_YEAR, yearFolder } from './year-reports.js';
@@ -70,7 +70,7 @@ const average = (values: Array<number | null>): number | null => {
 const projectKey = (f: ManifestForm): string => `${(f.department ?? '').normalize('NFKC').replace(/\s+/g, '')}\u0000${(f.projectName ?? '').normalize('NFKC').replace(/\s+/g, '')}`;
 
 function side(f: ManifestForm): Side {
-  return { total: decimalOrDash(displayScore(f)), grade: pageText(f.grade ?? '—'), rate: percentOrDash(f.funds?.executionRate), pdf: f.outputs?.pdf ? href(f.outputs.pdf) : null };
+  return { total: decimalOrDash(displayScore(f)), grade: visibleLine(f.grade ?? '—'), rate: percentOrDash(f.funds?.executionRate), pdf: f.outputs?.pdf ? href(f.outputs.pdf) : null };
 }
 
 /**
@@ -99,8 +99,8 @@ export function yearOverYear(forms: ManifestForm[]): YearPair[] {
       const b = displayScore(f);
       const delta = a === null || b === null ? null : Number(decimalText(b - a));
       rows.push({
-        department: pageText(f.department || '未填写主管部门'),
-        name: pageText(f.projectName ?? ''),
+        department: visibleLine(f.department || '未填写主管部门'),
+        name: visibleLine(f.projectName ?? ''),
         before: side(old),
         after: side(f),
         change: delta === null ? '—' : delta > 0 ? `+${decimalText(delta)}` : decimalText(delta),
@@ -128,7 +128,7 @@ export function renderArchiveIndex(forms: ManifestForm[], generator: string): st
     generator,
     years: years.map(([year, yearForms]) => ({
       year,
-      label: /^\d+$/.test(year) ? `${year}年度` : pageText(year),
+      label: /^\d+$/.test(year) ? `${year}年度` : visibleLine(year),
       projects: yearForms.length,
       average: decimalOrDash(average(yearForms.map(displayScore))),
       grades: gradeHeads.map((grade) => ({ grade, count: yearForms.filter((f) => (f.grade ?? '未评级') === grade).length })),
@@ -136,7 +136,7 @@ export function renderArchiveIndex(forms: ManifestForm[], generator: string): st
       index: href(`${year}/${INDEX_FILE}`),
       summary: href(`${year}/${SUMMARY_FILE}`),
     })),
-    gradeHeads: gradeHeads.map(pageText),
+    gradeHeads: gradeHeads.map((g) => visibleLine(g)),
     failed: forms.filter((f) => f.status === 'error').length,
     pairs,
   };

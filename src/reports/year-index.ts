@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
+import { visibleLine, visibleText } from '../model/display-text.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
 import { compilePage } from './page-template.js';
@@ -176,18 +177,23 @@ const bestFirst = (grades: Profile['grades']): Profile['grades'] => [...grades].
 
 const count = (f: ManifestForm, s: Severity): number => f.findings.filter((x) => x.severity === s).length;
 
+/*
+ * Handlebars escapes <>&"'`= but passes control characters through: an ESC sequence or a bidi
+ * override (U+202E) from a cell would reach the page raw and reorder or hide what it shows. Every
+ * text taken from a form goes through visibleLine/visibleText, which show them as `\u202E`.
+ */
 const findingViews = (f: ManifestForm): FindingView[] =>
-  f.findings.map((x) => ({ severity: severityText[x.severity], severityClass: x.severity, code: x.code, cell: x.cell ?? '', message: x.message }));
+  f.findings.map((x) => ({ severity: severityText[x.severity], severityClass: x.severity, code: visibleLine(x.code), cell: visibleLine(x.cell ?? ''), message: visibleText(x.message) }));
 
 function projectView(year: string, f: ManifestForm, i: number): ProjectView {
   return {
     no: i + 1,
     anchor: `p${i + 1}`,
-    department: f.department || '未填写主管部门',
-    unit: f.implementingUnit || '—',
-    name: f.projectName || '未填写项目名称',
-    source: f.source,
-    sheet: f.sheet ?? '',
+    department: visibleLine(f.department || '未填写主管部门'),
+    unit: visibleLine(f.implementingUnit || '—'),
+    name: visibleLine(f.projectName || '未填写项目名称'),
+    source: visibleLine(f.source),
+    sheet: visibleLine(f.sheet ?? ''),
     budget: decimalOrDash(f.funds?.fullYearBudget, 4),
     executed: decimalOrDash(f.funds?.executed, 4),
     rate: percentOrDash(f.funds?.executionRate),
@@ -195,7 +201,7 @@ function projectView(year: string, f: ManifestForm, i: number): ProjectView {
     filledTotal: decimalOrDash(f.filledTotal),
     computedTotal: decimalOrDash(f.computedTotal),
     total: decimalOrDash(f.total),
-    grade: f.grade ?? '—',
+    grade: visibleLine(f.grade ?? '—'),
     errors: count(f, 'error'),
     warnings: count(f, 'warning'),
     infos: count(f, 'info'),
@@ -244,10 +250,10 @@ export function renderYearIndex(input: YearIndexInput): string {
       ok.length === 0
         ? null
         : scoreChart(
-            ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${f.projectName || '未填写项目名称'}`, value: displayScore(f), grade: f.grade })),
+            ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${visibleLine(f.projectName || '未填写项目名称')}`, value: displayScore(f), grade: f.grade })),
             bestFirst(input.grades),
           ),
-    failed: failed.map((f) => ({ source: f.source, sheet: f.sheet ?? '', findings: findingViews(f) })),
+    failed: failed.map((f) => ({ source: visibleLine(f.source), sheet: visibleLine(f.sheet ?? ''), findings: findingViews(f) })),
   };
   return template()(view);
 }

@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ManifestForm } from '../model/manifest.js';
+import { ArchiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
+import type { ManifestForm, YearReport } from '../model/manifest.js';
 import type { Profile } from '../model/profile.js';
 import { generator } from '../version.js';
+import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
-import { writeAtomic } from '../archive/write-atomic.js';
 import { renderYearIndex } from './year-index.js';
 import { renderYearSummary } from './year-summary.js';
 
@@ -21,26 +20,76 @@ function mostUsedProfile(forms: ManifestForm[]): string {
 
 export const yearFolder = (f: ManifestForm): string => safeSegment(f.year === null ? UNKNOWN_YEAR : String(f.year));
 
-/**
- * `<年度>/index.html` and `<年度>/汇总表.xlsx` for every year that has forms. Files that could not
- * be processed have no year; they are listed on every year's page so nobody misses them.
- */
-export async function writeYearReports(out: string, forms: ManifestForm[], onlyIfMissing: boolean, gradesOf: (profile: string) => Profile['grades']): Promise<string[]> {
+/** The forms each year's pages list: its own, plus every file that could not be processed (they have no year). */
+export function formsByYear(forms: ManifestForm[]): Map<string, ManifestForm[]> {
   const failed = forms.filter((f) => f.status === 'error');
   const years = new Map<string, ManifestForm[]>();
   for (const f of forms) if (f.status === 'ok') years.set(yearFolder(f), [...(years.get(yearFolder(f)) ?? []), f]);
   if (years.size === 0 && failed.length > 0) years.set(UNKNOWN_YEAR, []);
+  for (const [year, ok] of years) years.set(year, [...ok, ...failed]);
+  return years;
+}
+
+/** Errors that concern one year's folder (a link there, a file in its place): that year is skipped, the others written. */
+const yearLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES']);
+
+export interface YearReportsResult {
+  /** what the manifest records of the pages now on disk */
+  reports: YearReport[];
+  /** pages written this run (relative to out) */
+  written: string[];
+  messages: RunMessage[];
+}
+
+/**
+ * `<年度>/index.html` and `<年度>/汇总表.xlsx` for every year that has forms, so the pages always
+ * list exactly the manifest's forms of their year. A year's pages are rewritten when the forms
+ * they list changed (a digest recorded in the manifest) or a page on disk is missing or differs
+ * from what was written; otherwise left alone. The pages of a year that has no forms left (all
+ * pruned) are removed: only years this tool wrote pages for (the previous manifest says which).
+ */
+export async function writeYearReports(
+  fs: ArchiveFs,
+  forms: ManifestForm[],
+  previous: { reports: YearReport[] | undefined; forms: ManifestForm[] } | null,
+  gradesOf: (profile: string) => Profile['grades'],
+): Promise<YearReportsResult> {
+  const years = formsByYear(forms);
+  const reports: YearReport[] = [];
   const written: string[] = [];
-  for (const [year, ok] of years) {
-    const index = join(out, year, INDEX_FILE);
-    const summary = join(out, year, SUMMARY_FILE);
-    if (!isInside(out, index)) continue;
-    const present = (await stat(index).catch(() => null)) !== null && (await stat(summary).catch(() => null)) !== null;
-    if (onlyIfMissing && present) continue;
-    const yearForms = [...ok, ...failed];
-    await writeAtomic(index, renderYearIndex({ year, forms: yearForms, generator, grades: gradesOf(mostUsedProfile(ok)) }));
-    await writeAtomic(summary, await renderYearSummary({ year, forms: yearForms }));
-    written.push(`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`);
+  const messages: RunMessage[] = [];
+  for (const [year, yearForms] of years) {
+    const index = `${year}/${INDEX_FILE}`;
+    const summary = `${year}/${SUMMARY_FILE}`;
+    if (!isInside(fs.root, index)) continue;
+    const grades = gradesOf(mostUsedProfile(yearForms.filter((f) => f.status === 'ok')));
+    // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
+    const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms }));
+    const before = previous?.reports?.find((r) => r.year === year);
+    try {
+      if (before && before.forms === digest && (await fs.hash(index)) === before.sha256.index && (await fs.hash(summary)) === before.sha256.summary) {
+        reports.push(before);
+        continue;
+      }
+      const page = renderYearIndex({ year, forms: yearForms, generator, grades });
+      const book = await renderYearSummary({ year, forms: yearForms });
+      await fs.write(index, page);
+      await fs.write(summary, book);
+      written.push(index, summary);
+      reports.push({ year, index, summary, sha256: { index: sha256Hex(page), summary: sha256Hex(book) }, forms: digest });
+    } catch (error) {
+      if (!(error instanceof ArchiveError) || !yearLocal.has(error.code)) throw error;
+      messages.push({ code: error.code, severity: error.severity, message: error.message });
+    }
   }
-  return written;
+  // Years whose pages this tool wrote before (older manifests did not record them: their forms' years).
+  const before = previous?.reports?.map((r) => r.year) ?? [...formsByYear(previous?.forms ?? []).keys()];
+  for (const year of new Set(before)) {
+    if (years.has(year) || safeSegment(year) !== year) continue;
+    let removed = false;
+    for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    if (removed) await fs.removeEmptyDirs(`${year}/${INDEX_FILE}`);
+    if (removed) messages.push(runMessage('YEAR_REPORTS_REMOVED', { year }));
+  }
+  return { reports: reports.sort((a, b) => (a.year < b.year ? -1 : a.year > b.year ? 1 : 0)), written, messages };
 }

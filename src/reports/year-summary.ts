@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs';
+import { visibleLine, visibleText } from '../model/display-text.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
 import { segmentsFromYear, sortForms } from './year-index.js';
@@ -84,9 +85,10 @@ export function yearTotals(ok: ManifestForm[]): YearTotals {
 
 function projectRow(year: string, f: ManifestForm): ExcelJS.CellValue[] {
   return [
-    f.department ?? '',
-    f.implementingUnit ?? '',
-    f.projectName ?? '',
+    // Controls from cells shown as `\u202E` (as on the year page): a bidi override would reorder the row.
+    visibleLine(f.department ?? ''),
+    visibleLine(f.implementingUnit ?? ''),
+    visibleLine(f.projectName ?? ''),
     f.funds?.fullYearBudget ?? null,
     f.funds?.executed ?? null,
     f.funds?.executionRate ?? null,
@@ -194,7 +196,7 @@ function failedSheet(wb: ExcelJS.Workbook, failed: ManifestForm[]): void {
   ws.addRow(['源文件', '工作表', '问题代码', '问题说明']);
   for (const f of failed) {
     const first = f.findings.find((x) => x.severity === 'error') ?? f.findings[0];
-    ws.addRow([f.source, f.sheet ?? '', first?.code ?? '', first?.message ?? '未记录原因']);
+    ws.addRow([visibleLine(f.source), visibleLine(f.sheet ?? ''), first?.code ?? '', visibleText(first?.message ?? '未记录原因')]);
   }
   ws.eachRow((row, n) => {
     if (n === 1) return;

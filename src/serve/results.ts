@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { severityText, type Finding, type Severity } from '../model/finding.js';
 import { Manifest, type ManifestForm } from '../model/manifest.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
-import { pageText } from '../model/page-text.js';
+import { visibleLine, visibleText } from '../model/display-text.js';
 import { ROOT_INDEX_FILE } from '../reports/archive-index.js';
 import { INDEX_FILE, SUMMARY_FILE, UNKNOWN_YEAR, yearFolder } from '../reports/year-reports.js';
-import type { ServeMessage } from './messages.js';
 
 /** Where the server hands out files under --out: `/files/<path>`, each segment percent-encoded. */
 export const FILES_PREFIX = '/files/';
@@ -20,7 +19,7 @@ export interface FindingView {
   message: string;
 }
 
-/** One form of an uploaded file as the page shows it: every text from a cell already made safe to show (pageText). */
+/** One form of an uploaded file as the page shows it: every text from a cell already made safe to show (visibleLine). */
 export interface FormView {
   status: 'ok' | 'error';
   sheet: string;
@@ -46,26 +45,26 @@ export interface UploadView {
   forms: FormView[];
   /** forms left out on purpose (a blank template) */
   notes: FindingView[];
-  /** why nothing was done (too large, not a spreadsheet…) */
-  refused: ServeMessage | null;
+  /** why nothing was done (too large, not a spreadsheet, --out locked by another run…) */
+  refused: { code: string; message: string } | null;
 }
 
 const findingView = (f: Finding): FindingView => ({
   severity: f.severity,
   severityText: severityText[f.severity],
   code: f.code,
-  cell: pageText(f.cell ? f.cell.slice(f.cell.lastIndexOf('!') + 1) : ''),
-  message: pageText(f.message),
+  cell: visibleLine(f.cell ? f.cell.slice(f.cell.lastIndexOf('!') + 1) : ''),
+  message: visibleText(f.message),
 });
 
 export function formView(f: ManifestForm): FormView {
   return {
     status: f.status,
-    sheet: pageText(f.sheet ?? ''),
-    projectName: pageText(f.projectName || (f.status === 'ok' ? '未填写项目名称' : '')),
-    department: pageText(f.department || ''),
+    sheet: visibleLine(f.sheet ?? ''),
+    projectName: visibleLine(f.projectName || (f.status === 'ok' ? '未填写项目名称' : '')),
+    department: visibleLine(f.department || ''),
     year: f.year === null ? (f.status === 'ok' ? UNKNOWN_YEAR : '') : String(f.year),
-    grade: pageText(f.grade ?? '—'),
+    grade: visibleLine(f.grade ?? '—'),
     totalWeight: decimalOrDash(f.totalWeight),
     filledTotal: decimalOrDash(f.filledTotal),
     computedTotal: decimalOrDash(f.computedTotal),
@@ -110,7 +109,7 @@ export async function archiveView(out: string): Promise<ArchiveView> {
     years: await Promise.all(
       years.map(async (year) => ({
         year,
-        label: /^\d+$/.test(year) ? `${year}年度` : pageText(year),
+        label: /^\d+$/.test(year) ? `${year}年度` : visibleLine(year),
         projects: forms.filter((f) => yearFolder(f) === year).length,
         index: (await isFile(join(out, year, INDEX_FILE))) ? fileUrl(`${year}/${INDEX_FILE}`) : null,
         summary: (await isFile(join(out, year, SUMMARY_FILE))) ? fileUrl(`${year}/${SUMMARY_FILE}`) : null,

@@ -5,16 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { build } from '../archive/build.js';
 import { limits } from '../ingest/xlsx/limits.js';
+import { ArchiveError, messageLine } from '../model/archive-messages.js';
 import { outputFiles } from '../model/manifest.js';
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
-import { pageText } from '../model/page-text.js';
+import { visibleLine, visibleText } from '../model/display-text.js';
 import { compilePage } from '../reports/page-template.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { writeZip } from '../zip/zip-file.js';
 import { serveMessage, type ServeMessage } from './messages.js';
 import { archiveView, FILES_PREFIX, formView, noteViews, type UploadView } from './results.js';
 import { resolveArchiveFile, sendArchiveFile } from './static-files.js';
-import { readBody, storeUpload, uploadName } from './uploads.js';
+import { readBody, storeUpload, uploadName, uploadsFor } from './uploads.js';
 
 export interface ServeSettings {
   out: string;
@@ -24,6 +25,8 @@ export interface ServeSettings {
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
+  /** how long one upload's build waits for another run holding --out's lock */
+  waitMs?: number;
   /** largest upload accepted, bytes (the reader's own file limit by default) */
   uploadLimit?: number;
   /** one line per file built, for the console */
@@ -59,7 +62,7 @@ function sendMessage(res: ServerResponse, status: number, message: ServeMessage)
   sendJson(res, status, { error: message });
 }
 
-const refusedView = (name: string, refused: ServeMessage): UploadView => ({ name: pageText(name), stored: null, forms: [], notes: [], refused });
+const refusedView = (name: string, refused: { code: string; message: string }): UploadView => ({ name: visibleLine(name), stored: null, forms: [], notes: [], refused });
 
 /**
  * `ziping serve`: a page on this machine where forms are dropped, built into --out like `ziping
@@ -75,6 +78,7 @@ const refusedView = (name: string, refused: ServeMessage): UploadView => ({ name
  */
 export async function startServer(settings: ServeSettings): Promise<RunningServer> {
   const limit = settings.uploadLimit ?? limits.fileBytes;
+  const uploads = uploadsFor(settings.out);
   const loopback = LOOPBACK.has(settings.host);
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -106,21 +110,24 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     const name = uploadName(given);
     const body = await readBody(req, limit);
     if (!body.ok) {
-      if (body.reason === 'too-large') sendJson(res, 413, refusedView(given, serveMessage('UPLOAD_TOO_LARGE', { name: pageText(given), limit: megabytes(limit) })));
+      if (body.reason === 'too-large') sendJson(res, 413, refusedView(given, serveMessage('UPLOAD_TOO_LARGE', { name: visibleLine(given), limit: megabytes(limit) })));
       return;
     }
     // Refusals the page can meet are answered 200 with the reason in the body: a browser logs every
     // 4xx answer as a console error. (A body over the limit is 413: the page checks sizes before sending.)
-    if (!name) return sendJson(res, 200, refusedView(given, serveMessage('UPLOAD_NOT_SPREADSHEET', { name: pageText(given) })));
-    if (body.bytes.length === 0) return sendJson(res, 200, refusedView(given, serveMessage('UPLOAD_EMPTY', { name: pageText(given) })));
+    if (!name) return sendJson(res, 200, refusedView(given, serveMessage('UPLOAD_NOT_SPREADSHEET', { name: visibleLine(given) })));
+    if (body.bytes.length === 0) return sendJson(res, 200, refusedView(given, serveMessage('UPLOAD_EMPTY', { name: visibleLine(given) })));
     try {
       const view = await serial(async (): Promise<UploadView> => {
-        const stored = await storeUpload(settings.out, name, body.bytes);
+        const stored = await storeUpload(uploads, name, body.bytes);
+        // Each build takes --out's lock: a `ziping build` or `watch` at the same moment waits for it, or this upload says who holds it.
         const result = await build([stored], {
           out: settings.out,
           profile: settings.profile,
           mode: settings.mode,
           typeset: settings.typeset,
+          command: 'ziping serve',
+          ...(settings.waitMs === undefined ? {} : { lockTimes: { waitMs: settings.waitMs } }),
           ...(settings.namePattern ? { namePattern: settings.namePattern } : {}),
         });
         if (session)
@@ -129,13 +136,19 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
             result.current.flatMap((f) => outputFiles(f.outputs).map((o) => o.path)),
           );
         for (const f of result.current) settings.log(`${f.status === 'error' ? '✗' : '✓'} ${given}${f.projectName ? ` → ${f.projectName}` : ''}${f.grade ? `(${f.grade})` : ''}`);
-        return { name: pageText(given), stored: relative(settings.out, stored).replace(/\\/g, '/'), forms: result.current.map(formView), notes: noteViews(result.notes), refused: null };
+        return { name: visibleLine(given), stored: relative(uploads, stored).replace(/\\/g, '/'), forms: result.current.map(formView), notes: noteViews(result.notes), refused: null };
       });
       sendJson(res, 200, view);
     } catch (error) {
+      // The archive's own errors (the lock held by another run, a full disk, a file open in Excel)
+      // are said as they are, with their code; anything else as UPLOAD_FAILED.
+      if (error instanceof ArchiveError) {
+        settings.log(`✗ ${given}：${messageLine(error)}`);
+        return sendJson(res, 200, refusedView(given, { code: error.code, message: visibleText(error.message) }));
+      }
       const detail = error instanceof Error ? (error.message.split('\n')[0]?.slice(0, 160) ?? '') : String(error);
       settings.log(`✗ ${given}：${detail}`);
-      sendJson(res, 500, refusedView(given, serveMessage('UPLOAD_FAILED', { name: pageText(given), detail: pageText(detail) })));
+      sendJson(res, 500, refusedView(given, serveMessage('UPLOAD_FAILED', { name: visibleLine(given), detail: visibleLine(detail) })));
     }
   }
 
@@ -161,7 +174,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     const nonce = randomBytes(16).toString('base64');
     page ??= compilePage<PageView>('serve.hbs');
     const html = page({
-      out: pageText(settings.out),
+      out: visibleLine(settings.out),
       limitBytes: limit,
       // The page checks a file's size before sending it, and says it in the server's words.
       tooLarge: serveMessage('UPLOAD_TOO_LARGE', { name: '{name}', limit: megabytes(limit) }).message,
@@ -191,7 +204,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     }
     if (method !== 'GET' && method !== 'HEAD') {
       req.resume();
-      return sendMessage(res, 405, serveMessage('UPLOAD_BAD_REQUEST', { detail: `不支持 ${pageText(method)}` }));
+      return sendMessage(res, 405, serveMessage('UPLOAD_BAD_REQUEST', { detail: `不支持 ${visibleLine(method)}` }));
     }
     if (url.pathname === '/') return sendPage(res);
     if (url.pathname === '/api/archive') return sendJson(res, 200, await archiveView(settings.out));
@@ -201,14 +214,14 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
       const file = await resolveArchiveFile(settings.out, url.pathname.slice(FILES_PREFIX.length));
       if (file) return sendArchiveFile(res, file, url.searchParams.has('download'));
     }
-    sendMessage(res, 404, serveMessage('SERVE_NOT_FOUND', { path: pageText(decodeURIComponentSafe(url.pathname)) }));
+    sendMessage(res, 404, serveMessage('SERVE_NOT_FOUND', { path: visibleLine(decodeURIComponentSafe(url.pathname)) }));
   }
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       // Whatever one request meets, the server goes on answering the others.
       settings.log(`✗ ${req.method ?? ''} ${req.url ?? ''}：${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) sendMessage(res, 500, serveMessage('UPLOAD_FAILED', { name: pageText(req.url ?? ''), detail: '请求处理出错' }));
+      if (!res.headersSent) sendMessage(res, 500, serveMessage('UPLOAD_FAILED', { name: visibleLine(req.url ?? ''), detail: '请求处理出错' }));
       else res.destroy();
     });
   });
@@ -228,11 +241,14 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
   return {
     url: `${origin}/`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    // A build under way finishes (its files and the manifest complete, the lock released) before close resolves.
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await queue;
+    },
   };
 }
 

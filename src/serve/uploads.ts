@@ -6,10 +6,17 @@ import { safeSegment } from '../archive/safe-name.js';
 import { writeAtomic } from '../archive/write-atomic.js';
 
 /**
- * Where the page's uploads are kept: inside the archive, so the manifest's sources stay on disk
- * (a build treats a form whose source is gone as removed) and the archive carries its originals.
+ * Where the page's uploads are kept: beside --out, named after it (归档 → 归档-上传的表格). They
+ * must stay on disk, since the manifest knows forms by their source and a build treats a form
+ * whose source is gone as removed; and not inside --out, whose files are outputs, never inputs
+ * (a build refuses an input there: INPUT_INSIDE_OUT).
  */
-export const UPLOAD_FOLDER = '上传的表格';
+export const UPLOAD_SUFFIX = '-上传的表格';
+
+export function uploadsFor(out: string): string {
+  const abs = path.resolve(out);
+  return path.join(path.dirname(abs), `${path.basename(abs) || '归档'}${UPLOAD_SUFFIX}`);
+}
 
 /**
  * The name a browser gave an uploaded file, as one safe name: only its last segment, whichever
@@ -35,13 +42,12 @@ export function staysInside(root: string, name: string, flavour: path.PlatformPa
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Keeps an upload under out/上传的表格/ and returns its path. Nothing is overwritten: many units
+ * Keeps an upload in `folder` (see uploadsFor) and returns its path. Nothing is overwritten: many units
  * call their file 项目支出绩效自评表.xlsx, and a second one replacing the first would take the
  * first one's project out of the archive. The same name with the same bytes is the file already
  * there (an upload repeated); other bytes get the next free name: 表-2.xlsx, 表-3.xlsx…
  */
-export async function storeUpload(out: string, name: string, bytes: Buffer): Promise<string> {
-  const folder = path.join(out, UPLOAD_FOLDER);
+export async function storeUpload(folder: string, name: string, bytes: Buffer): Promise<string> {
   const dot = name.lastIndexOf('.');
   const [stem, ext] = [name.slice(0, dot), name.slice(dot)];
   const digest = sha256(bytes);

@@ -56,19 +56,22 @@ describe('the real CLI over a folder, run after run', () => {
     // 4. --force rebuilds everything
     expect((await ziping(['build', '表格', '--out', 'out', '--force'], dir)).stdout).toContain('重新生成 3 个，未变化跳过 0 个');
 
-    // 5. a removed input is reported, its outputs are not passed off as current, --prune removes them
+    // 5. a removed input is reported and its form stays in the archive (manifest, year pages) with
+    // its outputs until --prune, which removes both
     const anhuiOutputs = m1.forms.find((f) => f.source.endsWith('安徽.xlsx'))?.outputs;
     await rm(join(dir, '表格', '安徽.xlsx'));
     const fifth = await ziping(['build', '表格', '--out', 'out'], dir);
     expect(fifth.stdout).toContain('输入“表格/安徽.xlsx”已不存在，其输出仍保留');
     const m5 = await readManifest(dir);
-    expect(m5.forms.map((f) => f.source)).toEqual(['表格/机构编制.xlsx', '表格/河北.xlsx']);
+    expect(m5.forms.map((f) => f.source)).toEqual(['表格/安徽.xlsx', '表格/机构编制.xlsx', '表格/河北.xlsx']);
     expect(m5.removed?.map((r) => r.source)).toEqual(['表格/安徽.xlsx']);
     expect(await stat(join(dir, 'out', anhuiOutputs?.pdf ?? '')).then(() => true)).toBe(true);
     const sixth = await ziping(['build', '表格', '--out', 'out', '--prune'], dir);
     expect(sixth.stdout).toContain('已删除其输出');
     expect(await stat(join(dir, 'out', anhuiOutputs?.pdf ?? '')).catch(() => null)).toBeNull();
-    expect((await readManifest(dir)).removed).toBeUndefined();
+    const m6 = await readManifest(dir);
+    expect(m6.removed).toBeUndefined();
+    expect(m6.forms.map((f) => f.source)).toEqual(['表格/机构编制.xlsx', '表格/河北.xlsx']);
   });
 
   it('a changed profile or score mode makes every form out of date', async () => {

@@ -4,16 +4,31 @@ import { root } from './pipeline.js';
 
 export const bin = join(root, 'bin', 'ziping.js');
 
+/** Who runs the command (uid/gid: another user, when this process may switch), and how long it may take. */
+export interface RunAs {
+  uid?: number;
+  gid?: number;
+  /** SIGKILL after this many ms (a run that hangs fails the test instead of the whole suite) */
+  timeoutMs?: number;
+}
+
 /** Runs the real command (the compiled CLI, as a user would) and collects its output. */
-export function ziping(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function ziping(args: string[], cwd: string, as: RunAs = {}): Promise<{ code: number | null; stdout: string; stderr: string; signal: NodeJS.Signals | null; ms: number }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    const started = Date.now();
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      ...(as.uid !== undefined ? { uid: as.uid } : {}),
+      ...(as.gid !== undefined ? { gid: as.gid } : {}),
+      ...(as.timeoutMs !== undefined ? { timeout: as.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+    });
     // Chunks are joined before decoding: a Chinese character can straddle two of them.
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code, signal) => resolve({ code, signal, ms: Date.now() - started, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
 }
 

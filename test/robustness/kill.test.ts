@@ -61,13 +61,23 @@ async function killBuild(cwd: string, args: string[], trigger: Trigger): Promise
 }
 
 /** Every file under out/ is complete: PDFs open in poppler, workbooks in exceljs, the manifest parses. */
-async function expectAllComplete(out: string, label: string): Promise<{ pdf: number; xlsx: number; temps: number; manifest: boolean }> {
+async function expectAllComplete(out: string, label: string): Promise<{ pdf: number; xlsx: number; temps: number; manifest: boolean; lock: boolean }> {
   const files = await filesUnder(out);
-  const counts = { pdf: 0, xlsx: 0, temps: 0, manifest: false };
+  const counts = { pdf: 0, xlsx: 0, temps: 0, manifest: false, lock: false };
   for (const f of files) {
     const name = f.split('/').pop() ?? '';
     if (name.startsWith(TEMP)) {
       counts.temps++;
+      continue;
+    }
+    // The lock of the killed run stays behind (nothing could remove it); the next run takes it over.
+    if (f === '.ziping-lock') {
+      counts.lock = true;
+      continue;
+    }
+    // Per-form records beside the manifest: written whole (atomically) like everything else.
+    if (f.startsWith('.ziping/forms/')) {
+      JSON.parse(await readFile(join(out, f), 'utf8'));
       continue;
     }
     const path = join(out, f);
@@ -113,8 +123,11 @@ describe('a build killed with SIGKILL', () => {
       const counts = await expectAllComplete(out, label);
       if (!killed.exitedBeforeKill) interrupted++;
       log.push(
-        `${label}: killed after ${killed.killedAfterMs} ms${killed.exitedBeforeKill ? ' (had already finished)' : ''}; ${counts.pdf} pdf, ${counts.xlsx} xlsx, ${counts.temps} temp, manifest ${counts.manifest ? 'yes' : 'no'}`,
+        `${label}: killed after ${killed.killedAfterMs} ms${killed.exitedBeforeKill ? ' (had already finished)' : ''}; ${counts.pdf} pdf, ${counts.xlsx} xlsx, ${counts.temps} temp, manifest ${counts.manifest ? 'yes' : 'no'}, lock left ${counts.lock ? 'yes' : 'no'}`,
       );
+      // A run killed while it held the lock leaves it; the next run must take it over, not wait or refuse.
+      // (A temporary shows the run got that far: it writes none before it holds the lock.)
+      if (!killed.exitedBeforeKill && counts.temps > 0) expect(counts.lock, label).toBe(true);
     };
 
     // From nothing: before any output, at the first temporary, at the first finished output.
@@ -139,10 +152,16 @@ describe('a build killed with SIGKILL', () => {
     expect(interrupted, log.join('\n')).toBeGreaterThanOrEqual(8);
     console.log(`[kill] ${log.join('\n[kill] ')}`);
 
+    const lockLeft = (await filesUnder(out)).includes('.ziping-lock');
+    const rerunStarted = Date.now();
     const rerun = await ziping(['build', 'in', '--out', 'out', '--json'], cwd);
+    console.log(`[kill] rerun after the last kill: exit ${rerun.code} in ${Date.now() - rerunStarted} ms; lock left before it: ${lockLeft}`);
     expect(rerun.code, rerun.stderr).toBe(0);
+    // The dead run's lock is taken over at once (its pid is gone), and said so.
+    if (lockLeft) expect(rerun.stderr).toMatch(/OUT_LOCK_STALE：输出文件夹“out”上留有一次已中断的运行的锁\(ziping build，进程 \d+/);
     const files = await filesUnder(out);
     expect(files.filter((f) => f.split('/').pop()?.startsWith(TEMP))).toEqual([]);
+    expect(files).not.toContain('.ziping-lock');
     const manifest = Manifest.parse(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
     expect(manifest.forms).toHaveLength(FORMS);
     for (const form of manifest.forms) {

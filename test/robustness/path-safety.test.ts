@@ -26,6 +26,8 @@ function segmentProblem(segment: string): string | null {
   if (/[\u0000-\u001f\u007f]/.test(segment)) return 'control character';
   if (/[. ]$/.test(segment)) return 'ends with dot or space';
   if (/^ /.test(segment)) return 'starts with a space';
+  // Dot names are the archive's own (lock, temporaries, records) and hidden on POSIX.
+  if (/^\./.test(segment)) return 'starts with a dot';
   // Windows ignores what follows the first dot, then trailing spaces (NUL.txt, “nul .txt” are the device).
   const stem = (segment.split('.')[0] ?? '').trimEnd();
   if (DEVICE.test(stem)) return 'Windows device name';
@@ -121,7 +123,8 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
     expect(await readdir(join(sandbox, 'deep'))).toEqual(['er']);
     expect(await readdir(join(sandbox, 'deep', 'er'))).toEqual(['out']);
     expect((await readdir(input)).length).toBe(names.length);
-    const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    // The archive's own records of each form (out/.ziping/forms/) are not outputs.
+    const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && !relative(out, e.parentPath).split(sep).includes('.ziping'));
     for (const e of files) {
       const rel = relative(out, join(e.parentPath, e.name)).split(sep).join('/');
       expect(rel.startsWith('../'), rel).toBe(false);
@@ -156,13 +159,15 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
     expect(form).toBeDefined();
     expect(form?.outputs?.pdf.split('/').pop()).toBe('a_______b.pdf');
     const climbing = manifest.forms.find((f) => f.projectName === '../../x');
-    expect(climbing?.outputs?.pdf).toBe('2021/.._.._x/.._.._x.pdf');
+    expect(climbing?.outputs?.pdf).toBe('2021/_.._.._x/_.._.._x.pdf');
   });
 });
 
 describe('safeSegment', () => {
   it.each([
-    ['../../x', '.._.._x'],
+    ['../../x', '_.._.._x'],
+    ['.ziping-tmp-0123456789abcdef-1-x', '_.ziping-tmp-0123456789abcdef-1-x'],
+    ['.hidden', '_.hidden'],
     ['CON', '_CON'],
     ['con', '_con'],
     ['nul.txt', '_nul.txt'],

@@ -31,12 +31,14 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
 
 let dir = '';
 let out = '';
+let uploads = '';
 let live: LiveServe;
 const seed = await readFile(seedPath);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ziping-serve-'));
   out = join(dir, '归档');
+  uploads = join(dir, '归档-上传的表格');
   live = await startServe(['--out', out], dir);
 });
 
@@ -60,7 +62,9 @@ describe('ziping serve over HTTP', () => {
     const res = await upload(live.url, '机构编制.xlsx', seed);
     expect(res.status).toBe(200);
     const view = (await res.json()) as UploadJson;
-    expect(view.stored).toBe('上传的表格/机构编制.xlsx');
+    expect(view.stored).toBe('机构编制.xlsx');
+    // Kept beside --out, not in it: files in --out are outputs, never inputs.
+    expect(await readdir(uploads)).toEqual(['机构编制.xlsx']);
     const form = view.forms[0];
     expect(form).toMatchObject({ status: 'ok', projectName: '机构编制管理事务经费', grade: '优' });
     expect(form?.findings.map((f) => f.code)).toContain('SCORE_MISMATCH');
@@ -79,16 +83,16 @@ describe('ziping serve over HTTP', () => {
     const before = (await readdir(dir)).sort();
     for (const name of ['..\\..\\逃逸.xlsx', '../../逃逸.xlsx', '/etc/逃逸.xlsx', 'C:\\fakepath\\逃逸.xlsx', 'CON.xlsx', '逃逸.xlsx\u0000.xlsx']) {
       const view = (await (await upload(live.url, name, seed)).json()) as UploadJson;
-      expect(view.stored ?? '', name).toMatch(/^上传的表格\/[^/\\]+\.xlsx$/);
+      expect(view.stored ?? '', name).toMatch(/^[^/\\]+\.xlsx$/);
     }
     expect((await readdir(dir)).sort()).toEqual(before);
-    const kept = (await readdir(join(out, '上传的表格'))).sort();
+    const kept = (await readdir(uploads)).sort();
     // Same bytes under the same name: one file; `CON` is a Windows device name, and a NUL is dropped.
     expect(kept).toEqual(expect.arrayContaining(['逃逸.xlsx', '_CON.xlsx', '机构编制.xlsx']));
     await filledTemplate(join(dir, 'init'), join(dir, 'other.xlsx'), 2021, { costScore: 20 });
     const second = (await (await upload(live.url, '机构编制.xlsx', await readFile(join(dir, 'other.xlsx')))).json()) as UploadJson;
-    expect(second.stored).toBe('上传的表格/机构编制-2.xlsx');
-    expect(await readFile(join(out, '上传的表格', '机构编制.xlsx'))).toEqual(seed);
+    expect(second.stored).toBe('机构编制-2.xlsx');
+    expect(await readFile(join(uploads, '机构编制.xlsx'))).toEqual(seed);
   });
 
   it('refuses an upload over the size limit with a Chinese message, and keeps answering', async () => {
@@ -98,7 +102,7 @@ describe('ziping serve over HTTP', () => {
     const view = (await res.json()) as UploadJson;
     expect(view.refused?.code).toBe('UPLOAD_TOO_LARGE');
     expect(view.refused?.message).toContain('“很大的表.xlsx”超过 50 MB');
-    expect(await readdir(join(out, '上传的表格'))).not.toContain('很大的表.xlsx');
+    expect(await readdir(uploads)).not.toContain('很大的表.xlsx');
     expect((await fetch(live.url)).status).toBe(200);
     expect((await upload(live.url, '说明.docx', Buffer.from('x'))).status).toBe(200);
     expect(((await (await upload(live.url, '说明.docx', Buffer.from('x'))).json()) as UploadJson).refused?.code).toBe('UPLOAD_NOT_SPREADSHEET');

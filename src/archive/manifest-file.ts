@@ -1,0 +1,179 @@
+import { posix } from 'node:path';
+import { z } from 'zod';
+import { runMessage, type RunMessage } from '../model/archive-messages.js';
+import { Manifest, ManifestForm, MANIFEST_SCHEMA, outputFiles } from '../model/manifest.js';
+import { generator } from '../version.js';
+import { canonicalJson, sha256Hex, type ArchiveFs } from './archive-fs.js';
+import { isInside } from './safe-name.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+/**
+ * One small record per form with outputs, beside the manifest: the form's manifest entry, named
+ * by the sha256 of its JSON. If manifest.json is lost or damaged, the records say which files on
+ * disk are which forms of which sources, so they are registered again instead of orphaned.
+ */
+export const RECORDS_DIR = '.ziping/forms';
+
+const toText = (value: unknown): string => JSON.stringify(value, null, 2);
+
+/**
+ * The manifest as written: JSON with two-space indent, its `checksum` last, taken over the same
+ * text without it. Reading back parses, drops `checksum`, prints again and compares: JSON.parse
+ * keeps the key order and numbers print the same, so any change to the text shows.
+ */
+export function manifestText(manifest: Manifest): { text: string; manifest: Manifest } {
+  const { checksum: _old, ...body } = manifest;
+  const sealed: Manifest = { ...body, checksum: `sha256:${sha256Hex(toText(body))}` };
+  return { text: `${toText(sealed)}\n`, manifest: sealed };
+}
+
+/** Why a manifest's content cannot be trusted, or null. */
+function sanity(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '不是 JSON 对象';
+  const { checksum, ...body } = raw as Record<string, unknown>;
+  if (checksum !== undefined && checksum !== `sha256:${sha256Hex(toText(body))}`) return '校验和不符，文件被改动或只写了一部分';
+  const parsed = Manifest.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `内容不符合清单格式(${issue ? `${issue.path.join('.') || '整体'}：${issue.message}` : '未知'})`;
+  }
+  const seen = new Set<string>();
+  for (const form of parsed.data.forms) {
+    for (const o of outputFiles(form.outputs)) {
+      // Outputs are relative, inside out/, and never the archive's own dot names: anything else was
+      // not written by this tool. (Older versions did write names like `.._x`: those are accepted.)
+      if (o.path.startsWith('/') || /^[A-Za-z]:/.test(o.path) || o.path.split('/').some((s) => s === '' || s === '.' || s === '..' || s.startsWith('.ziping')) || !isInside('/out', o.path))
+        return `记录的输出路径“${o.path}”不合理`;
+      if (!/^[0-9a-f]{64}$/.test(o.sha256)) return `输出“${o.path}”的 sha256 记录不合理`;
+      const key = o.path.toLowerCase();
+      if (seen.has(key)) return `输出“${o.path}”被记录了两次`;
+      seen.add(key);
+    }
+  }
+  return null;
+}
+
+function stamp(date: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
+}
+
+export interface PreviousState {
+  /** the manifest to build on: as read, or rebuilt from the records; null when there is none */
+  manifest: Manifest | null;
+  /** set when manifest.json was damaged and moved aside */
+  damaged: { why: string; aside: string } | null;
+  /** size of the manifest read, bytes (0 when there was none): what the next one will take, roughly */
+  bytes: number;
+  messages: RunMessage[];
+}
+
+/**
+ * The manifest of the last build, verified: it must parse, match its schema and its checksum, and
+ * record only sane output paths. A damaged one is renamed `manifest.json.damaged-<time>` (kept for
+ * whoever wants to look) and the manifest is rebuilt from the records whose outputs are still on
+ * disk with the recorded sha256.
+ */
+export async function loadPrevious(fs: ArchiveFs): Promise<PreviousState> {
+  const kind = await fs.kind(MANIFEST_FILE);
+  if (kind === 'missing') return { manifest: null, damaged: null, messages: [], bytes: 0 };
+  let why: string | null;
+  let manifest: Manifest | null = null;
+  let bytes = 0;
+  if (kind !== 'file') {
+    why = '不是普通文件';
+  } else {
+    const text = (await fs.readText(MANIFEST_FILE)) ?? '';
+    bytes = Buffer.byteLength(text);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+      why = sanity(raw);
+    } catch {
+      why = text.trim() === '' ? '文件是空的' : '不是完整的 JSON，可能写入时被中断或被截断';
+    }
+    if (why === null) manifest = Manifest.parse(raw);
+  }
+  if (why === null) return { manifest, damaged: null, messages: [], bytes };
+
+  let aside = `${MANIFEST_FILE}.damaged-${stamp(new Date())}`;
+  for (let i = 2; (await fs.kind(aside)) !== 'missing'; i++) aside = `${MANIFEST_FILE}.damaged-${stamp(new Date())}-${i}`;
+  await fs.move(MANIFEST_FILE, aside);
+  const messages: RunMessage[] = [runMessage('MANIFEST_DAMAGED', { path: fs.shown(MANIFEST_FILE), why, aside: fs.shown(aside) })];
+  const recovered = await recoverFromRecords(fs);
+  if (recovered.length > 0) messages.push(runMessage('MANIFEST_RECOVERED', { count: String(recovered.length), records: fs.shown(RECORDS_DIR) }));
+  return { manifest: recovered.length > 0 ? { schema: MANIFEST_SCHEMA, generator, forms: recovered } : null, damaged: { why, aside }, messages, bytes };
+}
+
+const FormRecord = z.object({ record: z.literal(1), writtenAt: z.string(), form: ManifestForm });
+
+const recordHash = (form: unknown): string => sha256Hex(canonicalJson(form)).slice(0, 40);
+
+/** A record's file name: the sha256 of the form's (canonical) JSON, so a record is its own checksum. */
+export const recordName = (form: ManifestForm): string => `${recordHash(form)}.json`;
+
+/** Forms recorded in RECORDS_DIR whose every output is on disk with the recorded sha256; one per output path. */
+async function recoverFromRecords(fs: ArchiveFs): Promise<ManifestForm[]> {
+  const { files } = await fs.walk(RECORDS_DIR);
+  const found: Array<{ form: ManifestForm; writtenAt: string }> = [];
+  for (const rel of files) {
+    if (!rel.endsWith('.json')) continue;
+    const text = await fs.readText(rel).catch(() => null);
+    if (text === null) continue;
+    try {
+      const raw = JSON.parse(text) as { form?: unknown };
+      const parsed = FormRecord.safeParse(raw);
+      if (!parsed.success || recordHash(raw.form) !== posix.basename(rel, '.json')) continue;
+      const outputs = outputFiles(parsed.data.form.outputs);
+      if (outputs.length === 0) continue;
+      let intact = true;
+      for (const o of outputs) if ((await fs.hash(o.path).catch(() => null)) !== o.sha256) intact = false;
+      if (intact) found.push(parsed.data);
+    } catch {
+      // A damaged record is skipped; its outputs stay on disk, unclaimed, never deleted.
+    }
+  }
+  // Newest first, so of two records claiming the same file (a rebuild whose run was cut short) the later wins.
+  found.sort((a, b) => (a.writtenAt < b.writtenAt ? 1 : a.writtenAt > b.writtenAt ? -1 : 0));
+  const claimed = new Set<string>();
+  const forms: ManifestForm[] = [];
+  for (const { form } of found) {
+    const paths = outputFiles(form.outputs).map((o) => o.path.toLowerCase());
+    if (paths.some((p) => claimed.has(p))) continue;
+    for (const p of paths) claimed.add(p);
+    forms.push(form);
+  }
+  return forms.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+}
+
+/**
+ * Brings the records in line with the manifest just written: writes the missing ones (after the
+ * manifest: on a full disk the manifest matters more; a record missing after a failure is written
+ * by the next run). Returns the names to keep for `dropRecords`.
+ */
+export async function writeRecords(fs: ArchiveFs, forms: ManifestForm[]): Promise<Set<string>> {
+  const { files } = await fs.walk(RECORDS_DIR);
+  const present = new Set(files.map((f) => posix.basename(f)));
+  const keep = new Set<string>();
+  const writtenAt = new Date().toISOString();
+  for (const form of forms) {
+    if (outputFiles(form.outputs).length === 0) continue;
+    const name = recordName(form);
+    keep.add(name);
+    if (!present.has(name)) await fs.write(`${RECORDS_DIR}/${name}`, `${JSON.stringify({ record: 1, writtenAt, form })}\n`);
+  }
+  return keep;
+}
+
+/** Then records of forms the manifest no longer lists go. */
+export async function dropRecords(fs: ArchiveFs, keep: Set<string>): Promise<void> {
+  const { files } = await fs.walk(RECORDS_DIR);
+  for (const rel of files) if (rel.endsWith('.json') && !keep.has(posix.basename(rel))) await fs.remove(rel).catch(() => false);
+}
+
+/** Writes the manifest (flushed to disk: it is the commit of the run) and returns it as written. */
+export async function writeManifest(fs: ArchiveFs, manifest: Manifest): Promise<Manifest> {
+  const { text, manifest: sealed } = manifestText(manifest);
+  await fs.write(MANIFEST_FILE, text, { sync: true });
+  return sealed;
+}

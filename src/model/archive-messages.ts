@@ -1,0 +1,139 @@
+import type { Severity } from './finding.js';
+
+/**
+ * What the archive and the command line say about the run itself (the output folder, its lock,
+ * the manifest, the file system), as `messages.ts` does for the forms: a stable code a support
+ * person can search for, and a Chinese text that names the path and says what to do. These are not
+ * bound to a cell, so they carry their own path instead of a location prefix.
+ */
+const catalog = {
+  // ── the output folder and its lock ──
+  OUT_IS_FILE: { severity: 'error', say: (a: { path: string }) => `--out 指定的“${a.path}”是一个文件，不是文件夹。请换一个文件夹名，或把该文件移走后重试。` },
+  OUT_LOCKED: {
+    severity: 'error',
+    say: (a: { out: string; holder: string; waited: string; lock: string }) =>
+      `输出文件夹“${a.out}”正由另一次运行使用(${a.holder})，已等待 ${a.waited} 秒仍未结束，本次没有写入任何文件。请等那次运行结束(或在它的窗口按 Ctrl-C 停止)后重试；如确认它已不存在，可删除锁文件“${a.lock}”。`,
+  },
+  OUT_LOCK_WAITING: { severity: 'info', say: (a: { out: string; holder: string; seconds: string }) => `输出文件夹“${a.out}”正由另一次运行使用(${a.holder})，最多等待 ${a.seconds} 秒…` },
+  OUT_LOCK_STALE: {
+    severity: 'warning',
+    say: (a: { out: string; holder: string; why: string }) => `输出文件夹“${a.out}”上留有一次已中断的运行的锁(${a.holder}；${a.why})，已接管。那次运行留下的临时文件会被清理。`,
+  },
+  OUT_LOCK_LOST: {
+    severity: 'error',
+    say: (a: { out: string; holder: string }) => `运行期间，输出文件夹“${a.out}”的锁被另一次运行接管(${a.holder})。为免覆盖对方的结果，本次不再写入清单。请等那次运行结束后重新运行。`,
+  },
+  INPUT_INSIDE_OUT: {
+    severity: 'error',
+    say: (a: { input: string; out: string }) => `输入“${a.input}”位于输出文件夹“${a.out}”之内(或就是它)。输出文件夹里的文件不会当作输入读取；请把要处理的表格放在输出文件夹以外，或换一个 --out。`,
+  },
+  RUN_INTERRUPTED: {
+    severity: 'error',
+    say: (a: { signal: string; out: string }) => `已中止(${a.signal})。本次写了一半的临时文件已删除，“${a.out}”中已完成的输出和清单保持原样；重新运行即可继续。`,
+  },
+  INTERNAL_ERROR: { severity: 'error', say: (a: { detail: string }) => `程序内部出错：${a.detail}。请把这条信息和所用的命令发给维护人员(加 --debug 可显示详细的出错位置)。` },
+
+  // ── inputs ──
+  INPUT_DIR_UNREADABLE: {
+    severity: 'error',
+    say: (a: { path: string; reason: string }) => `无法读取文件夹“${a.path}”(${a.reason})，其中的表格没有处理，其他文件照常处理。请检查该文件夹的权限后重新运行。`,
+  },
+  INPUT_NOT_REGULAR: { severity: 'warning', say: (a: { path: string; kind: string }) => `“${a.path}”不是普通文件(${a.kind})，已跳过。只有普通的 .xlsx / .xls 文件会被读取。` },
+
+  // ── the manifest and the outputs it records ──
+  MANIFEST_DAMAGED: {
+    severity: 'warning',
+    say: (a: { path: string; why: string; aside: string }) =>
+      `清单“${a.path}”已损坏(${a.why})，已改名保存为“${a.aside}”，未删除。清单按输出文件夹中现有的文件和存档记录重建；已有的输出一个也不删除、不覆盖。`,
+  },
+  MANIFEST_RECOVERED: {
+    severity: 'info',
+    say: (a: { count: string; records: string }) => `从存档记录“${a.records}”中恢复了 ${a.count} 份表格的清单条目(其输出仍在且与记录一致)。`,
+  },
+  OUTPUT_REPAIRED: { severity: 'warning', say: (a: { path: string; why: string }) => `输出“${a.path}”${a.why}，已按输入重新生成。` },
+  OUTPUT_DAMAGED_KEPT: {
+    severity: 'warning',
+    say: (a: { path: string; why: string; source: string }) => `输出“${a.path}”${a.why}；其输入“${a.source}”不在本次处理范围内，无法重新生成。请把该输入一并交给 build 重新运行。`,
+  },
+  OUTPUT_UNCLAIMED: {
+    severity: 'info',
+    say: (a: { count: string; example: string }) => `输出文件夹中有 ${a.count} 个文件不在清单中(如“${a.example}”)，已原样保留；新生成的文件不会覆盖它们(同名时加后缀)。`,
+  },
+  YEAR_REPORTS_REMOVED: { severity: 'info', say: (a: { year: string }) => `年度“${a.year}”已没有表格，已删除该年度的索引页和汇总表。` },
+  PATH_SYMLINK: {
+    severity: 'error',
+    say: (a: { path: string; target: string }) => `“${a.path}”是符号链接(指向“${a.target}”)。为防止写到输出文件夹以外，不会经由它写入。请把它换成普通文件夹(或删除这个链接)后重试。`,
+  },
+  PATH_OUTSIDE: { severity: 'error', say: (a: { path: string; out: string }) => `要写入的“${a.path}”实际位于输出文件夹“${a.out}”之外，已拒绝写入。请检查输出文件夹中的链接。` },
+
+  // ── the file system, one code per error the system gives ──
+  FS_EACCES: {
+    severity: 'error',
+    say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时没有权限。请检查该文件或文件夹的权限(是否只读、是否属于其他用户)，或换一个有写入权限的 --out。`,
+  },
+  FS_EPERM: {
+    severity: 'error',
+    say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时操作被拒绝。文件可能正在 Excel/WPS 中打开或被杀毒软件占用，关闭后重试；也请检查它是否设为只读。`,
+  },
+  FS_EBUSY: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时文件正被占用。文件可能正在 Excel/WPS 中打开，关闭后重试。` },
+  FS_ENOSPC: {
+    severity: 'error',
+    say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时磁盘已满。本次写了一半的临时文件已删除，之前的输出保持原样。请清理磁盘空间(或换一个 --out)后重新运行。`,
+  },
+  DISK_SPACE_LOW: {
+    severity: 'error',
+    say: (a: { out: string; path: string; free: string; need: string }) =>
+      `输出文件夹“${a.out}”所在磁盘只剩 ${a.free}，写入“${a.path}”并保存清单约需 ${a.need}。为免写到一半，本次在此停下：已完成的表格已记入清单，之前的输出保持原样。请清理磁盘空间(或换一个 --out)后重新运行。`,
+  },
+  FS_EDQUOT: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时超出了磁盘配额。本次的临时文件已删除。请清理空间或请管理员调整配额后重新运行。` },
+  FS_EROFS: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时发现所在磁盘是只读的。请换一个可写的 --out(或解除磁盘的只读状态)。` },
+  FS_ENOTDIR: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时，路径中的某一段是文件而不是文件夹。请把该文件移走或改名后重试。` },
+  FS_EISDIR: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时，发现它是一个文件夹，这里需要的是文件。请把该文件夹移走或改名后重试。` },
+  FS_EEXIST: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时，该名称已被占用。请把同名的文件或文件夹移走后重试。` },
+  FS_EMFILE: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时同时打开的文件太多。请关闭其他程序，或用更小的 --jobs 重试。` },
+  FS_ENAMETOOLONG: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时路径太长。请换一个层级更浅的 --out 后重试。` },
+  FS_ELOOP: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时遇到循环的符号链接。请检查并删除这些链接后重试。` },
+  FS_EIO: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时磁盘读写出错(I/O 错误)。磁盘或网络盘可能有故障，请检查后重试。` },
+  FS_ENOENT: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时找不到它(可能刚被移走或删除)。请检查路径后重试。` },
+  FS_OTHER: { severity: 'error', say: (a: { action: string; path: string; errno: string }) => `${a.action}“${a.path}”时出错(${a.errno})。请检查该路径和磁盘后重试。` },
+} satisfies Record<string, { severity: Severity; say: (a: never) => string }>;
+
+export type ArchiveCode = keyof typeof catalog;
+type Args<C extends ArchiveCode> = Parameters<(typeof catalog)[C]['say']>[0];
+
+/** One message of the run: code, severity and the Chinese text. */
+export interface RunMessage {
+  code: ArchiveCode;
+  severity: Severity;
+  message: string;
+}
+
+export function runMessage<C extends ArchiveCode>(code: C, args: Args<C>): RunMessage {
+  const entry = catalog[code];
+  const say = entry.say as (a: unknown) => string;
+  return { code, severity: entry.severity, message: say(args) };
+}
+
+/** The line a person reads: `CODE：text`, as the config and profile errors are printed. */
+export const messageLine = (m: RunMessage): string => `${m.code}：${m.message}`;
+
+/**
+ * A failure that ends the run with a message for the user (never a stack trace) and the exit
+ * status of the contract: 2 the command line is wrong or `--out` is in use, 1 anything else.
+ */
+export class ArchiveError extends Error {
+  readonly code: ArchiveCode;
+  readonly exitCode: 1 | 2;
+  readonly severity: Severity;
+  constructor(m: RunMessage, exitCode: 1 | 2 = 1, options?: { cause?: unknown }) {
+    super(m.message, options);
+    this.name = 'ArchiveError';
+    this.code = m.code;
+    this.severity = m.severity;
+    this.exitCode = exitCode;
+  }
+}
+
+export function archiveError<C extends ArchiveCode>(code: C, args: Args<C>, exitCode: 1 | 2 = 1, cause?: unknown): ArchiveError {
+  return new ArchiveError(runMessage(code, args), exitCode, cause === undefined ? undefined : { cause });
+}
