@@ -206,4 +206,28 @@ describe('ziping serve on the command line', () => {
       expect(await opened.stop()).toBe(0);
     }
   });
+
+  it('takes the lock on --out for each build: while a watch holds the folder, an upload says who has it', async () => {
+    const { zipingLive } = await import('../helpers/spawn-cli.js');
+    await mkdir(join(dir, 'inbox'));
+    const watch = zipingLive(['watch', 'inbox', '--out', '共用归档'], dir);
+    await watch.waitFor(/正在监视/, 20_000);
+    const page = await startServe(['--out', '共用归档', '--wait', '0'], dir);
+    try {
+      const view = (await (await upload(page.url, '机构编制.xlsx', seed)).json()) as UploadJson;
+      expect(view.refused?.code).toBe('OUT_LOCKED');
+      expect(view.refused?.message).toMatch(/正由另一次运行使用\(ziping watch，进程 \d+/);
+      expect(view.forms).toEqual([]);
+    } finally {
+      watch.child.kill('SIGINT');
+      await new Promise((resolve) => watch.child.on('close', resolve));
+    }
+    // Once the watch is gone, the same upload goes through.
+    try {
+      const view = (await (await upload(page.url, '机构编制.xlsx', seed)).json()) as UploadJson;
+      expect(view.forms[0]?.projectName).toBe('机构编制管理事务经费');
+    } finally {
+      expect(await page.stop()).toBe(0);
+    }
+  });
 });
