@@ -144,4 +144,12 @@ describe('the packed package, installed from its tarball', () => {
     expect(pkg.bin).toEqual({ ziping: 'bin/ziping.js' });
     expect((await readFile(join(installed, 'bin', 'ziping.js'), 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
   });
+
+  it('runs with npx straight from the tarball, offline, without installing', async () => {
+    const elsewhere = join(work, 'npx 试用');
+    await mkdir(elsewhere);
+    const npmEnv = { ...process.env, npm_config_cache: join(work, 'npx-cache'), npm_config_update_notifier: 'false' };
+    const ran = await run('npx', ['--offline', '--yes', '--package', tarball, 'ziping', 'check', seedPath, '--quiet'], { cwd: elsewhere, env: npmEnv });
+    expect(ran.stdout).toContain('共 1 份：成功 1 份');
+  });
 });
