@@ -4,8 +4,9 @@
 // has no `dependencies`: `npm install -g ziping-x.y.z.tgz` installs offline, with nothing to fetch.
 import { build } from 'esbuild';
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import Handlebars from 'handlebars';
 
 /**
  * Parts of exceljs that ziping never runs: exceljs is used only to write the 汇总表 in memory
@@ -111,3 +112,15 @@ const result = await build({
   logLevel: 'warning',
 });
 await writeFile('dist/THIRD-PARTY-NOTICES.txt', notices(result.metafile));
+
+// Every template under templates/, precompiled with the options templates/compile-options.json
+// gives it (src/template-files.ts reads the same file): the bundle does not compile them at start.
+const options = JSON.parse(await readFile('templates/compile-options.json', 'utf8'));
+// A copy each time: Handlebars adds to the options object it is given.
+const optionsFor = (name) => ({ ...(typeof options[name] === 'object' ? options[name] : (options[name.slice(0, name.lastIndexOf('/') + 1)] ?? {})) });
+const names = (await readdir('templates', { recursive: true }))
+  .map((n) => n.split(sep).join('/'))
+  .filter((n) => n.endsWith('.hbs'))
+  .sort();
+const specs = await Promise.all(names.map(async (n) => `  ${JSON.stringify(n)}: ${Handlebars.precompile(await readFile(join('templates', n), 'utf8'), optionsFor(n))},`));
+await writeFile('dist/templates.js', `// Made by scripts/bundle.mjs from templates/ — do not edit.\nexport default {\n${specs.join('\n')}\n};\n`);

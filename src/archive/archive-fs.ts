@@ -156,6 +156,11 @@ export class ArchiveFs {
     return withFsErrors('读取', this.shown(rel), () => readFile(this.abs(rel), 'utf8'));
   }
 
+  async readBytes(rel: string): Promise<Buffer | null> {
+    if ((await this.kind(rel)) !== 'file') return null;
+    return withFsErrors('读取', this.shown(rel), () => readFile(this.abs(rel)));
+  }
+
   private tempFor(rel: string): string {
     const dir = posix.dirname(rel);
     const name = `${TEMP_PREFIX}${this.runId}-${++this.seq}-${cutBytes(posix.basename(rel), MAX_TEMP_BASE_BYTES)}`;

@@ -11,6 +11,7 @@ import { addTimings, noTimings, type Timings } from '../model/timings.js';
 import { createPool, defaultJobs } from '../pipeline/pool.js';
 import { choiceName, sha256, type FileOutcome } from '../pipeline/process.js';
 import { loadProfile } from '../profiles/load-profile.js';
+import { COMBINED_NAME } from '../reports/combined-pdfs.js';
 import { INDEX_FILE, SUMMARY_FILE, writeYearReports } from '../reports/year-reports.js';
 import { ROOT_INDEX_FILE, writeArchiveIndex } from '../reports/archive-index.js';
 import type { Typesetter } from '../typeset/typesetter.js';
@@ -366,6 +367,7 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
   const claimed = new Set<string>();
   for (const f of previous?.forms ?? []) for (const o of outputFiles(f.outputs)) claimed.add(o.path.toLowerCase());
   for (const r of previous?.removed ?? []) for (const o of r.outputs) claimed.add(o.toLowerCase());
+  for (const y of previous?.yearReports ?? []) for (const c of y.combined ?? []) claimed.add(c.path.toLowerCase());
   const { files } = await fs.walk();
   const unclaimed: string[] = [];
   for (const rel of files) {
@@ -374,6 +376,8 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
     if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE || rel === ROOT_INDEX_FILE) continue;
     // A year's own pages are the archive's, at <年度>/ (forms never take those names).
     if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE)) continue;
+    // So are the department folders' combined PDFs (forms never take that name either).
+    if (rel.split('/').length >= 2 && name === `${COMBINED_NAME}.pdf`) continue;
     names.reserve(baseName(rel), `输出文件夹中已有的文件“${rel}”`, { adoptable: true });
     if (/\.(xlsx|pdf)$/i.test(name)) unclaimed.push(rel);
   }

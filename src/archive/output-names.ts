@@ -1,5 +1,8 @@
 import Handlebars from 'handlebars';
+import { COMBINED_NAME } from '../reports/combined-pdfs.js';
 import { safeSegment } from './safe-name.js';
+
+const reserved = new Set(['汇总表', 'manifest', COMBINED_NAME]);
 
 export const DEFAULT_NAME_PATTERN = '{{年度}}/{{主管部门}}/{{项目名称}}';
 
@@ -33,9 +36,10 @@ export class OutputNames {
     const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, safeSegment(String(v)).replace(/\//g, '_')])) as unknown as NameFields;
     const rendered = this.template(safe);
     const segments = rendered.split(/[\\/]+/).map((s) => safeSegment(s));
-    // A form file may not take the name of the year's summary workbook (`汇总表` + `.xlsx`).
+    // A form file may not take the name of the year's summary workbook (`汇总表` + `.xlsx`) or of
+    // its folder's combined PDF (`合并打印` + `.pdf`).
     const last = segments.length - 1;
-    if (/^(汇总表|manifest)$/i.test(segments[last] ?? '')) segments[last] = `_${segments[last]}`;
+    if (reserved.has((segments[last] ?? '').toLowerCase())) segments[last] = `_${segments[last]}`;
     return segments.join('/');
   }
 

@@ -78,7 +78,16 @@ function rateShown(value: number | null, filled: SourcedNumber, decimals: number
 /** Text of a cell the source had (printed as written), or the official default when the source had no such cell. */
 const orDefault = (t: SourcedText | SourcedNumber, official: string): string => (t.cell === null && t.text === '' ? official : t.text);
 
-const yearLine = (pattern: string, year: number | null): string => Handlebars.compile(pattern, { noEscape: true })({ year: year ?? '    ' });
+const yearLines = new Map<string, HandlebarsTemplateDelegate<{ year: number | string }>>();
+/** The profile's year line pattern, compiled once per pattern (every form prints one). */
+function yearLine(pattern: string, year: number | null): string {
+  let compiled = yearLines.get(pattern);
+  if (!compiled) {
+    compiled = Handlebars.compile<{ year: number | string }>(pattern, { noEscape: true });
+    yearLines.set(pattern, compiled);
+  }
+  return compiled({ year: year ?? '    ' });
+}
 
 export interface LaidOut {
   sheet: FormSheet;

@@ -60,6 +60,12 @@ const catalog = {
     say: (a: { count: string; example: string }) => `输出文件夹中有 ${a.count} 个文件不在清单中(如“${a.example}”)，已原样保留；新生成的文件不会覆盖它们(同名时加后缀)。`,
   },
   YEAR_REPORTS_REMOVED: { severity: 'info', say: (a: { year: string }) => `年度“${a.year}”已没有表格，已删除该年度的索引页和汇总表。` },
+  COMBINED_PDF_SKIPPED: {
+    severity: 'warning',
+    say: (a: { path: string; missing: string }) =>
+      `没有生成合并打印文件“${a.path}”：其中的“${a.missing}”在合并时已不在输出文件夹中(可能刚被移走或删除)。各项目自己的 PDF 不受影响；再运行一次 build 即可补上。`,
+  },
+  COMBINED_PDF_REMOVED: { severity: 'info', say: (a: { path: string }) => `“${a.path}”所在文件夹已不足两份表格，已删除这个合并打印文件。` },
   PATH_SYMLINK: {
     severity: 'error',
     say: (a: { path: string; target: string }) => `“${a.path}”是符号链接(指向“${a.target}”)。为防止写到输出文件夹以外，不会经由它写入。请把它换成普通文件夹(或删除这个链接)后重试。`,

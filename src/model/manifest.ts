@@ -85,6 +85,14 @@ export const RemovedSource = z.object({
 
 export type RemovedSource = z.infer<typeof RemovedSource>;
 
+/** A department's forms of a year in one PDF: its path, sha256, and a digest of the form PDFs it holds (their paths, sha256 and titles). */
+export const CombinedPdf = z.object({
+  path: z.string(),
+  sha256: z.string(),
+  forms: z.string(),
+});
+export type CombinedPdf = z.infer<typeof CombinedPdf>;
+
 /**
  * A year's index page and 汇总表 as last written: their paths (relative to out), sha256, and a
  * digest of the forms they list, so a later build knows whether they still agree with the forms
@@ -97,6 +105,8 @@ export const YearReport = z.object({
   sha256: z.object({ index: z.string(), summary: z.string() }),
   /** sha256 of the forms the pages list, the tool version and the grades */
   forms: z.string(),
+  /** each department folder's forms in one PDF for printing (two or more forms) */
+  combined: z.array(CombinedPdf).optional(),
 });
 export type YearReport = z.infer<typeof YearReport>;
 

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Handlebars from 'handlebars';
 import { cellAddress } from '../model/cell-address.js';
-import type { FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
+import type { CellStyle, FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
 import { FIXED_DATE } from '../zip/fixed-date.js';
 import { writeZip } from '../zip/zip-file.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
 import type { RenderContext } from './registry.js';
 import { validationRanges } from './validation-ranges.js';
-import { packageRoot } from '../package-root.js';
+import { template } from '../template-files.js';
 
 /**
  * FormSheet → .xlsx, written part by part from the SpreadsheetML templates in templates/xlsx/
@@ -21,18 +18,9 @@ import { packageRoot } from '../package-root.js';
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
 const INPUT_FILL = 'FFFFF2CC';
 
-const templateDir = join(packageRoot, 'templates', 'xlsx');
 const parts = ['content-types', 'rels', 'app', 'core', 'workbook', 'workbook.xml.rels', 'styles', 'sheet', 'shared-strings'] as const;
 type Part = (typeof parts)[number];
-let templates: Record<Part, HandlebarsTemplateDelegate> | null = null;
-
-function template(part: Part): HandlebarsTemplateDelegate {
-  // A private instance: every value is escaped here (XML, not HTML), so nothing is escaped twice.
-  templates ??= Object.fromEntries(
-    parts.map((p) => [p, Handlebars.create().compile(readFileSync(join(templateDir, p.endsWith('.rels') ? `${p}.hbs` : `${p}.xml.hbs`), 'utf8'), { noEscape: true, strict: false })]),
-  ) as Record<Part, HandlebarsTemplateDelegate>;
-  return templates[part];
-}
+const templateName = (p: Part): string => `xlsx/${p.endsWith('.rels') ? `${p}.hbs` : `${p}.xml.hbs`}`;
 
 /**
  * Text for XML: the five entities, and the control characters XML 1.0 cannot hold written the
@@ -66,6 +54,11 @@ const inches = (points: number): number => Math.round((points / 72) * 100) / 100
 /** Excel's own format ids for the formats forms use; others are numbered from 164 as custom. */
 const builtinFormats: Record<string, number> = { '0': 1, '0.00': 2, '#,##0': 3, '#,##0.00': 4, '0%': 9, '0.00%': 10 };
 
+/** Every field of CellStyle (the compiler refuses a list that misses one): two cells share a style index only when all agree. */
+const STYLE_FIELDS = ['font', 'size', 'bold', 'align', 'valign', 'wrap', 'border', 'input'] as const satisfies ReadonlyArray<keyof CellStyle>;
+const everyStyleField: Exclude<keyof CellStyle, (typeof STYLE_FIELDS)[number]> extends never ? true : never = true;
+void everyStyleField;
+
 /** The distinct fonts, fills, formats and cell styles of a sheet, numbered as styles.xml lists them. */
 class Styles {
   readonly fonts: Array<{ name: string; size: number; bold: boolean; charset?: number; family?: number }> = [{ name: 'Calibri', size: 11, bold: false, family: 2 }];
@@ -98,7 +91,8 @@ class Styles {
   /** The style index of a cell; every cell of a merged range takes it, or Excel draws the border only on the first. */
   of(cell: SheetCell): number {
     const s = cell.style;
-    const key = JSON.stringify([s, cell.numFmt ?? '']);
+    // Asked for every cell: a joined key rather than JSON.stringify of the whole style.
+    const key = `${STYLE_FIELDS.map((f) => String(s[f])).join('|')}|${cell.numFmt ?? ''}`;
     const known = this.index.get(key);
     if (known !== undefined) return known;
     const xf = {
@@ -202,7 +196,12 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     strings: strings.map(xmlText),
     calculateOnLoad: sheet.cells.some((c) => c.formula !== undefined),
   };
-  const part = (name: Part): Buffer => Buffer.from(template(name)(view), 'utf8');
+  const compiled = new Map(await Promise.all(parts.map(async (p) => [p, await template<typeof view>(templateName(p))] as const)));
+  const part = (name: Part): Buffer => {
+    const fill = compiled.get(name);
+    if (!fill) throw new Error(`xlsx template ${name} missing`);
+    return Buffer.from(fill(view), 'utf8');
+  };
   return writeZip(
     [
       { name: '[Content_Types].xml', data: part('content-types') },

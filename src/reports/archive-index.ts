@@ -1,7 +1,7 @@
 import type { ManifestForm } from '../model/manifest.js';
 import { decimalOrDash, decimalText, percentOrDash } from '../model/numbers.js';
 import { visibleLine } from '../model/display-text.js';
-import { compilePage } from './page-template.js';
+import { template } from '../template-files.js';
 import { displayScore } from './year-index.js';
 import { INDEX_FILE, SUMMARY_FILE, UNKNOWN_YEAR, yearFolder } from './year-reports.js';
 
@@ -59,8 +59,6 @@ interface ArchiveIndexView {
   pairs: YearPair[];
 }
 
-let compiled: HandlebarsTemplateDelegate<ArchiveIndexView> | undefined;
-
 const average = (values: Array<number | null>): number | null => {
   const present = values.filter((v): v is number => v !== null);
   return present.length === 0 ? null : present.reduce((a, b) => a + b, 0) / present.length;
@@ -114,7 +112,7 @@ export function yearOverYear(forms: ManifestForm[]): YearPair[] {
 }
 
 /** out/index.html: the years of the archive with their counts, grades and pages, and the year-over-year comparison. Static, works from file://. */
-export function renderArchiveIndex(forms: ManifestForm[], generator: string): string {
+export async function renderArchiveIndex(forms: ManifestForm[], generator: string): Promise<string> {
   const ok = forms.filter((f) => f.status === 'ok');
   const byYear = new Map<string, ManifestForm[]>();
   for (const f of ok) byYear.set(yearFolder(f), [...(byYear.get(yearFolder(f)) ?? []), f]);
@@ -140,8 +138,7 @@ export function renderArchiveIndex(forms: ManifestForm[], generator: string): st
     failed: forms.filter((f) => f.status === 'error').length,
     pairs,
   };
-  compiled ??= compilePage<ArchiveIndexView>('archive-index.hbs');
-  return compiled(view);
+  return (await template<ArchiveIndexView>('archive-index.hbs'))(view);
 }
 
 /** How the build reads and writes files under --out (paths relative to it): its atomic writes, never around them. */
@@ -152,7 +149,7 @@ export interface OutFiles {
 
 /** Writes out/index.html when what it shows changed (a build that changed nothing leaves it alone). */
 export async function writeArchiveIndex(files: OutFiles, forms: ManifestForm[], generator: string): Promise<boolean> {
-  const page = renderArchiveIndex(forms, generator);
+  const page = await renderArchiveIndex(forms, generator);
   if ((await files.read(ROOT_INDEX_FILE)) === page) return false;
   await files.write(ROOT_INDEX_FILE, page);
   return true;

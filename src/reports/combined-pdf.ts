@@ -1,4 +1,4 @@
-import { type PDFArray, type PDFDict, PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFRef } from 'pdf-lib';
+import { type PDFArray, type PDFDict, PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFRef, ParseSpeeds } from 'pdf-lib';
 import { FIXED_DATE } from '../zip/fixed-date.js';
 
 export interface CombinedPart {
@@ -24,15 +24,17 @@ export async function combinedPdf(parts: CombinedPart[], title: string): Promise
   doc.setCreationDate(FIXED_DATE);
   doc.setModificationDate(FIXED_DATE);
   const firstPages: Array<{ title: string; page: PDFRef }> = [];
+  // Every part is a PDF this tool wrote (its sha256 checked against the manifest): parsed at
+  // full speed (pdf-lib otherwise yields to the event loop every 100 objects), strictly.
   for (const part of parts) {
-    const source = await PDFDocument.load(part.pdf, { updateMetadata: false });
+    const source = await PDFDocument.load(part.pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest, throwOnInvalidObject: true });
     const pages = await doc.copyPages(source, source.getPageIndices());
     pages.forEach((page) => doc.addPage(page));
     const first = pages[0];
     if (first) firstPages.push({ title: part.title, page: first.ref });
   }
   addOutline(doc, firstPages);
-  return doc.save({ useObjectStreams: false, addDefaultPage: false });
+  return doc.save({ useObjectStreams: false, addDefaultPage: false, objectsPerTick: Infinity });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
-import { compilePage } from './page-template.js';
+import { template } from '../template-files.js';
 
 export interface YearIndexInput {
   year: string;
@@ -14,12 +14,8 @@ export interface YearIndexInput {
   generator: string;
   /** Shown in the footer; left out by default so two builds of the same forms give the same page. */
   builtAt?: string;
-}
-
-let compiled: HandlebarsTemplateDelegate<YearIndexView> | undefined;
-function template(): HandlebarsTemplateDelegate<YearIndexView> {
-  compiled ??= compilePage<YearIndexView>('index.hbs');
-  return compiled;
+  /** the department folders' combined PDFs (paths relative to out) */
+  combined?: Array<{ department: string; path: string; count: number }>;
 }
 
 const collator = new Intl.Collator('zh-CN');
@@ -159,6 +155,7 @@ interface FailedView {
 
 interface YearIndexView {
   title: string;
+  combined: Array<{ department: string; href: string; count: number }>;
   generator: string;
   builtAt: string | null;
   stats: { projects: number; average: string; grades: { grade: string; count: number }[]; withErrors: number; failed: number };
@@ -224,7 +221,7 @@ function average(values: (number | null)[]): number | null {
 }
 
 /** out/<年度>/index.html: the year's projects, scores, chart and findings; static, works offline from file://. */
-export function renderYearIndex(input: YearIndexInput): string {
+export async function renderYearIndex(input: YearIndexInput): Promise<string> {
   const ok = sortForms(input.forms.filter((f) => f.status === 'ok'));
   const failed = sortForms(input.forms.filter((f) => f.status === 'error'));
   const projects = ok.map((f, i) => projectView(input.year, f, i));
@@ -234,6 +231,7 @@ export function renderYearIndex(input: YearIndexInput): string {
     title: `${/^\d+$/.test(input.year) ? `${input.year}年度` : input.year} 项目支出绩效自评归档`,
     generator: input.generator,
     builtAt: input.builtAt ?? null,
+    combined: (input.combined ?? []).map((c) => ({ department: visibleLine(c.department), href: hrefFromYear(input.year, c.path) ?? '', count: c.count })),
     stats: {
       projects: ok.length,
       average: decimalOrDash(average(ok.map(displayScore))),
@@ -255,5 +253,5 @@ export function renderYearIndex(input: YearIndexInput): string {
           ),
     failed: failed.map((f) => ({ source: visibleLine(f.source), sheet: visibleLine(f.sheet ?? ''), findings: findingViews(f) })),
   };
-  return template()(view);
+  return (await template<YearIndexView>('index.hbs'))(view);
 }

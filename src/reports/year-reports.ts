@@ -4,6 +4,7 @@ import type { Profile } from '../model/profile.js';
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
+import { combinedGroups, writeCombinedPdfs } from './combined-pdfs.js';
 import { renderYearIndex } from './year-index.js';
 import { renderYearSummary } from './year-summary.js';
 
@@ -67,16 +68,25 @@ export async function writeYearReports(
     const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms }));
     const before = previous?.reports?.find((r) => r.year === year);
     try {
+      // Checked on every run, whatever the pages: a combined PDF deleted by hand comes back.
+      const combined = await writeCombinedPdfs(fs, year, yearForms, before?.combined ?? []);
+      written.push(...combined.written);
+      messages.push(...combined.messages);
+      const record = (r: YearReport): YearReport => {
+        const { combined: _was, ...pages } = r;
+        return combined.combined.length > 0 ? { ...pages, combined: combined.combined } : pages;
+      };
       if (before && before.forms === digest && (await fs.hash(index)) === before.sha256.index && (await fs.hash(summary)) === before.sha256.summary) {
-        reports.push(before);
+        reports.push(record(before));
         continue;
       }
-      const page = renderYearIndex({ year, forms: yearForms, generator, grades });
+      const links = combinedGroups(yearForms).filter((g) => combined.combined.some((c) => c.path === g.path));
+      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links.map((g) => ({ department: g.department, path: g.path, count: g.forms.length })) });
       const book = await renderYearSummary({ year, forms: yearForms });
       await fs.write(index, page);
       await fs.write(summary, book);
       written.push(index, summary);
-      reports.push({ year, index, summary, sha256: { index: sha256Hex(page), summary: sha256Hex(book) }, forms: digest });
+      reports.push(record({ year, index, summary, sha256: { index: sha256Hex(page), summary: sha256Hex(book) }, forms: digest }));
     } catch (error) {
       if (!(error instanceof ArchiveError) || !yearLocal.has(error.code)) throw error;
       messages.push({ code: error.code, severity: error.severity, message: error.message });
@@ -88,6 +98,8 @@ export async function writeYearReports(
     if (years.has(year) || safeSegment(year) !== year) continue;
     let removed = false;
     for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    const gone = await writeCombinedPdfs(fs, year, [], previous?.reports?.find((r) => r.year === year)?.combined ?? []);
+    messages.push(...gone.messages);
     if (removed) await fs.removeEmptyDirs(`${year}/${INDEX_FILE}`);
     if (removed) messages.push(runMessage('YEAR_REPORTS_REMOVED', { year }));
   }

@@ -9,7 +9,7 @@ import { ArchiveError, messageLine } from '../model/archive-messages.js';
 import { outputFiles } from '../model/manifest.js';
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
-import { compilePage } from '../reports/page-template.js';
+import { template } from '../template-files.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { writeZip } from '../zip/zip-file.js';
 import { serveMessage, type ServeMessage } from './messages.js';
@@ -45,8 +45,6 @@ interface PageView {
   tooLarge: string;
   nonce: string;
 }
-
-let page: HandlebarsTemplateDelegate<PageView> | undefined;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const SESSIONS_KEPT = 100;
@@ -170,10 +168,9 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     res.end(bytes);
   }
 
-  function sendPage(res: ServerResponse): void {
+  async function sendPage(res: ServerResponse): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    page ??= compilePage<PageView>('serve.hbs');
-    const html = page({
+    const html = (await template<PageView>('serve.hbs'))({
       out: visibleLine(settings.out),
       limitBytes: limit,
       // The page checks a file's size before sending it, and says it in the server's words.

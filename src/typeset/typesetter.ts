@@ -14,6 +14,20 @@ interface FaceMetrics {
   ids: Map<number, number>;
 }
 
+interface HorizontalMetrics {
+  metrics: { length: number; get(index: number): { advance: number } | undefined };
+}
+
+/**
+ * A glyph's advance straight from the font's hmtx table. fontkit's `glyph.advanceWidth` also
+ * works out vertical metrics, and without a vmtx table (the bundled faces have none: text is
+ * set horizontally) it decodes the glyph's outline to do it — most of the first form's layout time.
+ */
+function advanceOf(font: fontkit.Font, id: number): number {
+  const { metrics } = (font as unknown as { hmtx: HorizontalMetrics }).hmtx;
+  return metrics.get(Math.min(id, metrics.length - 1))?.advance ?? 0;
+}
+
 /** A glyph as drawn: its id in the face, advance in font units, and the text it stands for. */
 export interface DrawnGlyph {
   id: number;
@@ -98,7 +112,7 @@ export class Typesetter {
     let w = m.widths.get(cp);
     if (w === undefined) {
       const glyph = m.font.glyphForCodePoint(cp);
-      w = glyph.id === 0 ? -1 : glyph.advanceWidth / m.upem;
+      w = glyph.id === 0 ? -1 : advanceOf(m.font, glyph.id) / m.upem;
       m.widths.set(cp, w);
     }
     return w;

@@ -67,3 +67,16 @@ export async function pdfFontPrograms(buffer: Uint8Array): Promise<Array<{ name:
   }
   return out;
 }
+
+/** The outline (bookmarks) as a reader shows it: each item's title and the page number it opens. */
+export async function pdfOutline(pdf: Uint8Array): Promise<Array<{ title: string; page: number }>> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise;
+  const items = (await doc.getOutline()) ?? [];
+  return Promise.all(
+    items.map(async (item) => {
+      const dest = Array.isArray(item.dest) ? item.dest : await doc.getDestination(String(item.dest));
+      return { title: item.title, page: (await doc.getPageIndex(dest?.[0] as { num: number; gen: number })) + 1 };
+    }),
+  );
+}

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { processFile, renderSheet } from '../../src/pipeline/process.js';
 import { profileChoice } from '../../src/profiles/load-profile.js';
 import { combinedPdf } from '../../src/reports/combined-pdf.js';
-import { pdfFontPrograms, pdfFonts, pdfInfo, pdfPages } from '../helpers/pdf.js';
+import { pdfFontPrograms, pdfFonts, pdfInfo, pdfPages, pdfOutline } from '../helpers/pdf.js';
 import { fixture, seedPath, typeset } from '../helpers/pipeline.js';
 
 async function formPdf(path: string): Promise<{ title: string; pdf: Uint8Array }> {
@@ -12,19 +11,6 @@ async function formPdf(path: string): Promise<{ title: string; pdf: Uint8Array }
   const pdf = form?.files?.find((f) => f.format === 'pdf')?.bytes;
   if (!form?.scored || !pdf) throw new Error(`${path}: no PDF`);
   return { title: form.scored.input.projectName.text, pdf };
-}
-
-/** The outline as a reader shows it: each item's title and the page number it opens. */
-async function outline(pdf: Uint8Array): Promise<Array<{ title: string; page: number }>> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise;
-  const items = (await doc.getOutline()) ?? [];
-  return Promise.all(
-    items.map(async (item) => {
-      const dest = Array.isArray(item.dest) ? item.dest : await doc.getDestination(String(item.dest));
-      const ref = dest?.[0] as { num: number; gen: number };
-      return { title: item.title, page: (await doc.getPageIndex(ref)) + 1 };
-    }),
-  );
 }
 
 describe('a department’s forms in one PDF', async () => {
@@ -41,7 +27,7 @@ describe('a department’s forms in one PDF', async () => {
   it('has one bookmark per project, opening its first page', async () => {
     const counts = parts.map((p) => pdfPages(Buffer.from(p.pdf)).length);
     const starts = counts.map((_n, i) => 1 + counts.slice(0, i).reduce((a, n) => a + n, 0));
-    expect(await outline(combined)).toEqual(parts.map((p, i) => ({ title: p.title, page: starts[i] })));
+    expect(await pdfOutline(combined)).toEqual(parts.map((p, i) => ({ title: p.title, page: starts[i] })));
     expect(starts[1]).toBeGreaterThan(2);
   });
 

@@ -173,11 +173,14 @@ describe('a build killed with SIGKILL', () => {
       expect(sha256(await readFile(join(out, outputs.xlsx))), outputs.xlsx).toBe(outputs.sha256.xlsx);
     }
     const final = await expectAllComplete(out, 'after the rerun');
-    expect(final).toMatchObject({ pdf: FORMS, temps: 0, manifest: true });
+    // Each form's PDF and each department folder's combined PDF, as the manifest records it.
+    const combined = (manifest.yearReports ?? []).flatMap((r) => r.combined ?? []);
+    for (const c of combined) expect(sha256(await readFile(join(out, c.path))), c.path).toBe(c.sha256);
+    expect(final).toMatchObject({ pdf: FORMS + combined.length, temps: 0, manifest: true });
     // One summary workbook per year next to the forms' workbooks.
     expect(final.xlsx).toBe(FORMS + new Set(manifest.forms.map((f) => f.year)).size);
     // Nothing left behind: every form file is in the manifest.
-    const listed = new Set(manifest.forms.flatMap((f) => [f.outputs?.pdf, f.outputs?.xlsx]));
+    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.pdf, f.outputs?.xlsx]), ...combined.map((c) => c.path)]);
     expect(files.filter((f) => /\.(pdf|xlsx)$/.test(f) && !f.endsWith('/汇总表.xlsx') && !listed.has(f))).toEqual([]);
   }, 240_000);
 });

@@ -130,8 +130,11 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
       expect(rel.startsWith('../'), rel).toBe(false);
       expectSafePath(rel);
     }
-    // Each form's two files, the manifest, and each year's index and summary: nothing else.
-    const listed = new Set(manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf]));
+    // Each form's two files, each department folder's combined PDF, the manifest, and each year's index and summary: nothing else.
+    const combined = (manifest.yearReports ?? []).flatMap((r) => r.combined ?? []).map((c) => c.path);
+    expect(combined.length).toBeGreaterThan(0);
+    for (const path of combined) expectSafePath(path);
+    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf]), ...combined]);
     const extra = files.map((e) => relative(out, join(e.parentPath, e.name)).split(sep).join('/')).filter((p) => !listed.has(p));
     expect(extra.sort()).toEqual(['2021/index.html', '2021/汇总表.xlsx', 'index.html', 'manifest.json']);
   });
