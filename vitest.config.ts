@@ -15,6 +15,10 @@ const slow = [
   'test/archive/lock-race.test.ts',
   // Its commit put it in the slow set: every reference form rendered and read back by pdf.js.
   'test/golden/structure.test.ts',
+  'test/package/**/*.test.ts',
+  'test/browser/**/*.test.ts',
+  'test/serve/serve-http.test.ts',
+  'test/cli/watch-results.test.ts',
 ];
 
 export default defineConfig({

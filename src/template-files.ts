@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
@@ -40,12 +40,24 @@ function bundled(): Promise<Record<string, Spec> | null> {
 
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 
+/** Partials are the templates under templates/partials/, known by their file name (`{{> page-style}}`): the archive's pages share their style sheet and script. */
+const PARTIALS = 'partials/';
+const partialName = (path: string): string => path.slice(PARTIALS.length, -'.hbs'.length);
+
 /** A template by its path under templates/ (`xlsx/sheet.xml.hbs`). */
 export async function template<T>(name: string): Promise<HandlebarsTemplateDelegate<T>> {
   const known = cache.get(name);
   if (known) return known as HandlebarsTemplateDelegate<T>;
-  const spec = (await bundled())?.[name];
-  const compiled = spec ? Handlebars.create().template(spec) : Handlebars.create().compile(readFileSync(join(dir, name), 'utf8'), optionsFor(name));
+  const specs = await bundled();
+  const hb = Handlebars.create();
+  if (specs) {
+    for (const [path, spec] of Object.entries(specs)) if (path.startsWith(PARTIALS)) hb.registerPartial(partialName(path), hb.template(spec));
+  } else {
+    for (const file of readdirSync(join(dir, PARTIALS)))
+      if (file.endsWith('.hbs')) hb.registerPartial(partialName(`${PARTIALS}${file}`), hb.compile(readFileSync(join(dir, PARTIALS, file), 'utf8'), optionsFor(`${PARTIALS}${file}`)));
+  }
+  const spec = specs?.[name];
+  const compiled = spec ? hb.template(spec) : hb.compile(readFileSync(join(dir, name), 'utf8'), optionsFor(name));
   cache.set(name, compiled);
   return compiled as HandlebarsTemplateDelegate<T>;
 }

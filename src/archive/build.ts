@@ -6,13 +6,14 @@ import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
 import { filedName } from '../model/form-input.js';
 import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
-import { hasError } from '../model/finding.js';
+import { hasError, type Finding } from '../model/finding.js';
 import { addTimings, noTimings, type Timings } from '../model/timings.js';
 import { createPool, defaultJobs } from '../pipeline/pool.js';
 import { choiceName, sha256, type FileOutcome } from '../pipeline/process.js';
 import { loadProfile } from '../profiles/load-profile.js';
 import { COMBINED_NAME } from '../reports/combined-pdfs.js';
 import { INDEX_FILE, SUMMARY_FILE, writeYearReports } from '../reports/year-reports.js';
+import { ROOT_INDEX_FILE, writeArchiveIndex } from '../reports/archive-index.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import type { ArchiveFs } from './archive-fs.js';
@@ -41,6 +42,8 @@ export interface BuildOptions {
   archive?: Archive;
   /** when build opens the folder itself: how long to wait for another run, and what to say meanwhile */
   lockTimes?: Partial<LockTimes>;
+  /** the command shown to another run that finds the folder in use (default `ziping build`) */
+  command?: string;
   onMessage?: (m: RunMessage) => void;
 }
 
@@ -70,11 +73,22 @@ export interface BuildResult {
   stats: BuildStats;
   /** what the run says about itself: unreadable folders, a damaged manifest, repaired outputs… */
   messages: RunMessage[];
+  /** forms left out on purpose (blank templates), with why: said, never archived */
+  notes: Finding[];
 }
 
 export type BuildEvent =
   | { kind: 'start'; total: number }
-  | { kind: 'file'; file: string; done: number; total: number; forms: ManifestForm[]; reused: boolean; /** outputs re-rendered because they were missing or damaged */ repaired: string[] };
+  | {
+      kind: 'file';
+      file: string;
+      done: number;
+      total: number;
+      forms: ManifestForm[];
+      reused: boolean;
+      /** outputs re-rendered because they were missing or damaged */ repaired: string[];
+      /** forms of the file left out on purpose (a blank template) */ notes: Finding[];
+    };
 
 const toPosix = (p: string): string => p.replace(/\\/g, '/');
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
@@ -133,7 +147,11 @@ async function outputProblem(fs: ArchiveFs, path: string, recorded: string): Pro
 export async function build(inputs: string[], options: BuildOptions, onEvent?: (e: BuildEvent) => void): Promise<BuildResult> {
   const archive =
     options.archive ??
-    (await openArchive(options.out, { command: 'ziping build', ...(options.lockTimes ? { lockTimes: options.lockTimes } : {}), ...(options.onMessage ? { onMessage: options.onMessage } : {}) }));
+    (await openArchive(options.out, {
+      command: options.command ?? 'ziping build',
+      ...(options.lockTimes ? { lockTimes: options.lockTimes } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+    }));
   try {
     return await buildIn(archive, inputs, options, onEvent);
   } finally {
@@ -229,6 +247,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const started = performance.now();
   const pool = createPool(options.jobs ?? autoJobs(toBuild), { profile: options.profile, mode: options.mode, typeset: options.typeset });
   const current: ManifestForm[] = [];
+  const notes: Finding[] = [];
   const done = new Map<string, ManifestForm[]>();
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
@@ -249,6 +268,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     for (const [index, item] of plan.entries()) {
       let produced: ManifestForm[];
       startUpTo(index + ahead);
+      let fileNotes: Finding[] = [];
       const job = jobs[index];
       jobs[index] = undefined;
       if (item.reuse || !job) {
@@ -257,6 +277,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
       } else {
         const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve);
+        if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
         const now = new Set(outputsOf(produced).map((o) => o.toLowerCase()));
@@ -271,7 +292,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         else if (hasError(f.findings)) stats.withErrors++;
       }
       current.push(...produced);
-      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null, repaired: item.repaired });
+      notes.push(...fileNotes);
+      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null, repaired: item.repaired, notes: fileNotes });
     }
   } catch (error) {
     // Disk full, a read-only disk…: record what is on disk now (best effort), so the manifest's
@@ -315,7 +337,14 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   };
   const manifest = await writeManifest(fs, draft);
   await dropRecords(fs, await writeRecords(fs, forms));
-  return { manifest, current, missing, empty, stats, messages };
+  // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
+  try {
+    await writeArchiveIndex({ read: (path) => fs.readText(path), write: (path, text) => fs.write(path, text) }, forms, generator);
+  } catch (error) {
+    if (!(error instanceof ArchiveError)) throw error;
+    messages.push({ code: error.code, severity: 'warning', message: error.message });
+  }
+  return { manifest, current, missing, empty, stats, messages, notes };
 }
 
 /**
@@ -357,7 +386,7 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
   for (const rel of files) {
     const name = posix.basename(rel);
     if (claimed.has(rel.toLowerCase()) || rel.split('/').some((s) => s.startsWith('.'))) continue;
-    if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE) continue;
+    if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE || rel === ROOT_INDEX_FILE) continue;
     // A year's own pages are the archive's, at <年度>/ (forms never take those names).
     if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE)) continue;
     // So are the department folders' combined PDFs (forms never take that name either).

@@ -1,13 +1,14 @@
 import { discover } from '../archive/discover.js';
 import { manifestEntry } from '../archive/manifest.js';
 import { jsonText } from '../model/display-text.js';
-import { hasError, severityText } from '../model/finding.js';
+import { hasError, type Finding } from '../model/finding.js';
 import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from '../model/manifest.js';
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { processFile } from '../pipeline/process.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
-import { formReport, runSummary } from './report-text.js';
+import { formReport } from './report-text.js';
+import { formState, summaryLines } from './summary.js';
 
 /** 0 all processed; 1 an input could not be processed (or, with --strict, an error finding). */
 export function exitCodeFor(forms: ManifestForm[], missing: string[], strict: boolean): number {
@@ -27,6 +28,8 @@ export interface CheckOptions {
   typeset: Typesetter;
   json: boolean;
   strict: boolean;
+  /** only the forms with problems, and the summary */
+  quiet?: boolean;
 }
 
 /**
@@ -36,12 +39,14 @@ export interface CheckOptions {
 export async function check(inputs: string[], opts: CheckOptions, out: (s: string) => void, raw: (s: string) => void = out, err: (s: string) => void = out): Promise<number> {
   const { files, missing, empty, problems } = await discover(inputs.length > 0 ? inputs : ['data']);
   const forms: ManifestForm[] = [];
+  const notes: Finding[] = [];
   for (const file of files) {
     const outcome = await processFile(file, displayPath(file), { profile: opts.profile, mode: opts.mode, typeset: opts.typeset, render: false });
+    notes.push(...outcome.notes);
     for (const form of outcome.forms) {
       const entry = manifestEntry(form, outcome);
       forms.push(entry);
-      if (!opts.json) out(`${formReport(entry)}\n`);
+      if (!opts.json && !(opts.quiet && formState(entry) === 'clean')) out(`${formReport(entry)}\n`);
     }
   }
   if (opts.json) {
@@ -49,7 +54,7 @@ export async function check(inputs: string[], opts: CheckOptions, out: (s: strin
     raw(jsonText(manifest));
     for (const p of problems) err(`${p.code}：${p.message}`);
   } else {
-    out([runSummary(forms, missing, empty), ...problems.map((p) => `  [${severityText[p.severity]}] ${p.code} ${p.message}`)].join('\n'));
+    out(summaryLines({ forms, missing, empty, notes, messages: problems }).join('\n'));
   }
   // A folder that could not be read holds inputs that were not processed.
   return Math.max(exitCodeFor(forms, missing, opts.strict), problems.some((p) => p.severity === 'error') ? 1 : 0);

@@ -29,16 +29,34 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
+/**
+ * The text of a config file as Windows editors save it: Notepad writes UTF-8 with a byte-order
+ * mark (older versions always, newer ones for “UTF-8 with BOM”) or UTF-16 (“Unicode”), and
+ * JSON.parse rejects the mark. A file in the ANSI code page (GBK) is not guessed at: its
+ * Chinese paths would come out garbled, so the user is told to save it as UTF-8.
+ */
+export function configText(bytes: Buffer, file: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff && bytes.length % 2 === 0) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new ConfigError(`配置文件“${file}”不是 UTF-8 编码(可能是用“ANSI”编码保存的)。请用记事本打开，“另存为”时把编码选为“UTF-8”后保存。`);
+  }
+}
+
 /** Reads and validates the config file; a missing default file is no error, a broken one is. */
 export async function loadConfig(path: string | undefined): Promise<Config> {
   const file = path ?? CONFIG_FILE;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch {
     if (path) throw new ConfigError(`找不到配置文件“${path}”。`);
     return Config.parse({});
   }
+  const text = configText(bytes, file);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -1,8 +1,8 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, type Command, CommanderError, Option } from 'commander';
 import { build, type BuildEvent, type BuildResult } from '../archive/build.js';
 import { fsError, errnoOf, type FsAction } from '../archive/fs-errors.js';
 import { openArchive, type Archive } from '../archive/session.js';
-import { ArchiveError, archiveError, messageLine, runMessage, type RunMessage } from '../model/archive-messages.js';
+import { ArchiveError, archiveError, messageLine, runMessage } from '../model/archive-messages.js';
 import { consoleText, jsonText, visibleText } from '../model/display-text.js';
 import { hasError, severityText } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
@@ -12,12 +12,17 @@ import { typesetterFor } from '../typeset/typesetter.js';
 import { version } from '../version.js';
 import { check, exitCodeFor } from './check.js';
 import { CONFIG_FILE, ConfigError, loadConfig } from './config.js';
-import { init } from './init.js';
+import { init, initNextSteps } from './init.js';
 import { progressReporter, type ProgressStream } from './progress.js';
-import { fileLine, formReport, runSummary } from './report-text.js';
+import { fileLine, formReport } from './report-text.js';
+import { ChineseCommand, chineseHelp, withExamples } from './help.js';
+import { archiveLinks, formState, summaryLines } from './summary.js';
 import { watchFolder } from './watch.js';
+import { DEFAULT_PORT, serveCommand, type ServeCliOptions } from '../serve/command.js';
 
 interface ScoringOptions {
+  /** -q, --quiet: a program option, read from the program */
+  quiet?: boolean;
   profile: string;
   scores: ScoreMode;
   json: boolean;
@@ -41,7 +46,7 @@ async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
   const config = await loadConfig(opts.config);
   const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
   const wait = opts.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(opts.wait);
-  if (!Number.isFinite(wait) || wait < 0 || wait > 86_400) throw new CommanderError(2, 'ziping.usage', `--wait 应为 0 到 86400 之间的秒数，收到“${opts.wait}”。`);
+  if (!Number.isFinite(wait) || wait < 0 || wait > 86_400) throw new CommanderError(2, 'ziping.usage', `CLI_INVALID_VALUE：--wait 应为 0 到 86400 之间的秒数，收到“${opts.wait}”。`);
   return {
     inputs: inputs.length > 0 ? inputs : config.inputs,
     out: opts.out ?? config.out,
@@ -53,12 +58,10 @@ async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
   };
 }
 
-/** A run message as a report line, in the style of a form's findings. */
-const runLine = (m: RunMessage): string => `  [${severityText[m.severity]}] ${m.code} ${m.message}`;
-
-function buildSummary(result: BuildResult, out: string, seconds: number, forms: ManifestForm[] = result.current): string {
+/** The end of a build: the forms' summary, what was rebuilt, what the run says about itself, and last the pages to open. */
+async function buildSummary(result: BuildResult, out: string, seconds: number, forms: ManifestForm[] = result.current): Promise<string> {
   const s = result.stats;
-  const lines = [runSummary(forms, result.missing, result.empty)];
+  const lines = summaryLines({ forms, missing: result.missing, empty: result.empty, notes: result.notes });
   const repaired = s.repaired > 0 ? `(其中 ${s.repaired} 个因输出缺失或损坏而重新生成)` : '';
   lines.push(`本次处理 ${s.files} 个文件：重新生成 ${s.built} 个${repaired}，未变化跳过 ${s.reused} 个。`);
   if (s.files > 0 && s.built === 0) lines.push('所有输入都没有变化，没有重新生成(需要时加 --force)。');
@@ -67,9 +70,10 @@ function buildSummary(result: BuildResult, out: string, seconds: number, forms: 
   }
   if (result.messages.length > 0) {
     lines.push('关于本次运行：');
-    for (const m of result.messages) lines.push(runLine(m));
+    for (const m of result.messages) lines.push(`  [${severityText[m.severity]}] ${m.code} ${m.message}`);
   }
   lines.push(`用时 ${seconds.toFixed(1)} 秒；结果在 ${out}/(清单：${out}/manifest.json)。`);
+  lines.push(...(await archiveLinks(out, result.manifest.forms)));
   return lines.join('\n');
 }
 
@@ -113,9 +117,10 @@ async function withArchive<T>(out: string, command: string, waitMs: number, io: 
 async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Command, io: Io): Promise<number> {
   const s = await settings(inputs, opts, cmd);
   const started = Date.now();
-  const report = opts.json ? undefined : progressReporter(io.progress);
+  // --quiet: no progress lines, only the problems and the summary.
+  const report = opts.json || opts.quiet ? undefined : progressReporter(io.progress);
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.usage', `--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.usage', `CLI_INVALID_VALUE：--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
   return withArchive(s.out, 'ziping build', s.waitMs, io, async (archive) => {
     const result = await build(
       s.inputs,
@@ -134,7 +139,7 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
     if (opts.json) {
       io.raw(jsonText(result.manifest));
       for (const m of result.messages) io.err(messageLine(m));
-    } else io.out(buildSummary(result, s.out, (Date.now() - started) / 1000));
+    } else io.out(await buildSummary(result, s.out, (Date.now() - started) / 1000));
     return buildExitCode(result, opts.strict);
   });
 }
@@ -163,14 +168,16 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
           const onEvent = (e: BuildEvent): void => {
             if (e.kind !== 'file' || e.reused) return;
             rebuilt.push(...e.forms);
-            // Each file's result as it is rebuilt; the full report only for a file with problems, once per change.
-            for (const form of e.forms) io.out(fileLine(form, e.repaired));
+            // Each file's result as it is rebuilt (with --quiet only those with problems); the full
+            // report only for a file with problems, once per change.
+            for (const form of e.forms) if (!opts.quiet || formState(form) !== 'clean') io.out(fileLine(form, e.repaired));
             for (const form of e.forms) if (form.status === 'error' || hasError(form.findings)) io.out(formReport(form));
+            for (const note of e.notes) io.out(`- 已跳过：${note.message}(${note.code})`);
           };
           const result = await build([folder], { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: false, prune: opts.prune, archive }, onEvent);
           const fresh = result.messages.filter((m) => !said.has(messageLine(m)));
           for (const m of fresh) said.add(messageLine(m));
-          io.out(buildSummary({ ...result, messages: fresh }, s.out, (Date.now() - started) / 1000, rebuilt));
+          io.out(await buildSummary({ ...result, messages: fresh }, s.out, (Date.now() - started) / 1000, rebuilt));
         },
         { log: io.out, signal: controller.signal, exclude: [archive.fs.root, s.out] },
       ),
@@ -183,16 +190,15 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
   return 0;
 }
 
-function scoringOptions(cmd: Command): Command {
+/** --profile and --scores: every command that scores takes them. */
+function profileOptions(cmd: Command): Command {
   return cmd
-    .option(
-      '--profile <name>',
-      '评分方案：auto(默认，每份表按自己的版式：宁夏 10 列 → ningxia，全国 11 列 → national，部门整体 → department)、ningxia、national、department，或方案 JSON 文件路径',
-      'auto',
-    )
-    .addOption(new Option('--scores <mode>', '得分口径：filled 照录填报值；auto 保留填报值并补齐空白(默认)；computed 按规则重算').choices(ScoreMode.options).default('auto'))
-    .option('--json', '输出 manifest(JSON)而不是中文摘要', false)
-    .option('--strict', '存在“错误”级问题时退出码为 1', false);
+    .option('--profile <方案>', '评分方案：auto 每份表按自己的版式(宁夏 10 列 → ningxia，全国 11 列 → national，部门整体 → department)；或 ningxia、national、department、方案 JSON 文件路径', 'auto')
+    .addOption(new Option('--scores <口径>', '得分口径：filled 照录填报值；auto 保留填报值并补齐空白；computed 按规则重算').choices(ScoreMode.options).default('auto'));
+}
+
+function scoringOptions(cmd: Command): Command {
+  return profileOptions(cmd).option('--json', '输出 manifest(JSON)而不是中文摘要', false).option('--strict', '存在“错误”级问题时退出码为 1', false);
 }
 
 const syscallAction: Record<string, FsAction> = {
@@ -249,60 +255,85 @@ export async function main(
   // Everything a person reads passes through consoleText: cell texts can hold ESC sequences and
   // bidi overrides, and a 30,000-character name would bury the rest. JSON goes out as JSON.
   const io: Io = { out: (s) => out(consoleText(s)), err: (s) => err(consoleText(s)), raw: out, progress: progressStream };
-  const program = new Command('ziping')
-    .description('项目支出绩效自评表：读取、复核评分、按官方版式输出')
-    .version(version, '-v, --version')
+  const program = chineseHelp(new ChineseCommand('ziping'))
+    .description('项目支出绩效自评表：读取、复核评分、按官方版式输出 Excel 与 PDF，并按年度归档')
+    .version(version, '-v, --version', '显示版本号')
+    .option('-q, --quiet', '只显示问题和小结', false)
     .option('--debug', '出错时显示详细的出错位置(供维护人员排查)', false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  withExamples(program);
+  const quiet = (): boolean => program.opts<{ quiet: boolean }>().quiet;
   let code = 0;
-  scoringOptions(program.command('check').description('读取并复核评分，只打印结果，不生成文件').argument('[inputs...]', '文件、文件夹或通配符，默认 data')).action(
+  withExamples(scoringOptions(program.command('check').description('读取并复核评分，只打印结果和问题，不生成文件').argument('[输入...]', '文件、文件夹或通配符，默认 data'))).action(
     async (inputs: string[], opts: ScoringOptions) => {
-      code = await check(inputs, { ...opts, profile: profileChoice(opts.profile, 'option'), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
+      code = await check(inputs, { ...opts, quiet: quiet(), profile: profileChoice(opts.profile, 'option'), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
     },
   );
-  scoringOptions(
-    program
-      .command('build')
-      .description('读取、复核评分，并按官方版式输出 Excel 与 PDF；未变化的文件不重复生成')
-      .argument('[inputs...]', '文件、文件夹或通配符，默认 data')
-      .option('--out <dir>', '输出文件夹(默认 out)')
-      .option('--force', '忽略“未变化”判断，全部重新生成', false)
-      .option('--prune', '删除已不存在的输入文件对应的输出', false)
-      .option('--jobs <n>', '使用的线程数(默认：少于 250 份用 1 个，否则用全部 CPU 核)')
-      .option('--wait <秒>', `输出文件夹正被另一次运行使用时最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
-      .option('--config <file>', `配置文件(默认 ${CONFIG_FILE})`),
+  withExamples(
+    scoringOptions(
+      program
+        .command('build')
+        .description('读取、复核评分，并按官方版式输出 Excel 与 PDF、年度索引页和汇总表；未变化的文件不重复生成')
+        .argument('[输入...]', '文件、文件夹或通配符，默认 data')
+        .option('--out <文件夹>', '输出文件夹(默认 out)')
+        .option('--force', '忽略“未变化”判断，全部重新生成', false)
+        .option('--prune', '删除已不存在的输入文件对应的输出', false)
+        .option('--jobs <线程数>', '使用的线程数(默认：少于 250 份用 1 个，否则用全部 CPU 核)')
+        .option('--wait <秒>', `输出文件夹正被另一次运行使用时最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
+        .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
+    ),
   ).action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
-    code = await buildCommand(inputs, opts, cmd, io);
+    code = await buildCommand(inputs, { ...opts, quiet: quiet() }, cmd, io);
   });
-  scoringOptions(
-    program
-      .command('watch')
-      .description('先生成一次，然后监视文件夹，放入或修改表格后自动生成')
-      .argument('[dir]', '监视的文件夹，默认 data')
-      .option('--out <dir>', '输出文件夹(默认 out)')
-      .option('--prune', '删除已不存在的输入文件对应的输出', false)
-      .option('--wait <秒>', `输出文件夹正被另一次运行使用时最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
-      .option('--config <file>', `配置文件(默认 ${CONFIG_FILE})`),
+  withExamples(
+    scoringOptions(
+      program
+        .command('watch')
+        .description('先生成一次，然后监视文件夹，放入或修改表格后自动生成，逐个显示结果')
+        .argument('[文件夹]', '监视的文件夹，默认 data')
+        .option('--out <文件夹>', '输出文件夹(默认 out)')
+        .option('--prune', '删除已不存在的输入文件对应的输出', false)
+        .option('--wait <秒>', `输出文件夹正被另一次运行使用时最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
+        .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
+    ),
   ).action(async (dir: string | undefined, opts: BuildCliOptions, cmd: Command) => {
-    code = await watchCommand(dir, opts, cmd, io);
+    code = await watchCommand(dir, { ...opts, quiet: quiet() }, cmd, io);
   });
-  program
-    .command('init')
-    .description('生成空白的可填写模板和示例表格')
-    .argument('[dir]', '目标文件夹', '.')
-    .option('--profile <name>', '评分方案(决定模板的版式)', 'ningxia')
-    .action(async (dir: string, opts: { profile: string }) => {
-      const { written, kept } = await init(dir, loadProfile(opts.profile), typesetterFor());
-      for (const f of written) io.out(`已生成：${f}`);
-      for (const f of kept) io.out(`已存在，未覆盖：${f}`);
-      io.out('在模板中填写浅黄色单元格，保存后运行：npx ziping build <文件夹>');
-    });
+  withExamples(
+    program
+      .command('init')
+      .description('生成空白的可填写模板(模板/)和一份填好的示例表格(示例/)')
+      .addArgument(new Argument('[文件夹]', '目标文件夹').default('.', '当前文件夹'))
+      .option('--profile <方案>', '评分方案(决定模板的版式)：ningxia、national、department', 'ningxia'),
+  ).action(async (dir: string, opts: { profile: string }) => {
+    const { written, kept } = await init(dir, loadProfile(opts.profile), typesetterFor());
+    if (!quiet()) for (const f of written) io.out(`已生成：${f}`);
+    for (const f of kept) io.out(`已存在，未覆盖：${f}`);
+    if (!quiet()) io.out(initNextSteps(dir));
+  });
+  withExamples(
+    profileOptions(
+      program
+        .command('serve')
+        .description('在本机打开一个网页：放入表格，查看得分、等级和问题，下载 PDF 与 Excel，浏览归档(只在 127.0.0.1 上)')
+        .option('--out <文件夹>', '输出文件夹(默认 out)')
+        .option('--port <端口>', `端口号(默认 ${DEFAULT_PORT}；0 表示任选一个空闲端口)`)
+        .option('--host <地址>', '监听的地址(默认 127.0.0.1，只有本机能打开；其他地址会让局域网中的电脑也能访问)')
+        .option('--open', '启动后用默认浏览器打开网页', false)
+        .option('--wait <秒>', `输出文件夹正被另一次运行使用时，每次生成最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
+        .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
+    ),
+  ).action(async (opts: BuildCliOptions & ServeCliOptions, cmd: Command) => {
+    const s = await settings([], opts, cmd);
+    code = await serveCommand(s, opts, { out: io.out, err: io.err, quiet: quiet() });
+  });
   const debug = (): boolean => program.opts<{ debug: boolean }>().debug || argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
+      // commander printed its own usage errors (in Chinese, see help.ts); ours are printed here.
       if (error.code === 'ziping.usage') io.err(error.message);
       // help and version are not errors
       return error.exitCode === 0 ? 0 : 2;

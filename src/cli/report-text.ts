@@ -31,21 +31,7 @@ export function formReport(form: ManifestForm): string {
   return lines.join('\n');
 }
 
-export function runSummary(forms: ManifestForm[], missing: string[], empty: string[] = []): string {
-  const ok = forms.filter((f) => f.status === 'ok');
-  const failed = forms.filter((f) => f.status === 'error');
-  const errors = ok.filter((f) => hasError(f.findings));
-  const lines = [`共 ${forms.length} 份：成功 ${ok.length} 份(其中有错误项 ${errors.length} 份)，无法处理 ${failed.length} 份。`];
-  for (const m of missing) lines.push(`  找不到输入“${m}”：请检查路径或文件名。`);
-  for (const e of empty) lines.push(`  文件夹“${e}”中还没有 .xlsx 或 .xls 表格。`);
-  if (failed.length > 0) {
-    lines.push('无法处理的文件：');
-    for (const f of failed) lines.push(`  ✗ ${f.source}：${(f.findings.find((x) => x.severity === 'error') ?? f.findings[0])?.message ?? ''}`);
-  }
-  return lines.join('\n');
-}
-
-/** One line per form as watch rebuilds it: what came out, or why nothing did. */
+/** One line per form as watch rebuilds it: where its copies went, its project, total and grade, and how many problems; or why nothing came out. */
 export function fileLine(form: ManifestForm, repaired: string[] = []): string {
   const where = `${form.source}${form.sheet ? ` · 工作表“${form.sheet}”` : ''}`;
   if (form.status === 'error') {
@@ -54,5 +40,9 @@ export function fileLine(form: ManifestForm, repaired: string[] = []): string {
   }
   const outputs = outputFiles(form.outputs).map((o) => o.path);
   const note = repaired.length > 0 ? `(输出缺失或损坏，已重新生成)` : '';
-  return `${hasError(form.findings) ? '!' : '✓'} 已生成${note}：${where} → ${outputs.join('、') || '无输出'}`;
+  const count = (s: 'error' | 'warning'): number => form.findings.filter((f) => f.severity === s).length;
+  const problems = count('error') + count('warning') === 0 ? '没有问题' : `错误 ${count('error')} 条、警告 ${count('warning')} 条`;
+  const total = form.total ?? form.computedTotal;
+  const result = `${form.projectName || '未填写项目名称'}，总分 ${total === null ? '—' : num(total)}，等级 ${form.grade ?? '—'}；${problems}`;
+  return `${hasError(form.findings) ? '!' : '✓'} 已生成${note}：${where} → ${outputs.join('、') || '无输出'}；${result}`;
 }

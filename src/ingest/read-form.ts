@@ -188,12 +188,18 @@ function readTitleBlock(grid: Grid, region: FormRegion, log: FindingLog): TitleB
   for (let row = region.top; row < region.anchorRow; row++) {
     for (const cell of cellsInRow(grid, row)) {
       const col = cell.col;
+      const ref = cellRef(grid, row, col);
+      // Someone filling in a template types just 2021 over its “(    年度)” line: a number cell.
+      if (cell.kind === 'number' && year.cell === null && cell.number !== null && Number.isInteger(cell.number) && cell.number >= 1990 && cell.number <= 2099) {
+        year = { value: cell.number, text: cell.text, cell: ref };
+        continue;
+      }
       if (cell.kind !== 'text') continue;
       const t = cell.text.normalize('NFKC');
-      const ref = cellRef(grid, row, col);
       if (/^附件\s*\d+/.test(t) && annex.cell === null) annex = { text: cell.text, cell: ref };
       else if (/自评表/.test(t) && title.cell === null) title = { text: cell.text, cell: ref };
-      const y = /((?:19|20)\d{2})\s*年/.exec(t);
+      // “2021年度”, “(2021 年)”, or the year alone (typed as text, or in a cell formatted as text).
+      const y = /((?:19|20)\d{2})\s*年/.exec(t) ?? /^\s*[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*$/.exec(t);
       if (y && year.cell === null && !/^附件/.test(t)) year = { value: Number(y[1]), text: cell.text, cell: ref };
       else if (/年度/.test(t) && !/自评表/.test(t) && yearLine === null) yearLine = { text: cell.text, cell: ref };
     }

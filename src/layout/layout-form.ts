@@ -14,6 +14,7 @@ import { pageBody, setCells, type PlacedCell } from './typeset-cells.js';
 import { FindingLog } from '../model/messages.js';
 import { styles, type StyleName } from './styles.js';
 import type { Finding } from '../model/finding.js';
+import { templateFormulas, type FormulaRows } from './template-formulas.js';
 
 export interface LayoutOptions {
   /** a blank fillable template: input cells marked, numbers validated */
@@ -110,6 +111,8 @@ interface Section {
   g: Geometry;
   scored: ScoredForm;
   profile: Profile;
+  /** where the blocks put the rows formulas refer to */
+  marks: Partial<FormulaRows>;
 }
 
 const numberCell = { kind: 'decimal' as const, min: 0, max: 100, prompt: '请填写数字' };
@@ -124,7 +127,8 @@ function titleBlock({ grid, rows, g, scored, profile }: Section): void {
   grid.put({ row: rows.take(), cols: [1, 3], text: fromFile ? input.annex.text : profile.texts.annex, style: 'annex', source: input.annex.cell });
   grid.put({ row: rows.take(), cols: all, text: fromFile ? input.title.text : profile.texts.title, style: 'title', source: input.title.cell });
   // A year written inside the title (`2020年度项目支出绩效自评表`) still gets its own year line.
-  const ownYearLine = input.year.text !== '' && input.year.cell !== input.title.cell;
+  // A year typed bare (“2021”) prints as the official line, “(2021年度)”.
+  const ownYearLine = input.year.text !== '' && input.year.cell !== input.title.cell && /年/.test(input.year.text);
   grid.put({ row: rows.take(), cols: all, text: ownYearLine ? input.year.text : yearLine(profile.texts.yearLine, input.year.value), style: 'yearLine', source: input.year.cell, input: true });
 }
 
@@ -169,7 +173,7 @@ function unitBlock({ grid, rows, g, scored }: Section): void {
 }
 
 /** The funds block: header, then 年度资金总额 and its parts. */
-function fundsBlock({ grid, rows, g, scored, profile }: Section, department: boolean): void {
+function fundsBlock({ grid, rows, g, scored, profile, marks }: Section, department: boolean): void {
   const input = scored.input;
   const mode = scored.mode;
   const decimals = profile.display.scoreDecimals;
@@ -206,6 +210,7 @@ function fundsBlock({ grid, rows, g, scored, profile }: Section, department: boo
       grid.put({ row, cols, ...asFilled(n), style: 'value', input: true, validation: amountCell });
     }
     if (isTotal) {
+      marks.funds = row;
       const weight = mode === 'filled' || fr.weight.text !== '' ? asFilled(fr.weight) : { text: decimalText(scored.funds.weight, decimals), number: scored.funds.weight, source: fr.weight.cell };
       grid.put({ row, cols: f.weight, ...weight, style: 'value', input: true, validation: numberCell });
       const rate = mode === 'filled' ? asFilled(fr.rate) : rateShown(scored.funds.shownRate, fr.rate, profile.funds.rateDecimals);
@@ -234,7 +239,7 @@ function goalsBlock({ grid, rows, g, scored }: Section): void {
 }
 
 /** The indicator table: header, one row per line, 总分. Returns the header row (repeated on every page). */
-function indicatorBlock({ grid, rows, g, scored, profile }: Section): number {
+function indicatorBlock({ grid, rows, g, scored, profile, marks }: Section): number {
   const input = scored.input;
   const mode = scored.mode;
   const decimals = profile.display.scoreDecimals;
@@ -243,6 +248,7 @@ function indicatorBlock({ grid, rows, g, scored, profile }: Section): number {
   const header = rows.take();
   const first = rows.take(lines.length);
   const totalRow = rows.take();
+  Object.assign(marks, { firstLine: first, lastLine: first + lines.length - 1, total: totalRow });
   grid.put({ row: header, cols: L.label, rows: lines.length + 1, text: '绩效指标', style: 'label' });
   const lineHeads: Array<[Cols, string]> = [
     [L.level1, '一级指标'],
@@ -315,13 +321,14 @@ function indicatorBlock({ grid, rows, g, scored, profile }: Section): number {
 export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typesetter, options: LayoutOptions = {}): LaidOut {
   const variant = scored.input.variant;
   const g: Geometry = geometries[variant];
-  const section: Section = { grid: new Grid(options.template === true), rows: new Rows(), g, scored, profile };
+  const section: Section = { grid: new Grid(options.template === true), rows: new Rows(), g, scored, profile, marks: {} };
   titleBlock(section);
   if (variant === 'department') unitBlock(section);
   else projectBlock(section);
   fundsBlock(section, variant === 'department');
   goalsBlock(section);
   const header = indicatorBlock(section);
+  if (options.template) addFormulas(section);
 
   const log = new FindingLog(scored.input.source.file);
   const page = PAGE;
@@ -362,6 +369,18 @@ export function layoutForm(scored: ScoredForm, profile: Profile, typeset: Typese
     pages,
   };
   return { sheet, findings: [...log.list, ...glyphFindings(sheet, typeset, scored.input.source.file)] };
+}
+
+/** A template's computed cells get their formulas (see template-formulas.ts); a form without lines has none to sum. */
+function addFormulas({ grid, g, profile, marks }: Section): void {
+  const { funds, firstLine, lastLine, total } = marks;
+  if (funds === undefined || firstLine === undefined || lastLine === undefined || total === undefined || lastLine < firstLine) return;
+  for (const f of templateFormulas(g, profile, { funds, firstLine, lastLine, total })) {
+    const cell = grid.cells.find((c) => c.row === f.row && c.col === f.col);
+    if (!cell) continue;
+    cell.formula = f.formula;
+    if (f.numFmt) cell.numFmt = f.numFmt;
+  }
 }
 
 /** A4 portrait with margins that are whole hundredths of an inch, as spreadsheets store them, so every program breaks pages alike. */

@@ -43,3 +43,21 @@ export function blankFormInput(profile: Profile): FormInput {
     total: { label: t('总分'), weight: n(), score: n(), note: t() },
   };
 }
+
+/** A value the person filling in the form typed: any text at all, a placeholder dash included. */
+const typed = (n: SourcedNumber): boolean => n.text.trim() !== '';
+
+/**
+ * A form nobody has filled in yet: no 项目名称 and not one amount or score typed. The blank
+ * template of `ziping init` (and an office's own, with its formulas) is such a form: it is said
+ * once and left out of the archive, instead of being filed as a project called 未填写项目名称.
+ * The 分值 of the funds row is not counted (templates print the default 10 there), nor are the
+ * computed cells (执行率, its 得分, the 总分 row), which templates fill with formulas.
+ */
+export function isUnfilledForm(input: FormInput): boolean {
+  if (input.projectName.text.trim() !== '') return false;
+  const funds = Object.values(input.funds).flatMap((row) => [row.initialBudget, row.fullYearBudget, row.executed]);
+  const lines = input.indicators.flatMap((line) => [line.weight, line.score]);
+  const tasks = (input.tasks ?? []).flatMap((task) => [task.budget, task.executed]);
+  return ![...funds, ...lines, ...tasks].some(typed);
+}

@@ -43,6 +43,8 @@ export const SheetCell = z.object({
   numFmt: z.string().optional(),
   style: CellStyle,
   validation: Validation.optional(),
+  /** a blank template's computed cell (执行率, its 得分, the 总分 row): the spreadsheet formula, without `=`; the PDF prints `text` */
+  formula: z.string().optional(),
   /** the spreadsheet cell the text came from (`Sheet1!D20`), so a renderer's finding can point at it */
   source: z.string().nullable(),
 });

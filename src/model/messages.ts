@@ -67,6 +67,10 @@ const catalog = {
     severity: 'warning',
     say: (a: { what: string; formula: string }) => `${a.what}是公式 =${a.formula}，但文件中没有保存计算结果，按空白处理。请在 Excel 或 WPS 中打开并保存一次，使结果写入文件。`,
   },
+  INGEST_FORM_BLANK: {
+    severity: 'info',
+    say: () => `这是一张还没有填写的空白表(没有项目名称，也没有填写任何金额或分值)，已跳过：不评分、不生成文件、不计入归档。如是要填报的表格，请填写后保存再放入。`,
+  },
   INGEST_PROJECT_NAME_MISSING: { severity: 'error', say: () => `“项目名称”没有填写。请填写项目名称，输出文件按它命名。` },
   INGEST_YEAR_MISSING: { severity: 'warning', say: (a: { text: string }) => `没有从年度行“${a.text}”读出年度(应形如“(2021年度)”)。请补上年度，否则输出归入“未知年度”文件夹。` },
   INGEST_INDICATORS_EMPTY: { severity: 'error', say: () => `绩效指标表中没有任何指标行。请填写三级指标。` },

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { convertXls } from '../ingest/convert-xls.js';
 import { ingestBuffer } from '../ingest/ingest-file.js';
-import { blankFormInput } from '../model/blank-form.js';
+import { blankFormInput, isUnfilledForm } from '../model/blank-form.js';
 import { layoutForm, type LayoutOptions } from '../layout/layout-form.js';
 import type { Finding } from '../model/finding.js';
 import type { FormInput } from '../model/form-input.js';
 import type { FormSheet } from '../model/form-sheet.js';
-import { FindingLog } from '../model/messages.js';
+import { finding, FindingLog } from '../model/messages.js';
 import type { Profile, ProfileChoice, ProfileFrom, ScoreMode } from '../model/profile.js';
 import { resolveProfile } from '../profiles/load-profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
@@ -67,6 +67,8 @@ export interface FileOutcome {
   source: string;
   sha256: string;
   forms: FormOutcome[];
+  /** what was left out on purpose and why, said to the user but kept out of the archive: blank templates (INGEST_FORM_BLANK) */
+  notes: Finding[];
   timings: Timings;
 }
 
@@ -114,7 +116,7 @@ function failed(options: ProcessOptions, findings: Finding[]): FormOutcome {
 
 /** Ingest → score → layout → render for a workbook held in memory. Never throws for what the file holds. */
 export async function processBuffer(bytes: Buffer, source: string, options: ProcessOptions, timings: Timings = noTimings()): Promise<FileOutcome> {
-  const outcome: FileOutcome = { source, sha256: sha256(bytes), forms: [], timings };
+  const outcome: FileOutcome = { source, sha256: sha256(bytes), forms: [], notes: [], timings };
   const read = await timedAsync(timings, 'ingest', () => ingestBuffer(bytes, source));
   if (read.status === 'error') {
     outcome.forms.push(failed(options, read.findings));
@@ -124,6 +126,10 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
     if (form.refused) {
       // A table of the family this tool cannot score: said, not scored, nothing rendered.
       outcome.forms.push({ ...failed(options, [...read.findings, ...form.findings]), sheet: null });
+      continue;
+    }
+    if (isUnfilledForm(form.input)) {
+      outcome.notes.push(finding('INGEST_FORM_BLANK', { file: source, sheet: form.input.source.sheet }));
       continue;
     }
     const { profile, from } = resolveProfile(options.profile, form.input.variant);
@@ -155,7 +161,7 @@ export async function processFile(path: string, source: string, options: Process
   } catch (error) {
     const log = new FindingLog(source);
     log.add('INGEST_FILE_UNREADABLE', null, { reason: `无法读取文件(${error instanceof Error ? error.message : String(error)})` });
-    return { source, sha256: '', forms: [failed(options, log.list)], timings };
+    return { source, sha256: '', forms: [failed(options, log.list)], notes: [], timings };
   }
   timings.read += performance.now() - t;
   if (/\.xls$/i.test(path) && bytes.length > 0) {
@@ -165,7 +171,7 @@ export async function processFile(path: string, source: string, options: Process
       const log = new FindingLog(source);
       if (converted.reason === 'missing') log.add('INGEST_XLS_UNSUPPORTED', null);
       else log.add('INGEST_XLS_CONVERSION_FAILED', null, { detail: converted.detail });
-      return { source, sha256: digest, forms: [failed(options, log.list)], timings };
+      return { source, sha256: digest, forms: [failed(options, log.list)], notes: [], timings };
     }
     // The manifest records the file the user gave, not LibreOffice's conversion of it.
     return { ...(await processBuffer(converted.buffer, source, options, timings)), sha256: digest };

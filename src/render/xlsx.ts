@@ -122,9 +122,10 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
   const styles = new Styles();
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
-  const cellsByRow = new Map<number, Map<number, { s: number; string?: string; number?: string }>>();
-  const put = (row: number, col: number, value: { s: number; string?: string; number?: string }): void => {
-    const cols = cellsByRow.get(row) ?? new Map<number, { s: number; string?: string; number?: string }>();
+  type XlsxCell = { s: number; string?: string; number?: string; formula?: string };
+  const cellsByRow = new Map<number, Map<number, XlsxCell>>();
+  const put = (row: number, col: number, value: XlsxCell): void => {
+    const cols = cellsByRow.get(row) ?? new Map<number, XlsxCell>();
     cols.set(col, value);
     cellsByRow.set(row, cols);
   };
@@ -133,7 +134,9 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     for (let r = cell.row; r < cell.row + cell.rowSpan; r++) for (let c = cell.col; c < cell.col + cell.colSpan; c++) put(r, c, { s });
     // Text, errors included (#REF!, #N/A for a value that cannot be known): a string wraps in a
     // narrow column where an error value would print as ###, and reads back as the same error.
-    if (cell.number !== undefined) put(cell.row, cell.col, { s, number: numberText(cell.number) });
+    // No cached result: the workbook asks to be calculated on opening (calcPr fullCalcOnLoad).
+    if (cell.formula !== undefined) put(cell.row, cell.col, { s, formula: xmlText(cell.formula) });
+    else if (cell.number !== undefined) put(cell.row, cell.col, { s, number: numberText(cell.number) });
     else if (cell.text !== '') {
       let at = stringIndex.get(cell.text);
       if (at === undefined) {
@@ -191,6 +194,7 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     numFmts: styles.numFmts.map((f) => ({ ...f, code: xmlText(f.code) })),
     xfs: styles.xfs,
     strings: strings.map(xmlText),
+    calculateOnLoad: sheet.cells.some((c) => c.formula !== undefined),
   };
   const compiled = new Map(await Promise.all(parts.map(async (p) => [p, await template<typeof view>(templateName(p))] as const)));
   const part = (name: Part): Buffer => {

@@ -20,6 +20,9 @@ export interface YearIndexInput {
 
 const collator = new Intl.Collator('zh-CN');
 
+/** The 汇总表's name beside each year's page (reports/year-reports.ts writes it under this name). */
+const SUMMARY_HREF = '汇总表.xlsx';
+
 /** Projects in archive order: 主管部门, then 项目名称 (Chinese collation), then source, so ties stay put. */
 export function sortForms(forms: ManifestForm[]): ManifestForm[] {
   return [...forms].sort(
@@ -157,6 +160,12 @@ interface YearIndexView {
   builtAt: string | null;
   stats: { projects: number; average: string; grades: { grade: string; count: number }[]; withErrors: number; failed: number };
   projects: ProjectView[];
+  /** the filters' choices: every 主管部门 and grade the table shows; grades best first, for sorting by rank */
+  departments: string[];
+  gradeChoices: string[];
+  gradeOrder: string;
+  /** the year's 汇总表, beside the page */
+  summaryHref: string;
   chart: ScoreChart | null;
   failed: FailedView[];
 }
@@ -216,6 +225,8 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
   const ok = sortForms(input.forms.filter((f) => f.status === 'ok'));
   const failed = sortForms(input.forms.filter((f) => f.status === 'error'));
   const projects = ok.map((f, i) => projectView(input.year, f, i));
+  const shownGrades = new Set(projects.map((p) => p.grade));
+  const gradeOrder = bestFirst(input.grades).map((g) => g.grade);
   const view: YearIndexView = {
     title: `${/^\d+$/.test(input.year) ? `${input.year}年度` : input.year} 项目支出绩效自评归档`,
     generator: input.generator,
@@ -229,6 +240,10 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
       failed: failed.length,
     },
     projects,
+    departments: [...new Set(projects.map((p) => p.department))].sort(collator.compare),
+    gradeChoices: [...gradeOrder.filter((g) => shownGrades.has(g)), ...[...shownGrades].filter((g) => !gradeOrder.includes(g)).sort(collator.compare)],
+    gradeOrder: gradeOrder.join(' '),
+    summaryHref: encodeURIComponent(SUMMARY_HREF),
     chart:
       ok.length === 0
         ? null

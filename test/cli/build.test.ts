@@ -7,6 +7,7 @@ import { Manifest } from '../../src/model/manifest.js';
 import { runCli } from '../helpers/cli.js';
 import { pdfInfo, pdfPages, squash } from '../helpers/pdf.js';
 import { seedPath } from '../helpers/pipeline.js';
+import { fillNingxia } from '../helpers/template.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
 
 async function filesUnder(dir: string): Promise<Map<string, string>> {
@@ -87,12 +88,14 @@ describe('ziping build', () => {
 });
 
 describe('ziping init', () => {
-  it('writes a blank template with marked input cells and validation, and the seed sample', async () => {
+  it('writes a blank template with marked input cells and validation into 模板/, and the seed sample into 示例/', async () => {
     const dir = await tempDir('ziping-init-');
     const { code } = await runCli(['init', dir]);
     expect(code).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual(['2021-机构编制管理事务经费.xlsx', '项目支出绩效自评表-空白模板.xlsx']);
-    const ws = (await loadWorkbook(join(dir, '项目支出绩效自评表-空白模板.xlsx'))).worksheets[0];
+    expect((await readdir(dir)).sort()).toEqual(['模板', '示例']);
+    expect(await readdir(join(dir, '模板'))).toEqual(['项目支出绩效自评表-空白模板.xlsx']);
+    expect(await readdir(join(dir, '示例'))).toEqual(['2021-机构编制管理事务经费.xlsx']);
+    const ws = (await loadWorkbook(join(dir, '模板', '项目支出绩效自评表-空白模板.xlsx'))).worksheets[0];
     if (!ws) throw new Error('no sheet');
     expect(ws.getCell('C4').fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFFFF2CC' } });
     expect(ws.getCell('A4').fill).not.toMatchObject({ fgColor: { argb: 'FFFFF2CC' } });
@@ -107,30 +110,11 @@ describe('ziping init', () => {
   it('the template, filled in and built, gives a scored form', async () => {
     const dir = await tempDir('ziping-fill-');
     await runCli(['init', dir]);
-    const path = join(dir, '项目支出绩效自评表-空白模板.xlsx');
+    const path = join(dir, '模板', '项目支出绩效自评表-空白模板.xlsx');
     const wb = await loadWorkbook(path);
     const ws = wb.worksheets[0];
     if (!ws) throw new Error('no sheet');
-    ws.getCell('A3').value = '(2022年度)';
-    ws.getCell('C4').value = '乡村道路养护';
-    ws.getCell('C5').value = '某县交通运输局';
-    ws.getCell('F5').value = '某县公路段';
-    ws.getCell('C7').value = 50;
-    ws.getCell('D7').value = 60;
-    ws.getCell('E7').value = 54;
-    const lines: Array<[number, string, string, string, number, number]> = [
-      [14, '养护里程', '≥120公里', '126公里', 30, 30],
-      [19, '完成时间', '2022年11月30日前', '2022年11月20日', 20, 20],
-      [21, '养护成本', '≤60万元', '54', 20, 20],
-      [28, '群众满意度', '≥90%', '93%', 30, 30],
-    ];
-    for (const [row, name, target, actual, weight, score] of lines) {
-      ws.getCell(`D${row}`).value = name;
-      ws.getCell(`E${row}`).value = target;
-      ws.getCell(`F${row}`).value = actual;
-      ws.getCell(`G${row}`).value = weight;
-      ws.getCell(`H${row}`).value = score;
-    }
+    fillNingxia(ws, '(2022年度)', { costScore: 20 });
     await wb.xlsx.writeFile(path);
     const out = await tempDir('ziping-fill-out-');
     const { code, out: json } = await runCli(['build', path, '--out', out, '--json']);

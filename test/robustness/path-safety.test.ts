@@ -136,7 +136,7 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
     for (const path of combined) expectSafePath(path);
     const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf]), ...combined]);
     const extra = files.map((e) => relative(out, join(e.parentPath, e.name)).split(sep).join('/')).filter((p) => !listed.has(p));
-    expect(extra.sort()).toEqual(['2021/index.html', '2021/汇总表.xlsx', 'manifest.json']);
+    expect(extra.sort()).toEqual(['2021/index.html', '2021/汇总表.xlsx', 'index.html', 'manifest.json']);
   });
 
   it('gives every form its own outputs, also on a case-insensitive file system', async () => {

@@ -1,0 +1,37 @@
+/**
+ * What `ziping serve` says, on the console and on the page, by stable code: the code is what
+ * support staff search for and what tests assert; the text says what happened and what to do.
+ */
+const catalog = {
+  SERVE_STARTED: (a: { url: string; out: string }) => `ziping 网页已启动：${a.url}  (在浏览器中打开这个地址；结果写入“${a.out}”；按 Ctrl-C 停止)`,
+  SERVE_HOST_EXPOSED: (a: { host: string }) => `警告：--host ${a.host} 让同一网络中的其他电脑也能打开此页面、上传表格、下载归档中的所有文件。只在可信的网络中这样使用，用完请按 Ctrl-C 关闭。`,
+  SERVE_PORT_IN_USE: (a: { port: number }) =>
+    `端口 ${a.port} 已被占用：可能 ziping serve 已经在运行(直接在浏览器中打开 http://127.0.0.1:${a.port}/ 即可)，或被其他程序占用。可以用 --port 换一个端口，如 --port ${a.port + 1}。`,
+  SERVE_LISTEN_FAILED: (a: { host: string; port: number; reason: string }) => `无法在 ${a.host}:${a.port} 启动网页(${a.reason})。请检查 --host 和 --port。`,
+  SERVE_PORT_INVALID: (a: { given: string }) => `--port 应为 0 到 65535 之间的整数，收到“${a.given}”。`,
+  SERVE_OPEN_FAILED: (a: { url: string; reason: string }) => `没能自动打开浏览器(${a.reason})。请手动在浏览器中打开 ${a.url}`,
+  SERVE_STOPPED: () => `网页已关闭。`,
+  UPLOAD_TOO_LARGE: (a: { name: string; limit: string }) => `文件“${a.name}”超过 ${a.limit}，没有处理。绩效自评表不会这么大，请确认是否选错了文件，或删除多余内容后另存再上传。`,
+  UPLOAD_NOT_SPREADSHEET: (a: { name: string }) => `文件“${a.name}”不是 Excel 表格，没有处理。只接受 .xlsx 和 .xls 文件。`,
+  UPLOAD_EMPTY: (a: { name: string }) => `文件“${a.name}”是空的(0 字节)，没有处理。请重新选择文件。`,
+  UPLOAD_BAD_REQUEST: (a: { detail: string }) => `上传请求不完整(${a.detail})。请刷新页面后重新上传。`,
+  UPLOAD_FAILED: (a: { name: string; detail: string }) => `处理“${a.name}”时程序内部出错(${a.detail})，其他文件不受影响。请把该文件和这条信息发给维护人员。`,
+  SERVE_FORBIDDEN: () => `这个请求不是从 ziping 自己的页面发出的，已拒绝。请在浏览器地址栏直接打开 ziping 显示的地址。`,
+  SERVE_NOT_FOUND: (a: { path: string }) => `找不到“${a.path}”。它可能已被删除或改名；请回到首页刷新。`,
+} satisfies Record<string, (a: never) => string>;
+
+export type ServeCode = keyof typeof catalog;
+type Args<C extends ServeCode> = Parameters<(typeof catalog)[C]>[0];
+
+export interface ServeMessage {
+  code: ServeCode;
+  message: string;
+}
+
+export function serveMessage<C extends ServeCode>(code: C, ...args: Args<C> extends undefined ? [] : [Args<C>]): ServeMessage {
+  const say = catalog[code] as (a: unknown) => string;
+  return { code, message: say(args[0]) };
+}
+
+/** A message as one console line: `CODE：text`, as the other commands print theirs. */
+export const messageLine = (m: ServeMessage): string => `${m.code}：${m.message}`;

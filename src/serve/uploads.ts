@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { safeSegment } from '../archive/safe-name.js';
+import { writeAtomic } from '../archive/write-atomic.js';
+
+/**
+ * Where the page's uploads are kept: beside --out, named after it (归档 → 归档-上传的表格). They
+ * must stay on disk, since the manifest knows forms by their source and a build treats a form
+ * whose source is gone as removed; and not inside --out, whose files are outputs, never inputs
+ * (a build refuses an input there: INPUT_INSIDE_OUT).
+ */
+export const UPLOAD_SUFFIX = '-上传的表格';
+
+export function uploadsFor(out: string): string {
+  const abs = path.resolve(out);
+  return path.join(path.dirname(abs), `${path.basename(abs) || '归档'}${UPLOAD_SUFFIX}`);
+}
+
+/**
+ * The name a browser gave an uploaded file, as one safe name: only its last segment, whichever
+ * separator the sending system used (a Windows browser may send `C:\fakepath\表.xlsx`, a crafted
+ * request `..\..\表.xlsx`), cleaned as output names are (no `:*?"<>|`, no device names, no
+ * trailing dot), with its extension in lower case. Null when it is no spreadsheet.
+ */
+export function uploadName(given: string): string | null {
+  const last = given.split(/[\\/]/).pop() ?? '';
+  const m = /^(.*)\.(xlsx|xls)$/i.exec(last.trim());
+  if (!m) return null;
+  return `${safeSegment(m[1] ?? '', '上传的表格')}.${(m[2] ?? 'xlsx').toLowerCase()}`;
+}
+
+/** Whether `name` joined to `root` stays inside it, by the rules of the given path flavour (posix here, win32 on Windows). */
+export function staysInside(root: string, name: string, flavour: path.PlatformPath = path): boolean {
+  const r = flavour.resolve(root);
+  const p = flavour.resolve(r, name);
+  const rel = flavour.relative(r, p);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${flavour.sep}`) && !flavour.isAbsolute(rel);
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Keeps an upload in `folder` (see uploadsFor) and returns its path. Nothing is overwritten: many units
+ * call their file 项目支出绩效自评表.xlsx, and a second one replacing the first would take the
+ * first one's project out of the archive. The same name with the same bytes is the file already
+ * there (an upload repeated); other bytes get the next free name: 表-2.xlsx, 表-3.xlsx…
+ */
+export async function storeUpload(folder: string, name: string, bytes: Buffer): Promise<string> {
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = [name.slice(0, dot), name.slice(dot)];
+  const digest = sha256(bytes);
+  for (let n = 1; n < 10_000; n++) {
+    const candidate = n === 1 ? name : `${stem}-${n}${ext}`;
+    if (!staysInside(folder, candidate)) throw new Error(`upload name leaves the folder: ${candidate}`);
+    const target = path.join(folder, candidate);
+    const existing = await readFile(target).catch(() => null);
+    if (existing && sha256(existing) === digest) return target;
+    if (existing) continue;
+    await writeAtomic(target, bytes);
+    return target;
+  }
+  throw new Error(`no free name for ${name}`);
+}
+
+export type Body = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
+
+/**
+ * A request body of at most `limit` bytes. A larger one is read to its end and thrown away, so
+ * the browser gets the answer that says why (a connection cut mid-upload shows only a network
+ * error); past `4 × limit` the connection is cut all the same, so nobody can keep the server busy.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+      else if (size > 4 * limit) {
+        req.destroy();
+        resolve({ ok: false, reason: 'too-large' });
+      }
+    });
+    req.on('end', () => resolve(tooLarge ? { ok: false, reason: 'too-large' } : { ok: true, bytes: Buffer.concat(chunks) }));
+    req.on('error', () => resolve({ ok: false, reason: tooLarge ? 'too-large' : 'aborted' }));
+    req.on('aborted', () => resolve({ ok: false, reason: 'aborted' }));
+  });
+}
