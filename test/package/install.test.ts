@@ -75,7 +75,7 @@ describe('the packed package, installed from its tarball', () => {
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => /^(src|test|docs|scripts|node_modules)\//.test(f) || f.endsWith('.map') || f === 'dist/bench.js')).toEqual([]);
     const notices = await readFile(join(installed, 'dist', 'THIRD-PARTY-NOTICES.txt'), 'utf8');
-    for (const bundled of ['exceljs@', 'pdfkit@', 'fontkit@', 'handlebars@', 'commander@', 'zod@']) expect(notices).toContain(bundled);
+    for (const bundled of ['exceljs@', 'pdf-lib@', 'fontkit@', 'handlebars@', 'commander@', 'zod@']) expect(notices).toContain(bundled);
   });
 
   it('takes less than 60 MB installed', async () => {
