@@ -35,16 +35,25 @@ export interface RenderedFile {
   ms: number;
 }
 
-/** Draws a FormSheet in every registered format: here, or on a worker thread (see pool.ts). */
-export type RenderSheet = (sheet: FormSheet) => Promise<RenderedFile[]>;
+/** A scored form laid out and drawn in every format. */
+export interface DrawnForm {
+  files: RenderedFile[];
+  /** what the layout found (characters the fonts cannot draw, text cut at a page) */
+  findings: Finding[];
+  /** ms the layout took, wherever it ran */
+  layoutMs: number;
+}
+
+/** Lays a scored form out and draws it: here (drawHere), or on a worker thread (see pool.ts). */
+export type Draw = (scored: ScoredForm, profile: Profile) => Promise<DrawnForm>;
 
 export interface ProcessOptions {
   /** each form by its own layout (`auto`), or one profile for all */
   profile: ProfileChoice;
   mode: ScoreMode;
   typeset: Typesetter;
-  /** how sheets are drawn; false stops after scoring (check) */
-  render: RenderSheet | false;
+  /** how forms are laid out and drawn; false lays them out for their findings only (check) */
+  render: Draw | false;
 }
 
 /** One form of a file as the pipeline left it. */
@@ -56,7 +65,6 @@ export interface FormOutcome {
   profileFrom: ProfileFrom;
   mode: ScoreMode;
   scored: ScoredForm | null;
-  sheet: FormSheet | null;
   files: RenderedFile[];
   /** every finding of every stage, in stage order */
   findings: Finding[];
@@ -89,21 +97,24 @@ export interface RenderedForm {
   files: RenderedFile[];
   /** what the layout found (characters the fonts cannot draw) */
   findings: Finding[];
+  layoutMs: number;
 }
 
-/** Layout and every renderer for one scored form. */
-export async function renderScored(
-  scored: ScoredForm,
-  profile: Profile,
-  typeset: Typesetter,
-  render: RenderSheet = (sheet) => renderSheet(sheet, typeset),
-  timings: Timings = noTimings(),
-): Promise<RenderedForm> {
-  const { sheet, findings } = timed(timings, 'layout', () => layoutForm(scored, profile, typeset));
-  const files = await render(sheet);
-  for (const f of files) timings.render[f.format] = (timings.render[f.format] ?? 0) + f.ms;
-  return { sheet, files, findings };
+/** Layout and every renderer for one scored form, on this thread. */
+export async function renderScored(scored: ScoredForm, profile: Profile, typeset: Typesetter): Promise<RenderedForm> {
+  const t = performance.now();
+  const { sheet, findings } = layoutForm(scored, profile, typeset);
+  const layoutMs = performance.now() - t;
+  return { sheet, files: await renderSheet(sheet, typeset), findings, layoutMs };
 }
+
+/** Forms laid out and drawn on this thread. */
+export const drawHere =
+  (typeset: Typesetter): Draw =>
+  async (scored, profile) => {
+    const { files, findings, layoutMs } = await renderScored(scored, profile, typeset);
+    return { files, findings, layoutMs };
+  };
 
 /** The profile name a file that gave no form is recorded under. */
 export function choiceName(choice: ProfileChoice): { profile: string; profileFrom: ProfileFrom } {
@@ -111,7 +122,7 @@ export function choiceName(choice: ProfileChoice): { profile: string; profileFro
 }
 
 function failed(options: ProcessOptions, findings: Finding[]): FormOutcome {
-  return { status: 'error', ...choiceName(options.profile), mode: options.mode, scored: null, sheet: null, files: [], findings };
+  return { status: 'error', ...choiceName(options.profile), mode: options.mode, scored: null, files: [], findings };
 }
 
 /** Ingest → score → layout → render for a workbook held in memory. Never throws for what the file holds. */
@@ -125,7 +136,7 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
   for (const form of read.forms) {
     if (form.refused) {
       // A table of the family this tool cannot score: said, not scored, nothing rendered.
-      outcome.forms.push({ ...failed(options, [...read.findings, ...form.findings]), sheet: null });
+      outcome.forms.push(failed(options, [...read.findings, ...form.findings]));
       continue;
     }
     if (isUnfilledForm(form.input)) {
@@ -135,10 +146,11 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
     const { profile, from } = resolveProfile(options.profile, form.input.variant);
     const scored = timed(timings, 'score', () => scoreForm(form.input, profile, options.mode));
     const findings = [...read.findings, ...form.findings, ...scored.findings];
-    const result: FormOutcome = { status: 'ok', profile: profile.name, profileFrom: from, mode: options.mode, scored, sheet: null, files: [], findings };
+    const result: FormOutcome = { status: 'ok', profile: profile.name, profileFrom: from, mode: options.mode, scored, files: [], findings };
     if (options.render) {
-      const drawn = await renderScored(scored, profile, options.typeset, options.render, timings);
-      result.sheet = drawn.sheet;
+      const drawn = await options.render(scored, profile);
+      timings.layout += drawn.layoutMs;
+      for (const f of drawn.files) timings.render[f.format] = (timings.render[f.format] ?? 0) + f.ms;
       result.files = drawn.files;
       findings.push(...drawn.findings);
     } else {

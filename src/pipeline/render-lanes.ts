@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FormSheet } from '../model/form-sheet.js';
+import type { Profile } from '../model/profile.js';
+import type { ScoredForm } from '../model/scored-form.js';
 import { packageRoot } from '../package-root.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { renderSheet, type RenderedFile, type RenderSheet } from './process.js';
+import { drawHere, type Draw, type DrawnForm } from './process.js';
 import type { WorkerReply, WorkerRequest } from './render-worker.js';
 
 export interface RenderLanes {
-  render: RenderSheet;
+  render: Draw;
   close(): Promise<void>;
 }
 
@@ -25,19 +26,20 @@ interface Lane {
 }
 
 interface Waiting {
-  resolve: (files: RenderedFile[]) => void;
+  resolve: (drawn: DrawnForm) => void;
   reject: (e: Error) => void;
 }
 
 /**
- * Rendering (every registered format, about two thirds of a form's work) on `workers` worker
- * threads, and on this thread when more than `stealAbove` sheets wait, so the threads balance
- * themselves while this thread also reads and scores the next files. With 0 workers everything
- * runs here. A worker that dies fails the sheets it had; the next sheet starts a fresh one.
+ * Layout and rendering (every registered format, about two thirds of a form's work) on `workers`
+ * worker threads, and on this thread when more than `stealAbove` forms wait, so the threads balance
+ * themselves while this thread reads, scores and writes. With 0 workers everything runs here. A
+ * worker that dies fails the forms it had; the next form starts a fresh one.
  */
 export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2): RenderLanes {
   const lanes: Lane[] = [{ worker: null, busy: false }];
-  const queue: Array<Waiting & { sheet: FormSheet }> = [];
+  const queue: Array<Waiting & { scored: ScoredForm; profile: Profile }> = [];
+  const here = drawHere(typeset);
   const pending = new Map<number, Waiting & { lane: Lane }>();
   let nextId = 0;
 
@@ -49,7 +51,7 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
       if (!p) return;
       pending.delete(m.id);
       lane.busy = false;
-      if (m.files) p.resolve(m.files);
+      if (m.drawn) p.resolve(m.drawn);
       else p.reject(new Error(m.error ?? 'render worker failed'));
       pump();
     });
@@ -78,7 +80,7 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
       if (!item) return;
       lane.busy = true;
       if (lane.worker === null) {
-        renderSheet(item.sheet, typeset)
+        here(item.scored, item.profile)
           .then(item.resolve, item.reject)
           .finally(() => {
             lane.busy = false;
@@ -88,15 +90,15 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
       }
       const id = nextId++;
       pending.set(id, { resolve: item.resolve, reject: item.reject, lane });
-      const request: WorkerRequest = { id, sheet: item.sheet, fontDir: typeset.fontDir };
+      const request: WorkerRequest = { id, scored: item.scored, profile: item.profile, fontDir: typeset.fontDir };
       lane.worker.postMessage(request);
     }
   };
 
   return {
-    render: (sheet) =>
-      new Promise<RenderedFile[]>((resolve, reject) => {
-        queue.push({ sheet, resolve, reject });
+    render: (scored, profile) =>
+      new Promise<DrawnForm>((resolve, reject) => {
+        queue.push({ scored, profile, resolve, reject });
         pump();
       }),
     close: async () => {

@@ -1,29 +1,31 @@
 import { parentPort } from 'node:worker_threads';
-import type { FormSheet } from '../model/form-sheet.js';
+import type { Profile } from '../model/profile.js';
+import type { ScoredForm } from '../model/scored-form.js';
 import { typesetterFor } from '../typeset/typesetter.js';
-import { renderSheet, type RenderedFile } from './process.js';
+import { drawHere, type DrawnForm } from './process.js';
 
 export interface WorkerRequest {
   id: number;
-  sheet: FormSheet;
+  scored: ScoredForm;
+  profile: Profile;
   fontDir: string;
 }
 
 export interface WorkerReply {
   id: number;
-  files?: RenderedFile[];
+  drawn?: DrawnForm;
   error?: string;
 }
 
-/** A render lane: a FormSheet in, its rendered files out (their bytes transferred, not copied). */
+/** A render lane: a scored form in, its layout findings and rendered files out (their bytes transferred, not copied). */
 parentPort?.on('message', (message: WorkerRequest) => {
-  renderSheet(message.sheet, typesetterFor(message.fontDir)).then(
-    (files) => {
-      const owned = files.map((f) => ({ ...f, bytes: f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength ? f.bytes : new Uint8Array(f.bytes) }));
-      const reply: WorkerReply = { id: message.id, files: owned };
+  drawHere(typesetterFor(message.fontDir))(message.scored, message.profile).then(
+    (drawn) => {
+      const files = drawn.files.map((f) => ({ ...f, bytes: f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength ? f.bytes : new Uint8Array(f.bytes) }));
+      const reply: WorkerReply = { id: message.id, drawn: { ...drawn, files } };
       parentPort?.postMessage(
         reply,
-        owned.map((f) => f.bytes.buffer as ArrayBuffer),
+        files.map((f) => f.bytes.buffer as ArrayBuffer),
       );
     },
     (error: unknown) => parentPort?.postMessage({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchForm, linesFor } from '../../src/bench/generate.js';
-import { formWorkbook, processFile, renderSheet } from '../../src/pipeline/process.js';
+import { formWorkbook, processFile, drawHere } from '../../src/pipeline/process.js';
 import { loadProfile, profileChoice } from '../../src/profiles/load-profile.js';
 import { typesetterFor } from '../../src/typeset/typesetter.js';
 
@@ -45,7 +45,7 @@ export async function renderAll(): Promise<Record<string, Record<string, string>
   const inputs = [...goldenInputs().map((f) => ({ path: f, key: f.slice(root.length + 1) })), ...(await benchInputs()).map((f) => ({ path: f, key: `bench/${f.split('/').pop()}` }))];
   for (const { path, key } of inputs) {
     for (const name of ['auto', 'ningxia', 'national']) {
-      const outcome = await processFile(path, key, { profile: profileChoice(name, 'option'), mode: 'auto', typeset, render: (sheet) => renderSheet(sheet, typeset) });
+      const outcome = await processFile(path, key, { profile: profileChoice(name, 'option'), mode: 'auto', typeset, render: drawHere(typeset) });
       let i = 0;
       for (const form of outcome.forms) {
         if (form.files.length === 0) continue;

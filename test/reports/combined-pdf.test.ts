@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { processFile, renderSheet } from '../../src/pipeline/process.js';
+import { processFile, drawHere } from '../../src/pipeline/process.js';
 import { profileChoice } from '../../src/profiles/load-profile.js';
 import { combinedPdf } from '../../src/reports/combined-pdf.js';
 import { pdfFontPrograms, pdfFonts, pdfInfo, pdfPages, pdfOutline } from '../helpers/pdf.js';
 import { fixture, seedPath, typeset } from '../helpers/pipeline.js';
 
 async function formPdf(path: string): Promise<{ title: string; pdf: Uint8Array }> {
-  const outcome = await processFile(path, path, { profile: profileChoice('auto', 'option'), mode: 'auto', typeset, render: (sheet) => renderSheet(sheet, typeset) });
+  const outcome = await processFile(path, path, { profile: profileChoice('auto', 'option'), mode: 'auto', typeset, render: drawHere(typeset) });
   const form = outcome.forms[0];
   const pdf = form?.files?.find((f) => f.format === 'pdf')?.bytes;
   if (!form?.scored || !pdf) throw new Error(`${path}: no PDF`);
