@@ -398,13 +398,15 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
 }
 
 /**
- * Threads for a build when the user did not say: a worker thread's warm-up (loading and compiling
- * the writers and the fonts) costs about as much CPU as 80 forms, so below a few hundred forms one
- * thread finishes first; above, every core pays off (measured with npm run bench: 100 forms 24 vs
- * 22 forms/s, 1000 forms 28.5 vs 33.7 forms/s on 2 cores).
+ * Threads for a build when the user did not say. A worker thread loads and warms up the layout and
+ * the writers on its own, which the second core only repays over a hundred forms or so. Measured on
+ * an idle 2-core machine (bench forms, wall time, three runs each): 100 forms 2.5-2.7 s with one
+ * thread or two; 200 forms 4.23-4.36 s with one, 4.06 s with two; 1,000 forms 19.3 s with one,
+ * 12.3-14.5 s with two.
  */
+export const THREADS_FROM = 150;
 export function autoJobs(forms: number): number {
-  return forms >= 250 ? defaultJobs() : 1;
+  return forms >= THREADS_FROM ? defaultJobs() : 1;
 }
 
 /** Grade thresholds of the profile a form was scored by (a forced JSON profile is known by its name only here). */

@@ -279,7 +279,7 @@ export async function main(
         .option('--out <文件夹>', '输出文件夹(默认 out)')
         .option('--force', '忽略“未变化”判断，全部重新生成', false)
         .option('--prune', '删除已不存在的输入文件对应的输出', false)
-        .option('--jobs <线程数>', '使用的线程数(默认：少于 250 份用 1 个，否则用全部 CPU 核)')
+        .option('--jobs <线程数>', '使用的线程数(默认：少于 150 份用 1 个，否则用全部 CPU 核)')
         .option('--wait <秒>', `输出文件夹正被另一次运行使用时最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
         .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
     ),
