@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { root } from './pipeline.js';
 
 /**
  * What a printed page shows, read back from the PDF with pdf.js: every text run's box (from its
@@ -235,7 +236,11 @@ export function textOverBorders(page: PrintedPage, margin = 0.5): Array<{ text: 
   return hits;
 }
 
-/** A fontconfig file that gives LibreOffice the faces Chinese offices' fonts are printed with here. */
+/**
+ * A fontconfig file that gives LibreOffice the faces Chinese offices' fonts are printed with here:
+ * the project's own Noto CJK SC (fonts/, so no system CJK fonts are needed) and Carlito for the
+ * workbook's Calibri, whose digit width sets the columns (fonts-crosextra-carlito, installed by .ci/run).
+ */
 export function officeFontConfig(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ziping-fc-'));
   const alias = (families: string[], to: string): string => families.map((f) => `<alias binding="same"><family>${f}</family><prefer><family>${to}</family></prefer></alias>`).join('\n');
@@ -246,6 +251,7 @@ export function officeFontConfig(): string {
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>${join(root, 'fonts')}</dir>
   <cachedir>${join(dir, 'cache')}</cachedir>
   ${alias(['宋体', 'SimSun', '方正小标宋简体', '方正小标宋_GBK', 'FZXiaoBiaoSong-B05S'], 'Noto Serif CJK SC')}
   ${alias(['黑体', 'SimHei'], 'Noto Sans CJK SC')}
