@@ -254,23 +254,28 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     // Only a window of jobs ahead of the one being written is started: results waiting to be
     // written hold each form's bytes, sheet and scores, and with every job started at once a
     // 1,000-form run peaked at 660 MB.
+    // The window: as many files as the pool works on at once, and two more read and waiting, so a
+    // thread that finishes has its next file at hand. Up-to-date files (reused) do not count.
+    const window = pool.width + 2;
     const jobs: Array<Promise<FileOutcome> | null | undefined> = [];
-    const ahead = pool.width + 2;
-    const startUpTo = (last: number): void => {
-      for (let i = jobs.length; i <= Math.min(last, plan.length - 1); i++) {
-        const item = plan[i];
+    let inFlight = 0;
+    const fill = (): void => {
+      while (jobs.length < plan.length && inFlight < window) {
+        const item = plan[jobs.length];
         const job = item && !item.reuse ? pool.run(item.file, item.source) : null;
         // A job nobody awaits (the run ended early) must not become an unhandled rejection.
         job?.catch(() => undefined);
+        if (job) inFlight++;
         jobs.push(job);
       }
     };
     for (const [index, item] of plan.entries()) {
       let produced: ManifestForm[];
-      startUpTo(index + ahead);
+      fill();
       let fileNotes: Finding[] = [];
       const job = jobs[index];
       jobs[index] = undefined;
+      if (job) inFlight--;
       if (item.reuse || !job) {
         produced = item.reuse ?? [];
         stats.reused++;
@@ -389,8 +394,8 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
     if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE || rel === ROOT_INDEX_FILE) continue;
     // A year's own pages are the archive's, at <年度>/ (forms never take those names).
     if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE)) continue;
-    // So are the department folders' combined PDFs (forms never take that name either).
-    if (rel.split('/').length >= 2 && name === `${COMBINED_NAME}.pdf`) continue;
+    // So are the folders' combined PDFs, wherever a name pattern puts them (forms never take that name).
+    if (name === `${COMBINED_NAME}.pdf`) continue;
     names.reserve(baseName(rel), `输出文件夹中已有的文件“${rel}”`, { adoptable: true });
     if (/\.(xlsx|pdf)$/i.test(name)) unclaimed.push(rel);
   }
@@ -440,12 +445,13 @@ async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>, limit =
   return results;
 }
 
+/**
+ * A file the program failed on (a worker that died, memory, too many open files): recorded without
+ * its fingerprint, so the next build tries it again instead of calling it unchanged.
+ */
 function failedEntry(item: PlanItem, options: BuildOptions, error: Error): ManifestForm {
   const detail = (error.message.split('\n')[0] ?? '').slice(0, 160);
-  return {
-    ...errorEntry({ source: item.source, sha256: '', ...choiceName(options.profile), mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]),
-    fingerprint: item.fingerprint,
-  };
+  return errorEntry({ source: item.source, sha256: '', ...choiceName(options.profile), mode: options.mode }, [finding('BUILD_INTERNAL_ERROR', { file: item.source }, { detail })]);
 }
 
 /** Whether the files on disk at `base` + extension are exactly `files` (those present; at least one). */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { link, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from '../archive/build.js';
 import { packageRoot } from '../package-root.js';
@@ -13,9 +13,11 @@ import { generateInputs } from './generate.js';
 /**
  * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N] [--jobs N] [--stages] [--keep]
  *
- * Times whole commands as a user runs them: `node bin/ziping.js build` from a cold start, each
- * run into a fresh folder, the median of --runs runs; with --vs-libreoffice, LibreOffice's
- * batch conversion of the same inputs in the same invocation, and the ratio of the medians.
+ * Times whole commands as a user runs them: `node bin/ziping.js build` as a new process (loading,
+ * fonts and JIT warm-up included; the inputs are in the OS file cache, as they are after being
+ * copied in), each run into a fresh folder, the median of --runs runs; with --vs-libreoffice,
+ * LibreOffice's batch conversion of the same inputs, taken in turns with ziping's runs, each with a
+ * fresh user profile (about 0.3 s of its ~9 s), and the ratio of the medians.
  * --one: one form, cold. --rerun: the same build again over unchanged inputs. --scale N: N forms
  * (default 1,000), their rate against the --forms rate, peak RSS and a rerun. --stages: where the
  * time goes, per stage, in-process. Peak RSS is the process's (worker threads included), from
@@ -37,6 +39,7 @@ const { values } = parseArgs({
 const count = Number(values.forms);
 const runs = Math.max(1, Number(values.runs));
 const scaleCount = values.scale === undefined ? 0 : Number(values.scale || '1000');
+if (scaleCount !== 0 && scaleCount <= count) throw new Error(`--scale ${scaleCount} must be more than --forms ${count}`);
 const jobArgs = values.jobs ? ['--jobs', values.jobs] : [];
 const cli = join(packageRoot, 'bin', 'ziping.js');
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -80,14 +83,20 @@ function summary(label: string, forms: number, rs: Run[]): { rate: number; secon
   return { rate: forms / seconds, seconds, peakMb };
 }
 
-async function zipingBuilds(label: string, input: string, forms: number, work: string, extra: string[] = []): Promise<{ rate: number; seconds: number; peakMb: number | null; out: string }> {
+/** One cold `ziping build` of `input` into a fresh folder, checked. */
+async function zipingBuild(input: string, forms: number, out: string, extra: string[] = []): Promise<Run> {
+  await rm(out, { recursive: true, force: true });
+  const run = await timed(process.execPath, [cli, 'build', input, '--out', out, ...jobArgs, ...extra]);
+  await checkBuilt(out, forms);
+  return run;
+}
+
+async function zipingBuilds(label: string, input: string, forms: number, work: string): Promise<{ rate: number; seconds: number; peakMb: number | null; out: string }> {
   const rs: Run[] = [];
   let out = '';
   for (let i = 0; i < runs; i++) {
     out = join(work, `out-${basename(input)}-${i}`);
-    await rm(out, { recursive: true, force: true });
-    rs.push(await timed(process.execPath, [cli, 'build', input, '--out', out, ...jobArgs, ...extra]));
-    await checkBuilt(out, forms);
+    rs.push(await zipingBuild(input, forms, out));
   }
   return { ...summary(label, forms, rs), out };
 }
@@ -99,23 +108,22 @@ async function checkBuilt(out: string, forms: number): Promise<void> {
   if (built !== forms) throw new Error(`${out}: ${built} of ${forms} forms built`);
 }
 
-async function libreOffice(files: string[], work: string): Promise<{ rate: number } | null> {
-  const rs: Run[] = [];
-  for (let i = 0; i < runs; i++) {
-    const out = join(work, `lo-${i}`);
-    const profileDir = await mkdtemp(join(tmpdir(), 'ziping-bench-lo-'));
-    try {
-      rs.push(await timed('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', 'pdf', '--outdir', out, ...files]));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    } finally {
-      await rm(profileDir, { recursive: true, force: true });
-    }
+/** Whether a command is on PATH (GNU time would run a missing one and exit 127). */
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
+}
+
+/** One batch conversion by LibreOffice, with a fresh user profile (as a first run on a machine has). */
+async function libreOfficeBatch(files: string[], out: string): Promise<Run> {
+  const profileDir = await mkdtemp(join(tmpdir(), 'ziping-bench-lo-'));
+  try {
+    const run = await timed('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', 'pdf', '--outdir', out, ...files]);
     const pdfs = (await readdir(out)).filter((f) => f.endsWith('.pdf')).length;
     if (pdfs !== files.length) throw new Error(`LibreOffice made ${pdfs} of ${files.length} PDFs`);
+    return run;
+  } finally {
+    await rm(profileDir, { recursive: true, force: true });
   }
-  return summary(`libreoffice --convert-to pdf, one batch, ${files.length} forms`, files.length, rs);
 }
 
 /** The first `n` inputs in a folder of their own (hard links), so both tools get the same files. */
@@ -156,11 +164,23 @@ try {
   const files = await subset(all, count, join(work, `in-${count}`));
   const input = join(work, `in-${count}`);
 
-  const ours = await zipingBuilds(`ziping build, ${count} forms, cold command`, input, count, work);
-  if (values['vs-libreoffice']) {
-    const lo = await libreOffice(files, work);
-    if (!lo) console.log('LibreOffice (soffice) not installed: no comparison');
-    else console.log(`ratio ziping / libreoffice (medians of ${runs}): ${fmt(ours.rate / lo.rate, 1)}×`);
+  let ours: { rate: number; out: string };
+  if (values['vs-libreoffice'] && onPath('soffice')) {
+    // Taken in turns, so a change in the machine's load falls on both alike.
+    const mine: Run[] = [];
+    const theirs: Run[] = [];
+    let out = '';
+    for (let i = 0; i < runs; i++) {
+      out = join(work, `out-${count}-${i}`);
+      mine.push(await zipingBuild(input, count, out));
+      theirs.push(await libreOfficeBatch(files, join(work, `lo-${i}`)));
+    }
+    ours = { ...summary(`ziping build, ${count} forms, cold command`, count, mine), out };
+    const lo = summary(`libreoffice --convert-to pdf, one batch, ${count} forms`, count, theirs);
+    console.log(`ratio ziping / libreoffice (medians of ${runs}, runs taken in turns): ${fmt(ours.rate / lo.rate, 1)}×`);
+  } else {
+    ours = await zipingBuilds(`ziping build, ${count} forms, cold command`, input, count, work);
+    if (values['vs-libreoffice']) console.log('LibreOffice (soffice) not installed: no comparison');
   }
   if (values.rerun) {
     const rs: Run[] = [];
@@ -172,8 +192,7 @@ try {
     const rs: Run[] = [];
     for (let i = 0; i < runs; i++) {
       const out = join(work, `out-one-${i}`);
-      rs.push(await timed(process.execPath, [cli, 'build', one[0] ?? '', '--out', out]));
-      await checkBuilt(out, 1);
+      rs.push(await zipingBuild(one[0] ?? '', 1, out));
     }
     summary('one form, cold command', 1, rs);
   }

@@ -14,10 +14,11 @@ export interface Pool {
 export const defaultJobs = (): number => Math.max(1, availableParallelism());
 
 /**
- * How a build uses the cores: this thread reads, scores and lays out every form, and the rendering
- * goes to `jobs − 1` worker threads or, when they are busy, to this thread (see render-lanes).
- * Reading needs the reader and rendering the writers, so no thread warms up the whole pipeline
- * twice. A few files are in flight at once so reading one overlaps drawing another.
+ * How a build uses the cores: this thread reads and scores every form (and the build writes them
+ * here), and the layout and drawing go to `jobs − 1` worker threads or, when more than `jobs` forms
+ * wait for them, to this thread too (see render-lanes). Reading needs the reader and drawing the
+ * layout and writers, so no thread warms up the whole pipeline unless it must. 3 × jobs files are
+ * in flight, so reading the next ones overlaps the workers' warm-up and drawing.
  */
 export function createPool(jobs: number, settings: { profile: ProfileChoice; mode: ScoreMode; typeset: Typesetter }): Pool {
   const lanes = renderLanes(jobs - 1, settings.typeset, jobs);

@@ -34,35 +34,50 @@ interface Waiting {
  * Layout and rendering (every registered format, about two thirds of a form's work) on `workers`
  * worker threads, and on this thread when more than `stealAbove` forms wait, so the threads balance
  * themselves while this thread reads, scores and writes. With 0 workers everything runs here. A
- * worker that dies fails the forms it had; the next form starts a fresh one.
+ * worker that dies (an error, or an exit of its own) fails the forms it had, which the next build
+ * tries again; the next form starts a fresh worker. Workers that die before drawing anything, twice
+ * (a missing or broken worker script), are not started again: this thread draws everything.
  */
-export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2): RenderLanes {
-  const lanes: Lane[] = [{ worker: null, busy: false }];
+export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2, script: URL = workerScript()): RenderLanes {
+  const hereLane: Lane = { worker: null, busy: false };
+  const lanes: Lane[] = [hereLane];
   const queue: Array<Waiting & { scored: ScoredForm; profile: Profile }> = [];
   const here = drawHere(typeset);
   const pending = new Map<number, Waiting & { lane: Lane }>();
   let nextId = 0;
+  let workersWanted = workers;
+  let deadBeforeDrawing = 0;
+  let closing = false;
 
   const start = (): Lane => {
-    const worker = new Worker(workerScript());
+    const worker = new Worker(script);
     const lane: Lane = { worker, busy: false };
+    let drew = false;
     worker.on('message', (m: WorkerReply) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
       lane.busy = false;
+      drew = true;
       if (m.drawn) p.resolve(m.drawn);
       else p.reject(new Error(m.error ?? 'render worker failed'));
       pump();
     });
-    worker.on('error', (error) => {
+    const died = (error: Error): void => {
+      const at = lanes.indexOf(lane);
+      if (at < 0) return;
+      lanes.splice(at, 1);
       for (const [id, p] of pending) {
         if (p.lane !== lane) continue;
         pending.delete(id);
         p.reject(error);
       }
-      lanes.splice(lanes.indexOf(lane), 1);
+      if (!drew && ++deadBeforeDrawing >= 2) workersWanted = 0;
       pump();
+    };
+    worker.on('error', died);
+    worker.on('exit', (code) => {
+      if (!closing) died(new Error(`render worker exited (code ${code})`));
     });
     lanes.push(lane);
     return lane;
@@ -73,8 +88,9 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
   const pump = (): void => {
     while (queue.length > 0) {
       // Workers first: this thread draws only when they are behind; its own job is reading the next files.
-      const inlineOk = workers === 0 || queue.length > stealAbove;
-      const lane = lanes.find((l) => l.worker && !l.busy) ?? (lanes.length - 1 < workers ? start() : inlineOk ? lanes.find((l) => !l.busy) : undefined);
+      const inlineOk = workersWanted === 0 || queue.length > stealAbove;
+      const workerLanes = lanes.length - 1;
+      const lane = lanes.find((l) => l.worker && !l.busy) ?? (workerLanes < workersWanted ? start() : inlineOk && !hereLane.busy ? hereLane : undefined);
       if (!lane) return;
       const item = queue.shift();
       if (!item) return;
@@ -102,6 +118,7 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
         pump();
       }),
     close: async () => {
+      closing = true;
       await Promise.all(lanes.map((l) => l.worker?.terminate()));
     },
   };

@@ -29,13 +29,13 @@ export class GlyphWriter {
     return f;
   }
 
-  /** One run of text in one face, its line's top at `top` (points from the page's top). */
-  show(name: FaceName, size: number, x: number, top: number, text: string): void {
+  /** One run of text in one face on a baseline `baseline` points below the page's top. */
+  show(name: FaceName, size: number, x: number, baseline: number, text: string): void {
     const face = this.face(name);
     this.pageFaces.set(face.resource, face);
     let hex = '';
     for (const g of this.typeset.glyphs(name, text)) hex += face.cid(g).toString(16).padStart(4, '0');
-    const y = this.pageHeight - top - (face.ascender / 1000) * size;
+    const y = this.pageHeight - baseline;
     this.ops.push(`/${face.resource} ${pdfNumber(size)} Tf 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(y)} Tm <${hex}> Tj`);
   }
 

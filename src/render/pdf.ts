@@ -1,4 +1,4 @@
-import { A4, PAD_X, PAD_Y, cellWidth, columnX, type FormSheet } from '../model/form-sheet.js';
+import { A4, PAD_X, PAD_Y, cellWidth, columnX, type CellStyle, type FormSheet } from '../model/form-sheet.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { FIXED_DATE } from '../zip/fixed-date.js';
 import { cellParts, type CellPart } from './pdf-parts.js';
@@ -24,14 +24,20 @@ function drawText(text: GlyphWriter, sheet: FormSheet, part: CellPart, typeset: 
   cell.lines.forEach((line, i) => {
     if (line === '') return;
     const w = typeset.textWidth(line, s.font, s.bold, s.size);
-    let lx = s.align === 'center' ? x + (width - w) / 2 : s.align === 'right' ? x + width - PAD_X - w : x + PAD_X;
-    // The line's slot is the faces' ascent + descent; its baseline sits one ascent below the slot's top.
-    const ly = top + i * cell.leading;
-    for (const run of typeset.runs(line, s.font, s.bold)) {
-      text.show(run.face, s.size, lx, ly, run.text);
-      lx += typeset.textWidth(run.text, s.font, s.bold, s.size);
-    }
+    const lx = s.align === 'center' ? x + (width - w) / 2 : s.align === 'right' ? x + width - PAD_X - w : x + PAD_X;
+    // The line's slot is the faces' ascent + descent; its baseline sits one ascent (of the role's
+    // first face) below the slot's top, the same for a run drawn in a fallback face.
+    drawLine(text, typeset, line, s, lx, top + i * cell.leading + typeset.ascent(s.font, s.bold, s.size));
   });
+}
+
+/** One line from `x` on a baseline, each run in the face that has its glyphs. */
+function drawLine(text: GlyphWriter, typeset: Typesetter, line: string, s: Pick<CellStyle, 'font' | 'bold' | 'size'>, x: number, baseline: number): void {
+  let lx = x;
+  for (const run of typeset.runs(line, s.font, s.bold)) {
+    text.show(run.face, s.size, lx, baseline, run.text);
+    lx += typeset.textWidth(run.text, s.font, s.bold, s.size);
+  }
 }
 
 /**
@@ -64,7 +70,8 @@ export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): P
     for (const part of parts) if (part.cell.text !== '' && textShown(sheet, part)) drawText(text, sheet, part, typeset);
     const footer = pageFooter(index + 1, partsByPage.length);
     const fw = typeset.textWidth(footer, 'song', false, FOOTER_SIZE);
-    text.show('serif', FOOTER_SIZE, (A4.width - fw) / 2, A4.height - FOOTER_FROM_BOTTOM - FOOTER_SIZE * typeset.lineHeight('song', false), footer);
+    const footerTop = A4.height - FOOTER_FROM_BOTTOM - FOOTER_SIZE * typeset.lineHeight('song', false);
+    drawLine(text, typeset, footer, { font: 'song', bold: false, size: FOOTER_SIZE }, (A4.width - fw) / 2, footerTop + typeset.ascent('song', false, FOOTER_SIZE));
     const page = text.takePage();
     const content = file.stream({}, `${lines.join('\n')}\n${page.content}`, { deflate: true });
     const fonts = Object.fromEntries([...page.fonts].map(([resource, face]) => [resource, face.ref]));

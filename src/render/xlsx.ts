@@ -22,20 +22,27 @@ const parts = ['content-types', 'rels', 'app', 'core', 'workbook', 'workbook.xml
 type Part = (typeof parts)[number];
 const templateName = (p: Part): string => `xlsx/${p.endsWith('.rels') ? `${p}.hbs` : `${p}.xml.hbs`}`;
 
+/** Characters XML 1.0 cannot hold at all. */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
 /**
- * Text for XML: the five entities, and the control characters XML 1.0 cannot hold written the
- * way spreadsheets write them (`_x0007_`), so a cell's odd character survives instead of
+ * Text for XML in an element or attribute where nothing decodes spreadsheet escapes (document
+ * properties, sheet names, formulas, validation prompts): the five entities, and characters XML
+ * cannot hold left out. Every value the templates print goes through this or xmlText (they
+ * compile with noEscape, as HTML escaping would be wrong for XML).
+ */
+export function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(NOT_XML, '');
+}
+
+/**
+ * A cell's text: as xmlEscape, but the control characters XML cannot hold are written the way
+ * spreadsheets write them in cell text (`_x0007_`), so a cell's odd character survives instead of
  * making the file unreadable. A literal `_x0041_` in someone's text gets its underscore written
  * as `_x005F_`, or Excel would read it back as "A".
  */
 export function xmlText(text: string): string {
-  return text
-    .replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
+  return xmlEscape(text.replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1').replace(NOT_XML, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`));
 }
 
 /**
@@ -135,7 +142,7 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     // Text, errors included (#REF!, #N/A for a value that cannot be known): a string wraps in a
     // narrow column where an error value would print as ###, and reads back as the same error.
     // No cached result: the workbook asks to be calculated on opening (calcPr fullCalcOnLoad).
-    if (cell.formula !== undefined) put(cell.row, cell.col, { s, formula: xmlText(cell.formula) });
+    if (cell.formula !== undefined) put(cell.row, cell.col, { s, formula: xmlEscape(cell.formula) });
     else if (cell.number !== undefined) put(cell.row, cell.col, { s, number: numberText(cell.number) });
     else if (cell.text !== '') {
       let at = stringIndex.get(cell.text);
@@ -163,10 +170,10 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     min: v.validation.min,
     max: v.validation.max,
     sqref: v.top === v.bottom && v.left === v.right ? cellAddress(v.top, v.left) : `${cellAddress(v.top, v.left)}:${cellAddress(v.bottom, v.right)}`,
-    promptTitle: xmlText('填写提示'),
-    prompt: xmlText(v.validation.prompt),
-    errorTitle: xmlText('输入有误'),
-    error: xmlText(`${v.validation.prompt}(${v.validation.min}～${v.validation.max})`),
+    promptTitle: xmlEscape('填写提示'),
+    prompt: xmlEscape(v.validation.prompt),
+    errorTitle: xmlEscape('输入有误'),
+    error: xmlEscape(`${v.validation.prompt}(${v.validation.min}～${v.validation.max})`),
   }));
   // The pages break where the PDF's do: after the last row of every page but the last.
   const breaks = sheet.pages
@@ -174,12 +181,12 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     .map((p) => p.rows.filter((r) => !r.repeated).at(-1)?.row)
     .filter((r): r is number => r !== undefined);
   const m = sheet.page.margins;
-  const sheetName = xmlText(sheet.name);
+  const sheetName = xmlEscape(sheet.name);
   const view = {
     sheetName,
-    title: xmlText(sheet.title),
+    title: xmlEscape(sheet.title),
     date: FIXED_DATE.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    printTitles: sheet.repeatRows ? xmlText(`${sheetRef(sheet.name)}!$${sheet.repeatRows.first}:$${sheet.repeatRows.last}`) : '',
+    printTitles: sheet.repeatRows ? xmlEscape(`${sheetRef(sheet.name)}!$${sheet.repeatRows.first}:$${sheet.repeatRows.last}`) : '',
     dimension: `A1:${cellAddress(sheet.rows.length, lastCol)}`,
     cols: sheet.columns.map((w, i) => ({ index: i + 1, width: numberText(excelWidth(w)) })),
     rows,
@@ -188,10 +195,10 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     breaks,
     orientation: sheet.page.orientation,
     margins: { left: inches(m.left), right: inches(m.right), top: inches(m.top), bottom: inches(m.bottom), header: 0.3, footer: FOOTER_FROM_BOTTOM / 72 },
-    footer: xmlText(SPREADSHEET_FOOTER),
-    fonts: styles.fonts.map((f) => ({ ...f, name: xmlText(f.name) })),
+    footer: xmlEscape(SPREADSHEET_FOOTER),
+    fonts: styles.fonts.map((f) => ({ ...f, name: xmlEscape(f.name) })),
     fills: styles.fills,
-    numFmts: styles.numFmts.map((f) => ({ ...f, code: xmlText(f.code) })),
+    numFmts: styles.numFmts.map((f) => ({ ...f, code: xmlEscape(f.code) })),
     xfs: styles.xfs,
     strings: strings.map(xmlText),
     calculateOnLoad: sheet.cells.some((c) => c.formula !== undefined),

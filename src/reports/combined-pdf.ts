@@ -12,7 +12,7 @@ export interface CombinedPart {
  * One PDF holding a department's forms one after another, a bookmark per project, for printing
  * a year's forms in one go. The pages are the forms' own (copied, not redrawn), so the combined
  * file prints exactly what each form's PDF prints; every form's font subsets come along under
- * their content-derived tags (see render/embed-fonts.ts), so no two different subsets share a name.
+ * their content-derived tags (see render/pdf-font.ts), so no two different subsets share a name.
  * Dates and producer are fixed: the same forms give the same bytes.
  */
 export async function combinedPdf(parts: CombinedPart[], title: string): Promise<Uint8Array> {

@@ -3,27 +3,32 @@ import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import type { CombinedPdf, ManifestForm } from '../model/manifest.js';
 import { generator } from '../version.js';
+import { yearFolder } from './year-folder.js';
 
 /** The combined file's name in each department folder; output-names keeps forms off it. */
 export const COMBINED_NAME = '合并打印';
 
-const collator = new Intl.Collator('zh-CN');
-const numbered = new Intl.Collator('zh-CN', { numeric: true });
-/** A form's PDF path without `.pdf`: `经费` before `经费-2` before `经费-10`. */
+/** 项目名称 in Chinese order, numbers by value (第6号 before 第12号). */
+const byName = new Intl.Collator('zh-CN', { numeric: true });
+/** A form's PDF path without `.pdf`, compared by code unit (no locale): `经费` before `经费-2`. */
 const stem = (f: ManifestForm): string => (f.outputs?.pdf ?? '').replace(/\.pdf$/i, '');
+const codeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface CombinedGroup {
   /** relative to out: `<年度>/<主管部门>/合并打印.pdf` with the default name pattern */
   path: string;
+  /** the year folder whose page lists it */
+  year: string;
   department: string;
   forms: ManifestForm[];
 }
 
 /**
- * The year's forms by the folder their PDFs are in (a department with the default name
- * pattern), for every folder with two or more forms: offices submit one PDF per department. In
- * each, the forms are in 项目名称 order (Chinese collation), then by PDF path, so the order is the
- * same on every build.
+ * The archive's forms by the folder their PDFs are in, for every folder with two or more forms of
+ * one year and one department (the default name pattern gives each year and department its own
+ * folder): offices submit one PDF per department and year. A folder where a custom name pattern
+ * mixes years or departments gets no combined file rather than one that mixes them. The forms are
+ * in 项目名称 order, then by PDF path, the same on every build and every machine.
  */
 export function combinedGroups(forms: ManifestForm[]): CombinedGroup[] {
   const byFolder = new Map<string, ManifestForm[]>();
@@ -32,33 +37,39 @@ export function combinedGroups(forms: ManifestForm[]): CombinedGroup[] {
     const folder = posix.dirname(f.outputs.pdf);
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
   }
-  return [...byFolder.entries()]
-    .filter(([, list]) => list.length >= 2)
-    .map(([folder, list]) => ({
-      path: `${folder}/${COMBINED_NAME}.pdf`,
-      department: list.find((f) => f.department)?.department ?? posix.basename(folder),
-      forms: [...list].sort((a, b) => collator.compare(a.projectName ?? '', b.projectName ?? '') || numbered.compare(stem(a), stem(b))),
-    }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+  const groups: CombinedGroup[] = [];
+  for (const [folder, list] of byFolder) {
+    const years = new Set(list.map(yearFolder));
+    const departments = new Set(list.map((f) => f.department ?? ''));
+    const [year] = years;
+    if (list.length < 2 || years.size !== 1 || departments.size !== 1 || year === undefined) continue;
+    groups.push({
+      path: folder === '.' ? `${COMBINED_NAME}.pdf` : `${folder}/${COMBINED_NAME}.pdf`,
+      year,
+      department: list[0]?.department || posix.basename(folder),
+      forms: [...list].sort((a, b) => byName.compare(a.projectName ?? '', b.projectName ?? '') || codeUnits(stem(a), stem(b))),
+    });
+  }
+  return groups.sort((a, b) => codeUnits(a.path, b.path));
 }
 
 const digestOf = (group: CombinedGroup): string =>
   sha256Hex(canonicalJson({ generator, forms: group.forms.map((f) => ({ pdf: f.outputs?.pdf, sha256: f.outputs?.sha256.pdf, title: f.projectName })) }));
 
 /**
- * Writes the combined PDF of each group whose forms changed since the last build (or whose file
- * on disk is missing or differs from what was written), keeps the others, and removes the
- * combined files of folders that no longer have two forms — only files this tool wrote, as the
- * previous manifest recorded them, and only while they still hold what it wrote.
+ * Writes the combined PDF of each group whose forms changed since the last build, or whose file
+ * on disk is missing or differs from what was written (said: someone edited or deleted it), and
+ * keeps the others.
  */
-export async function writeCombinedPdfs(fs: ArchiveFs, year: string, forms: ManifestForm[], previous: CombinedPdf[]): Promise<{ combined: CombinedPdf[]; written: string[]; messages: RunMessage[] }> {
+export async function writeCombinedPdfs(fs: ArchiveFs, groups: CombinedGroup[], previous: CombinedPdf[]): Promise<{ combined: CombinedPdf[]; written: string[]; messages: RunMessage[] }> {
   const combined: CombinedPdf[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
-  for (const group of combinedGroups(forms)) {
+  for (const group of groups) {
     const digest = digestOf(group);
     const before = previous.find((c) => c.path === group.path);
-    if (before && before.forms === digest && (await fs.hash(group.path)) === before.sha256) {
+    const onDisk = before ? await fs.hash(group.path) : null;
+    if (before && before.forms === digest && onDisk === before.sha256) {
       combined.push(before);
       continue;
     }
@@ -80,7 +91,8 @@ export async function writeCombinedPdfs(fs: ArchiveFs, year: string, forms: Mani
       messages.push(runMessage('COMBINED_PDF_SKIPPED', { path: fs.shown(group.path), missing: fs.shown(missing) }));
       continue;
     }
-    const title = `${/^\d{4}$/.test(year) ? `${year}年度 ` : ''}${group.department} 项目支出绩效自评表(合并打印)`;
+    if (before && before.forms === digest) messages.push(runMessage('COMBINED_PDF_REPAIRED', { path: fs.shown(group.path) }));
+    const title = `${/^\d{4}$/.test(group.year) ? `${group.year}年度 ` : ''}${group.department} 项目支出绩效自评表(合并打印)`;
     // pdf-lib is loaded by the first build that has a folder to combine, not by every command.
     const { combinedPdf } = await import('./combined-pdf.js');
     const bytes = await combinedPdf(parts, title);
@@ -88,13 +100,21 @@ export async function writeCombinedPdfs(fs: ArchiveFs, year: string, forms: Mani
     written.push(group.path);
     combined.push({ path: group.path, sha256: sha256Hex(bytes), forms: digest });
   }
+  return { combined, written, messages };
+}
+
+/**
+ * Removes combined files the last build wrote whose folder no longer has a group: only files this
+ * tool wrote (the previous manifest says which) and only while they still hold what it wrote.
+ */
+export async function removeCombinedPdfs(fs: ArchiveFs, previous: CombinedPdf[], kept: Set<string>): Promise<RunMessage[]> {
+  const messages: RunMessage[] = [];
   for (const old of previous) {
-    if (combinedGroups(forms).some((g) => g.path === old.path)) continue;
-    if ((await fs.hash(old.path)) !== old.sha256) continue;
+    if (kept.has(old.path) || (await fs.hash(old.path)) !== old.sha256) continue;
     if (await fs.remove(old.path)) {
       messages.push(runMessage('COMBINED_PDF_REMOVED', { path: fs.shown(old.path) }));
       await fs.removeEmptyDirs(old.path);
     }
   }
-  return { combined, written, messages };
+  return messages;
 }

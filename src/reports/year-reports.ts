@@ -4,11 +4,13 @@ import type { Profile } from '../model/profile.js';
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
-import { combinedGroups, writeCombinedPdfs } from './combined-pdfs.js';
+import { combinedGroups, removeCombinedPdfs, writeCombinedPdfs } from './combined-pdfs.js';
+import { UNKNOWN_YEAR, yearFolder } from './year-folder.js';
+
+export { UNKNOWN_YEAR, yearFolder };
 import { renderYearIndex } from './year-index.js';
 import { renderYearSummary } from './year-summary.js';
 
-export const UNKNOWN_YEAR = '未知年度';
 export const INDEX_FILE = 'index.html';
 export const SUMMARY_FILE = '汇总表.xlsx';
 
@@ -18,8 +20,6 @@ function mostUsedProfile(forms: ManifestForm[]): string {
   for (const f of forms) counts.set(f.profile, (counts.get(f.profile) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'ningxia';
 }
-
-export const yearFolder = (f: ManifestForm): string => safeSegment(f.year === null ? UNKNOWN_YEAR : String(f.year));
 
 /** The forms each year's pages list: its own, plus every file that could not be processed (they have no year). */
 export function formsByYear(forms: ManifestForm[]): Map<string, ManifestForm[]> {
@@ -59,19 +59,26 @@ export async function writeYearReports(
   const reports: YearReport[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
+  const groups = combinedGroups(forms);
   for (const [year, yearForms] of years) {
     const index = `${year}/${INDEX_FILE}`;
     const summary = `${year}/${SUMMARY_FILE}`;
     if (!isInside(fs.root, index)) continue;
     const grades = gradesOf(mostUsedProfile(yearForms.filter((f) => f.status === 'ok')));
-    // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
-    const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms }));
     const before = previous?.reports?.find((r) => r.year === year);
     try {
       // Checked on every run, whatever the pages: a combined PDF deleted by hand comes back.
-      const combined = await writeCombinedPdfs(fs, year, yearForms, before?.combined ?? []);
+      const combined = await writeCombinedPdfs(
+        fs,
+        groups.filter((g) => g.year === year),
+        before?.combined ?? [],
+      );
       written.push(...combined.written);
       messages.push(...combined.messages);
+      const links = groups.filter((g) => combined.combined.some((c) => c.path === g.path)).map((g) => ({ department: g.department, path: g.path, count: g.forms.length }));
+      // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
+      // The combined files the page links are part of what it shows.
+      const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms, combined: links }));
       const record = (r: YearReport): YearReport => {
         const { combined: _was, ...pages } = r;
         return combined.combined.length > 0 ? { ...pages, combined: combined.combined } : pages;
@@ -80,8 +87,7 @@ export async function writeYearReports(
         reports.push(record(before));
         continue;
       }
-      const links = combinedGroups(yearForms).filter((g) => combined.combined.some((c) => c.path === g.path));
-      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links.map((g) => ({ department: g.department, path: g.path, count: g.forms.length })) });
+      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links });
       const book = await renderYearSummary({ year, forms: yearForms });
       await fs.write(index, page);
       await fs.write(summary, book);
@@ -90,16 +96,25 @@ export async function writeYearReports(
     } catch (error) {
       if (!(error instanceof ArchiveError) || !yearLocal.has(error.code)) throw error;
       messages.push({ code: error.code, severity: error.severity, message: error.message });
+      // What was recorded stays recorded (its combined files above all): the next build checks it again.
+      if (before) reports.push(before);
     }
   }
+  // Combined files whose folder no longer makes a group, in any year (a year all pruned included).
+  const kept = new Set(groups.map((g) => g.path));
+  messages.push(
+    ...(await removeCombinedPdfs(
+      fs,
+      (previous?.reports ?? []).flatMap((r) => r.combined ?? []),
+      kept,
+    )),
+  );
   // Years whose pages this tool wrote before (older manifests did not record them: their forms' years).
   const before = previous?.reports?.map((r) => r.year) ?? [...formsByYear(previous?.forms ?? []).keys()];
   for (const year of new Set(before)) {
     if (years.has(year) || safeSegment(year) !== year) continue;
     let removed = false;
     for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
-    const gone = await writeCombinedPdfs(fs, year, [], previous?.reports?.find((r) => r.year === year)?.combined ?? []);
-    messages.push(...gone.messages);
     if (removed) await fs.removeEmptyDirs(`${year}/${INDEX_FILE}`);
     if (removed) messages.push(runMessage('YEAR_REPORTS_REMOVED', { year }));
   }

@@ -77,4 +77,38 @@ describe('one PDF per department and year for printing (合并打印.pdf)', () =
     await expect(stat(combinedPath)).rejects.toThrow();
     expect((await readManifest(dir)).yearReports?.find((r) => r.year === '2021')?.combined).toBeUndefined();
   }, 120_000);
+
+  it('is made only for a folder of one year and one department, whatever the name pattern', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ziping-combined-pattern-'));
+    await mkdir(join(dir, 'in'));
+    const form = (name: string, year: number, department: string) => {
+      const f = syntheticForm(6, name);
+      f.year = { value: year, text: `(${year}年度)`, cell: null };
+      f.department = { text: department, cell: null };
+      return formWorkbook(f, loadProfile('ningxia'), typeset);
+    };
+    const forms = [
+      ['第12号项目', 2021, '甲厅'],
+      ['第6号项目', 2021, '甲厅'],
+      ['丙项目', 2022, '甲厅'],
+      ['丁项目', 2022, '乙厅'],
+    ] as const;
+    for (const [i, [name, year, department]] of forms.entries()) await writeFile(join(dir, 'in', `${i}.xlsx`), Buffer.from(await form(name, year, department)));
+
+    // {{年度}}/{{项目名称}}: 2021's folder holds one department (combined, 第6号 before 第12号); 2022's mixes two (none).
+    await writeFile(join(dir, 'ziping.config.json'), JSON.stringify({ names: '{{年度}}/{{项目名称}}' }));
+    expect((await ziping(['build', 'in', '--out', 'out'], dir)).code).toBe(0);
+    const m = await readManifest(dir);
+    expect(m.yearReports?.flatMap((r) => (r.combined ?? []).map((c) => c.path))).toEqual(['2021/合并打印.pdf']);
+    expect((await pdfOutline(await readFile(join(dir, 'out', '2021', '合并打印.pdf')))).map((b) => b.title)).toEqual(['第6号项目', '第12号项目']);
+    await expect(stat(join(dir, 'out', '2022', '合并打印.pdf'))).rejects.toThrow();
+
+    // {{项目名称}}: every PDF at the top of the archive, two years mixed: no combined file, and 2021's goes.
+    await writeFile(join(dir, 'ziping.config.json'), JSON.stringify({ names: '{{项目名称}}' }));
+    const flat = await ziping(['build', 'in', '--out', 'out'], dir);
+    expect(flat.code).toBe(0);
+    expect((await readManifest(dir)).yearReports?.some((r) => r.combined)).toBe(false);
+    await expect(stat(join(dir, 'out', '合并打印.pdf'))).rejects.toThrow();
+    await expect(stat(join(dir, 'out', '2021', '合并打印.pdf'))).rejects.toThrow();
+  }, 120_000);
 });

@@ -80,3 +80,17 @@ export async function pdfOutline(pdf: Uint8Array): Promise<Array<{ title: string
     }),
   );
 }
+
+/** Every font's ToUnicode CMap of a PDF, inflated. */
+export async function pdfToUnicodeMaps(buffer: Uint8Array): Promise<string[]> {
+  const { PDFDocument, PDFDict, PDFName, PDFRawStream } = await import('pdf-lib');
+  const { inflateSync } = await import('node:zlib');
+  const doc = await PDFDocument.load(buffer, { updateMetadata: false });
+  const maps: string[] = [];
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Subtype'))?.toString() !== '/Type0') continue;
+    const stream = doc.context.lookup(obj.get(PDFName.of('ToUnicode')));
+    if (stream instanceof PDFRawStream) maps.push(inflateSync(stream.contents).toString('latin1'));
+  }
+  return maps;
+}

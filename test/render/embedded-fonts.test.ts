@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/archive/build.js';
-import { pdfFontPrograms, pdfFonts } from '../helpers/pdf.js';
+import { pdfFontPrograms, pdfFonts, pdfToUnicodeMaps } from '../helpers/pdf.js';
 import { fixture, typeset } from '../helpers/pipeline.js';
 import { profileChoice } from '../../src/profiles/load-profile.js';
 
@@ -43,5 +43,20 @@ describe('embedded font subsets', async () => {
     // Different forms use different characters: several subsets of the same face, each under its own tag.
     const serif = [...byName.keys()].filter((n) => n.endsWith('+NotoSerifCJKsc-Regular'));
     expect(serif.length).toBe(pdfs.length);
+  });
+
+  it('maps each glyph to its text with bfchar entries every reader takes, .notdef to nothing', async () => {
+    for (const pdf of pdfs) {
+      const maps = await pdfToUnicodeMaps(pdf);
+      expect(maps.length).toBe(pdfFonts(pdf).length);
+      for (const map of maps) {
+        expect(map).toContain('beginbfchar');
+        expect(map).not.toContain('beginbfrange');
+        // .notdef (CID 0) has no entry; the one line starting <0000> is the code space range.
+        expect(map.match(/^<0000> /gm)).toHaveLength(1);
+        expect(map).toContain('<0000> <ffff>');
+        for (const m of map.matchAll(/^(\d+) beginbfchar$/gm)) expect(Number(m[1])).toBeLessThanOrEqual(100);
+      }
+    }
   });
 });

@@ -132,7 +132,7 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
     }
     // Each form's two files, each department folder's combined PDF, the manifest, and each year's index and summary: nothing else.
     const combined = (manifest.yearReports ?? []).flatMap((r) => r.combined ?? []).map((c) => c.path);
-    expect(combined.length).toBeGreaterThan(0);
+    // (Hostile names that collapse to one folder are different departments: such a folder gets none.)
     for (const path of combined) expectSafePath(path);
     const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf]), ...combined]);
     const extra = files.map((e) => relative(out, join(e.parentPath, e.name)).split(sep).join('/')).filter((p) => !listed.has(p));
