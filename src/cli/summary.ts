@@ -42,6 +42,9 @@ function codesOf(findings: Finding[], shown = 4): string {
   return items.length <= shown ? items.join('、') : `${items.slice(0, shown).join('、')} 等 ${items.length} 条`;
 }
 
+/** How many characters without a glyph the summary names one by one. */
+const MAX_BOXES = 20;
+
 /**
  * The closing summary, in Chinese: how many forms came through clean, with warnings, with error
  * findings, or could not be processed; then each form with warnings or errors (its codes and
@@ -64,6 +67,14 @@ export function summaryLines(run: RunOutcome): string[] {
     return `! ${where(f)}：错误 ${codesOf(f.findings.filter((x) => x.severity === 'error'))}${warnings.length > 0 ? `；警告 ${warnings.length} 条` : ''}`;
   });
   list('warnings', '有警告的表格', (f) => `△ ${where(f)}：警告 ${codesOf(f.findings.filter((x) => x.severity === 'warning'))}`);
+  // What the printed copy cannot show is said in full (which character, which cell): build prints
+  // no per-form report, and a box in a submitted PDF is found too late on paper.
+  const boxes = run.forms.flatMap((f) => f.findings.filter((x) => x.code === 'RENDER_GLYPH_MISSING'));
+  if (boxes.length > 0) {
+    lines.push(`PDF 中会显示为方框的字符(${boxes.length} 处)：`);
+    for (const b of boxes.slice(0, MAX_BOXES)) lines.push(`  - ${b.message}`);
+    if (boxes.length > MAX_BOXES) lines.push(`  … 另有 ${boxes.length - MAX_BOXES} 处，见各年度索引页。`);
+  }
   list('failed', '无法处理的文件', (f) => {
     const first = f.findings.find((x) => x.severity === 'error') ?? f.findings[0];
     return `✗ ${f.source}：${first ? `${first.code} ${first.message}` : '未记录原因'}`;

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Manifest } from '../../src/model/manifest.js';
 import { runCli } from '../helpers/cli.js';
 import { pdfInfo, pdfPages, squash } from '../helpers/pdf.js';
-import { seedPath } from '../helpers/pipeline.js';
+import { seedPath, typeset } from '../helpers/pipeline.js';
+import { formWorkbook } from '../../src/pipeline/process.js';
+import { loadProfile } from '../../src/profiles/load-profile.js';
+import { syntheticForm } from '../helpers/synthetic.js';
 import { fillNingxia } from '../helpers/template.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
 
@@ -125,5 +128,20 @@ describe('ziping init', () => {
     expect(form?.indicators.filter((l) => l.rule !== 'notApplicable').map((l) => l.rule)).toEqual(['positive', 'deadline', 'reverse', 'positive']);
     expect(form?.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(form?.outputs?.pdf).toBe('2022/某县交通运输局/乡村道路养护.pdf');
+  });
+
+  it('names every character the PDF will show as a box, with its cell, at the end of the run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ziping-build-glyph-'));
+    await mkdir(join(dir, 'in'));
+    const form = syntheticForm(4, '生僻字𠀀项目');
+    const first = form.indicators[0];
+    if (!first) throw new Error('no line');
+    first.name.text = '含𪚥字的指标';
+    await writeFile(join(dir, 'in', 'rare.xlsx'), Buffer.from(await formWorkbook(form, loadProfile('ningxia'), typeset)));
+    const { code, out } = await runCli(['build', join(dir, 'in'), '--out', join(dir, 'out')]);
+    expect(code).toBe(0);
+    expect(out).toContain('PDF 中会显示为方框的字符(2 处)：');
+    expect(out).toMatch(/单元格 C4：字符 “𠀀”\(U\+20000\)/);
+    expect(out).toMatch(/单元格 D14：字符 “𪚥”\(U\+2A6A5\)/);
   });
 });
