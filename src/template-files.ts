@@ -8,8 +8,8 @@ import { packageRoot } from './package-root.js';
  * The templates under templates/, compiled with the options templates/compile-options.json gives
  * them. The bundle carries them precompiled (dist/templates.js, made by scripts/bundle.mjs from the
  * same files and options): compiling them took ~100 ms of every command's start. From the sources
- * (tests, scripts) they are compiled on first use. Each template gets a private Handlebars
- * instance: helpers or partials registered elsewhere cannot change what it prints.
+ * (tests, scripts) they are compiled on first use. They share one private Handlebars instance:
+ * helpers or partials registered elsewhere cannot change what they print.
  */
 type Options = { strict?: boolean; noEscape?: boolean };
 type Spec = Parameters<typeof Handlebars.template>[0];
@@ -44,19 +44,28 @@ const cache = new Map<string, HandlebarsTemplateDelegate>();
 const PARTIALS = 'partials/';
 const partialName = (path: string): string => path.slice(PARTIALS.length, -'.hbs'.length);
 
+/** The one Handlebars instance of these templates, with the partials registered once. */
+let instance: Promise<typeof Handlebars> | null = null;
+function handlebars(): Promise<typeof Handlebars> {
+  instance ??= bundled().then((specs) => {
+    const hb = Handlebars.create();
+    if (specs) {
+      for (const [path, spec] of Object.entries(specs)) if (path.startsWith(PARTIALS)) hb.registerPartial(partialName(path), hb.template(spec));
+    } else {
+      for (const file of readdirSync(join(dir, PARTIALS)))
+        if (file.endsWith('.hbs')) hb.registerPartial(partialName(`${PARTIALS}${file}`), hb.compile(readFileSync(join(dir, PARTIALS, file), 'utf8'), optionsFor(`${PARTIALS}${file}`)));
+    }
+    return hb;
+  });
+  return instance;
+}
+
 /** A template by its path under templates/ (`xlsx/sheet.xml.hbs`). */
 export async function template<T>(name: string): Promise<HandlebarsTemplateDelegate<T>> {
   const known = cache.get(name);
   if (known) return known as HandlebarsTemplateDelegate<T>;
-  const specs = await bundled();
-  const hb = Handlebars.create();
-  if (specs) {
-    for (const [path, spec] of Object.entries(specs)) if (path.startsWith(PARTIALS)) hb.registerPartial(partialName(path), hb.template(spec));
-  } else {
-    for (const file of readdirSync(join(dir, PARTIALS)))
-      if (file.endsWith('.hbs')) hb.registerPartial(partialName(`${PARTIALS}${file}`), hb.compile(readFileSync(join(dir, PARTIALS, file), 'utf8'), optionsFor(`${PARTIALS}${file}`)));
-  }
-  const spec = specs?.[name];
+  const hb = await handlebars();
+  const spec = (await bundled())?.[name];
   const compiled = spec ? hb.template(spec) : hb.compile(readFileSync(join(dir, name), 'utf8'), optionsFor(name));
   cache.set(name, compiled);
   return compiled as HandlebarsTemplateDelegate<T>;

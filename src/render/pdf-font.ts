@@ -10,7 +10,8 @@ interface Subset {
   encode(): Uint8Array;
 }
 
-const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+/** A CID or UTF-16 unit as four hex digits. */
+export const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
 /** Font descriptor flags (PDF 32000-1 table 123; the spec numbers the bits from 1). */
 const FLAG = { fixedPitch: 1 << 0, serif: 1 << 1, symbolic: 1 << 2, italic: 1 << 6 } as const;

@@ -1,6 +1,6 @@
 import type { FaceName } from '../typeset/faces.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { EmbeddedFace } from './pdf-font.js';
+import { EmbeddedFace, hex4 } from './pdf-font.js';
 import { pdfNumber, type PdfFile } from './pdf-objects.js';
 
 /**
@@ -34,7 +34,7 @@ export class GlyphWriter {
     const face = this.face(name);
     this.pageFaces.set(face.resource, face);
     let hex = '';
-    for (const g of this.typeset.glyphs(name, text)) hex += face.cid(g).toString(16).padStart(4, '0');
+    for (const g of this.typeset.glyphs(name, text)) hex += hex4(face.cid(g));
     const y = this.pageHeight - baseline;
     this.ops.push(`/${face.resource} ${pdfNumber(size)} Tf 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(y)} Tm <${hex}> Tj`);
   }

@@ -32,8 +32,10 @@ const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
  * compile with noEscape, as HTML escaping would be wrong for XML).
  */
 export function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(NOT_XML, '');
+  return entities(text.replace(NOT_XML, ''));
 }
+
+const entities = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * A cell's text: as xmlEscape, but the control characters XML cannot hold are written the way
@@ -42,7 +44,7 @@ export function xmlEscape(text: string): string {
  * as `_x005F_`, or Excel would read it back as "A".
  */
 export function xmlText(text: string): string {
-  return xmlEscape(text.replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1').replace(NOT_XML, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`));
+  return entities(text.replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1').replace(NOT_XML, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`));
 }
 
 /**
