@@ -2,6 +2,8 @@ import { resolve, sep } from 'node:path';
 
 // Windows takes `NUL .txt` for the device too: it drops the extension, then trailing spaces.
 const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)\s*(\..*)?$/i;
+/** Whether Windows takes a file name for a device (CON.xlsx is the console, whatever the extension). */
+export const isDeviceName = (name: string): boolean => reserved.test(name);
 /** Names the archive itself uses beside the forms; a form's folder or file may not take them. */
 const archiveNames = /^(index\.html|汇总表\.xlsx|manifest\.json)$/i;
 /**

@@ -19,6 +19,8 @@ export const Config = z
     /** a folder holding the four font files of fonts/ (same names), to print with other faces */
     fonts: z.string().min(1).optional(),
     inputs: z.array(z.string().min(1)).default(['data']),
+    /** ziping serve's token, fixed so the address given to colleagues stays the same across restarts */
+    serveToken: z.string().min(1).optional(),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

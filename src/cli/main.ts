@@ -55,6 +55,7 @@ async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
     namePattern: config.names,
     typeset: typesetterFor(config.fonts),
     waitMs: wait * 1000,
+    ...(config.serveToken === undefined ? {} : { serveToken: config.serveToken }),
   };
 }
 
@@ -316,10 +317,12 @@ export async function main(
     profileOptions(
       program
         .command('serve')
-        .description('在本机打开一个网页：放入表格，查看得分、等级和问题，下载 PDF 与 Excel，浏览归档(只在 127.0.0.1 上)')
+        .description('打开一个网页：放入表格，查看得分、等级和问题，下载 PDF 与 Excel，浏览归档(默认只有本机能打开)')
         .option('--out <文件夹>', '输出文件夹(默认 out)')
         .option('--port <端口>', `端口号(默认 ${DEFAULT_PORT}；0 表示任选一个空闲端口)`)
-        .option('--host <地址>', '监听的地址(默认 127.0.0.1，只有本机能打开；其他地址会让局域网中的电脑也能访问)')
+        .option('--host <地址>', '监听的地址(默认 127.0.0.1，只有本机能打开；0.0.0.0 等其他地址让局域网中的电脑也能连上，但必须用显示的含令牌地址)')
+        .option('--token [令牌]', '固定令牌(至少 16 个字母、数字或 - _ . ~)，每次启动地址不变；只写 --token 不写值：在本机地址上也要求随机令牌')
+        .option('--allow-host <名称>', '除本机 IP 地址外，允许用这个主机名打开网页(如 caiwu-pc；可写多次)', (value: string, all: string[]) => [...all, value], [] as string[])
         .option('--open', '启动后用默认浏览器打开网页', false)
         .option('--wait <秒>', `输出文件夹正被另一次运行使用时，每次生成最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
         .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),

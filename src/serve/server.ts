@@ -3,18 +3,22 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
+import { ArchiveError, messageLine } from '../model/archive-messages.js';
 import { build } from '../archive/build.js';
 import { limits } from '../ingest/xlsx/limits.js';
-import { ArchiveError, messageLine } from '../model/archive-messages.js';
-import { outputFiles } from '../model/manifest.js';
+import { outputFiles, type ManifestForm } from '../model/manifest.js';
+import type { Finding } from '../model/finding.js';
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
 import { template } from '../template-files.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { writeZip } from '../zip/zip-file.js';
+import { accessPolicy, isLoopbackAddress, newToken, outsideAddresses } from './access.js';
+import { batcher } from './batches.js';
 import { serveMessage, type ServeMessage } from './messages.js';
 import { archiveView, FILES_PREFIX, formView, noteViews, type UploadView } from './results.js';
-import { resolveArchiveFile, sendArchiveFile } from './static-files.js';
+import { contentDisposition, resolveArchiveFile, sendArchiveFile } from './static-files.js';
+import { ticketBook } from './tickets.js';
 import { readBody, storeUpload, uploadName, uploadsFor } from './uploads.js';
 
 export interface ServeSettings {
@@ -25,16 +29,32 @@ export interface ServeSettings {
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
-  /** how long one upload's build waits for another run holding --out's lock */
+  /**
+   * The secret every request must carry: a fixed one (--token 值, serveToken), `true` for a new
+   * random one even on this machine's own address (--token alone), or left out: a random one when
+   * the server listens where other computers can reach it, none when only this machine can.
+   */
+  token?: string | true;
+  /** host names the page may be opened under besides this machine's addresses (--allow-host) */
+  allowHosts?: string[];
+  /** how long one batch's build waits for another run holding --out's lock */
   waitMs?: number;
   /** largest upload accepted, bytes (the reader's own file limit by default) */
   uploadLimit?: number;
+  /** how long the first upload after a quiet spell waits for others to build with it, ms */
+  gatherMs?: number;
   /** one line per file built, for the console */
   log: (line: string) => void;
 }
 
 export interface RunningServer {
+  /** the address to open on this machine, with the token when there is one */
   url: string;
+  /** the same page at this machine's addresses on the network (none when only this machine can reach it) */
+  outsideUrls: string[];
+  token: string | null;
+  /** the address listened on (0.0.0.0 for every interface) */
+  bound: string;
   server: Server;
   close(): Promise<void>;
 }
@@ -44,15 +64,31 @@ interface PageView {
   limitBytes: number;
   tooLarge: string;
   nonce: string;
+  /** who can open the page, in the mode it runs in */
+  who: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+interface RefusedPage {
+  code: string;
+  message: string;
+}
+
+/** What one upload's file gave in its batch's build. */
+interface Built {
+  forms: ManifestForm[];
+  notes: Finding[];
+}
+
 const SESSIONS_KEPT = 100;
+/** At most this many tickets in one status request (a page asks for the ones it still waits for). */
+const TICKETS_PER_ASK = 500;
 const megabytes = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+const toPosix = (p: string): string => p.replace(/\\/g, '/');
+const NO_STORE = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...NO_STORE });
   res.end(text);
 }
 
@@ -60,29 +96,44 @@ function sendMessage(res: ServerResponse, status: number, message: ServeMessage)
   sendJson(res, status, { error: message });
 }
 
+async function sendHtml(res: ServerResponse, status: number, html: string, nonce: string | null): Promise<void> {
+  const script = nonce ? `'nonce-${nonce}'` : "'none'";
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    ...NO_STORE,
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': `default-src 'none'; script-src ${script}; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  });
+  res.end(html);
+}
+
 const refusedView = (name: string, refused: { code: string; message: string }): UploadView => ({ name: visibleLine(name), stored: null, forms: [], notes: [], refused });
 
 /**
- * `ziping serve`: a page on this machine where forms are dropped, built into --out like `ziping
- * build` does, and shown with their totals, grades and findings, with links to the copies; and the
- * archive already in --out, by year. Node's own http server; everything the page needs is in the
- * page (no CDN, works offline).
+ * `ziping serve`: a page where forms are dropped, built into --out like `ziping build` does, and
+ * shown with their totals, grades and findings, with links to the copies; and the archive already
+ * in --out, by year. Node's own http server; everything the page needs is in the page (no CDN,
+ * works offline).
  *
- * Only the page itself may upload: a POST must come from the page's origin with its header (a
- * form on another web site cannot add one without a CORS preflight, which is never granted), and
- * on a loopback address the Host must be that address (DNS rebinding). Builds run one at a time
- * through one queue, so two uploads never write --out at once. (A `ziping build` run at the same
- * moment from the command line is kept apart by the lock on --out of issue 13, once that is in.)
+ * Who may use it is access.ts's: on an address other computers reach, only requests carrying the
+ * token. Only the page itself may upload: a POST must come from the page's origin with its header
+ * (a form on another web site cannot add one without a CORS preflight, which is never granted).
+ *
+ * An upload is kept beside --out as soon as it has arrived, answered with a ticket, and built with
+ * the others that arrive meanwhile (batches.ts): one build at a time, so two never write --out at
+ * once, and one build per batch. The page asks for its tickets' state (its place in the queue,
+ * then the result). A `ziping build` or `watch` at the same moment is kept apart by the lock on --out.
  */
 export async function startServer(settings: ServeSettings): Promise<RunningServer> {
   const limit = settings.uploadLimit ?? limits.fileBytes;
   const uploads = uploadsFor(settings.out);
-  const loopback = LOOPBACK.has(settings.host);
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
+  // Names are chosen one upload at a time: two files called 表.xlsx must not both take 表.xlsx.
+  let storing: Promise<unknown> = Promise.resolve();
+  const store = (name: string, bytes: Buffer): Promise<string> => {
+    const stored = storing.then(() => storeUpload(uploads, name, bytes));
+    storing = stored.catch(() => undefined);
+    return stored;
   };
   // The outputs each page session produced, for its zip; the oldest sessions are forgotten.
   const sessions = new Map<string, Set<string>>();
@@ -94,19 +145,69 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     while (sessions.size > SESSIONS_KEPT) sessions.delete(sessions.keys().next().value ?? '');
   };
 
-  let origin = '';
-  const allowedHost = (req: IncomingMessage): boolean => {
-    if (!loopback) return true;
-    const port = new URL(origin).port;
-    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(req.headers.host ?? '');
-  };
-  const fromPage = (req: IncomingMessage): boolean => req.headers['x-ziping'] === 'upload' && req.headers.origin === `http://${req.headers.host ?? ''}`;
+  const builds = batcher<Built>(
+    async (inputs) => {
+      const byFile = new Map<string, Built>();
+      // Each build takes --out's lock: a `ziping build` or `watch` at the same moment waits for it, or the batch says who holds it.
+      await build(
+        inputs,
+        {
+          out: settings.out,
+          profile: settings.profile,
+          mode: settings.mode,
+          typeset: settings.typeset,
+          command: 'ziping serve',
+          ...(settings.waitMs === undefined ? {} : { lockTimes: { waitMs: settings.waitMs } }),
+          ...(settings.namePattern ? { namePattern: settings.namePattern } : {}),
+        },
+        (e) => {
+          if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes });
+        },
+      );
+      return new Map(inputs.map((input) => [input, byFile.get(toPosix(input)) ?? { forms: [], notes: [] }]));
+    },
+    () => ({ forms: [], notes: [] }),
+    settings.gatherMs,
+  );
+  const tickets = ticketBook();
+
+  /** What the page shows for one upload once its batch is built (or could not be). */
+  async function outcome(given: string, session: string, stored: string, built: Promise<Built>): Promise<UploadView> {
+    try {
+      const { forms, notes } = await built;
+      if (forms.length === 0 && notes.length === 0) return refusedView(given, serveMessage('UPLOAD_NOT_BUILT', { name: visibleLine(given) }));
+      if (session)
+        remember(
+          session,
+          forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path)),
+        );
+      for (const f of forms) settings.log(`${f.status === 'error' ? '✗' : '✓'} ${given}${f.projectName ? ` → ${f.projectName}` : ''}${f.grade ? `(${f.grade})` : ''}`);
+      return { name: visibleLine(given), stored: toPosix(relative(uploads, stored)), forms: forms.map(formView), notes: noteViews(notes), refused: null };
+    } catch (error) {
+      return failedView(given, error);
+    }
+  }
+
+  /**
+   * The archive's own errors (the lock held by another run, a full disk, a file open in Excel) are
+   * said as they are, with their code; anything else as UPLOAD_FAILED.
+   */
+  function failedView(given: string, error: unknown): UploadView {
+    if (error instanceof ArchiveError) {
+      settings.log(`✗ ${given}：${messageLine(error)}`);
+      return refusedView(given, { code: error.code, message: visibleText(error.message) });
+    }
+    const detail = error instanceof Error ? (error.message.split('\n')[0]?.slice(0, 160) ?? '') : String(error);
+    settings.log(`✗ ${given}：${detail}`);
+    return refusedView(given, serveMessage('UPLOAD_FAILED', { name: visibleLine(given), detail: visibleLine(detail) }));
+  }
 
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const given = url.searchParams.get('name') ?? '';
     const session = (url.searchParams.get('session') ?? '').replace(/[^A-Za-z0-9-]/g, '').slice(0, 64);
     const name = uploadName(given);
     const body = await readBody(req, limit);
+    // A client gone mid-upload: nothing was written, nobody to answer.
     if (!body.ok) {
       if (body.reason === 'too-large') sendJson(res, 413, refusedView(given, serveMessage('UPLOAD_TOO_LARGE', { name: visibleLine(given), limit: megabytes(limit) })));
       return;
@@ -115,39 +216,24 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     // 4xx answer as a console error. (A body over the limit is 413: the page checks sizes before sending.)
     if (!name) return sendJson(res, 200, refusedView(given, serveMessage('UPLOAD_NOT_SPREADSHEET', { name: visibleLine(given) })));
     if (body.bytes.length === 0) return sendJson(res, 200, refusedView(given, serveMessage('UPLOAD_EMPTY', { name: visibleLine(given) })));
+    let stored: string;
     try {
-      const view = await serial(async (): Promise<UploadView> => {
-        const stored = await storeUpload(uploads, name, body.bytes);
-        // Each build takes --out's lock: a `ziping build` or `watch` at the same moment waits for it, or this upload says who holds it.
-        const result = await build([stored], {
-          out: settings.out,
-          profile: settings.profile,
-          mode: settings.mode,
-          typeset: settings.typeset,
-          command: 'ziping serve',
-          ...(settings.waitMs === undefined ? {} : { lockTimes: { waitMs: settings.waitMs } }),
-          ...(settings.namePattern ? { namePattern: settings.namePattern } : {}),
-        });
-        if (session)
-          remember(
-            session,
-            result.current.flatMap((f) => outputFiles(f.outputs).map((o) => o.path)),
-          );
-        for (const f of result.current) settings.log(`${f.status === 'error' ? '✗' : '✓'} ${given}${f.projectName ? ` → ${f.projectName}` : ''}${f.grade ? `(${f.grade})` : ''}`);
-        return { name: visibleLine(given), stored: relative(uploads, stored).replace(/\\/g, '/'), forms: result.current.map(formView), notes: noteViews(result.notes), refused: null };
-      });
-      sendJson(res, 200, view);
+      stored = await store(name, body.bytes);
     } catch (error) {
-      // The archive's own errors (the lock held by another run, a full disk, a file open in Excel)
-      // are said as they are, with their code; anything else as UPLOAD_FAILED.
-      if (error instanceof ArchiveError) {
-        settings.log(`✗ ${given}：${messageLine(error)}`);
-        return sendJson(res, 200, refusedView(given, { code: error.code, message: visibleText(error.message) }));
-      }
-      const detail = error instanceof Error ? (error.message.split('\n')[0]?.slice(0, 160) ?? '') : String(error);
-      settings.log(`✗ ${given}：${detail}`);
-      sendJson(res, 500, refusedView(given, serveMessage('UPLOAD_FAILED', { name: visibleLine(given), detail: visibleLine(detail) })));
+      return sendJson(res, 200, failedView(given, error));
     }
+    const queued = builds.add(stored);
+    const ticket = tickets.open(queued.place, outcome(given, session, stored, queued.done));
+    // 202: kept, and queued; the page asks for the result with the ticket.
+    sendJson(res, 202, { ticket, name: visibleLine(given), stored: toPosix(relative(uploads, stored)), queue: tickets.status(ticket) });
+  }
+
+  function status(res: ServerResponse, url: URL): void {
+    const ids = (url.searchParams.get('tickets') ?? '')
+      .split(',')
+      .filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id))
+      .slice(0, TICKETS_PER_ASK);
+    sendJson(res, 200, { uploads: Object.fromEntries(ids.map((id) => [id, tickets.status(id)])) });
   }
 
   async function zip(res: ServerResponse, session: string): Promise<void> {
@@ -158,12 +244,11 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     }
     if (parts.length === 0) return sendMessage(res, 404, serveMessage('SERVE_NOT_FOUND', { path: '本次上传的文件' }));
     const bytes = writeZip(parts, true);
-    const name = '绩效自评表-本次结果.zip';
     res.writeHead(200, {
       'Content-Type': 'application/zip',
       'Content-Length': bytes.length,
-      'Content-Disposition': `attachment; filename="results.zip"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition': contentDisposition('attachment', '绩效自评表-本次结果.zip'),
+      ...NO_STORE,
     });
     res.end(bytes);
   }
@@ -176,22 +261,33 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
       // The page checks a file's size before sending it, and says it in the server's words.
       tooLarge: serveMessage('UPLOAD_TOO_LARGE', { name: '{name}', limit: megabytes(limit) }).message,
       nonce,
+      who: exposed ? '本页在局域网中共享：拿到含令牌完整地址的人都能打开、上传和下载' : '本页只在这台电脑上运行，其他电脑打不开，不连接互联网',
     });
-    res.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Length': Buffer.byteLength(html),
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-    });
-    res.end(html);
+    await sendHtml(res, 200, html, nonce);
   }
 
+  /** Without the token: the same words for every path, none of which names anything in the archive. */
+  async function refuse(res: ServerResponse, url: URL): Promise<void> {
+    const message = serveMessage('SERVE_TOKEN_REQUIRED');
+    if (url.pathname.startsWith('/api/')) return sendMessage(res, 403, message);
+    await sendHtml(res, 403, (await template<RefusedPage>('serve-refused.hbs'))(message), null);
+  }
+
+  let origin = '';
+  let exposed = false;
+  let access: ReturnType<typeof accessPolicy> | null = null;
+  const fromPage = (req: IncomingMessage): boolean => req.headers['x-ziping'] === 'upload' && req.headers.origin === `http://${req.headers.host ?? ''}`;
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!allowedHost(req)) return sendMessage(res, 403, serveMessage('SERVE_FORBIDDEN'));
     const url = new URL(req.url ?? '/', origin);
     const method = req.method ?? 'GET';
+    const allowed = access?.check(req, url) ?? { ok: false, why: 'host' };
+    if (!allowed.ok) {
+      // A refused request's body is never read, only let through.
+      req.resume();
+      return allowed.why === 'host' ? sendMessage(res, 403, serveMessage('SERVE_FORBIDDEN')) : refuse(res, url);
+    }
+    if (allowed.setCookie) res.setHeader('Set-Cookie', allowed.setCookie);
     if (method === 'POST' && url.pathname === '/api/upload') {
       if (!fromPage(req)) {
         req.resume();
@@ -205,6 +301,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     }
     if (url.pathname === '/') return sendPage(res);
     if (url.pathname === '/api/archive') return sendJson(res, 200, await archiveView(settings.out));
+    if (url.pathname === '/api/uploads') return status(res, url);
     const zipped = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/all\.zip$/.exec(url.pathname);
     if (zipped) return zip(res, zipped[1] ?? '');
     if (url.pathname.startsWith(FILES_PREFIX)) {
@@ -232,19 +329,27 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     });
   });
   const address = server.address() as AddressInfo;
+  // Decided on the address listened on, not the name given: `--host mypc` is as reachable as the address it stands for.
+  const token = typeof settings.token === 'string' ? settings.token : settings.token === true || !isLoopbackAddress(address.address) ? newToken() : null;
+  exposed = !isLoopbackAddress(address.address);
+  access = accessPolicy({ bound: address.address, port: address.port, token, allowHosts: settings.allowHosts ?? [] });
+  const at = (host: string): string => `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/${token ? `?token=${token}` : ''}`;
   // Listening on every interface (--host 0.0.0.0): this machine still reaches it at 127.0.0.1.
-  const shown = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  origin = `http://${shown}:${address.port}`;
+  const local = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  origin = `http://${local.includes(':') ? `[${local}]` : local}:${address.port}`;
   return {
-    url: `${origin}/`,
+    url: at(local),
+    outsideUrls: outsideAddresses(address.address).map(at),
+    token,
+    bound: address.address,
     server,
-    // A build under way finishes (its files and the manifest complete, the lock released) before close resolves.
+    // A build under way, and the batches queued behind it, finish (their files and the manifest complete, the lock released) before close resolves.
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await queue;
+      await builds.idle();
     },
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Manifest } from '../../src/model/manifest.js';
 import { seedPath } from '../helpers/pipeline.js';
-import { startServe, upload, type LiveServe } from '../helpers/serve.js';
+import { startServe, upload, uploadView, type LiveServe } from '../helpers/serve.js';
 import { filledTemplate } from '../helpers/template.js';
 
 interface UploadJson {
@@ -50,6 +50,8 @@ afterAll(async () => {
 describe('ziping serve over HTTP', () => {
   it('listens on 127.0.0.1 only', async () => {
     expect(live.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    // No token on an address only this machine reaches, and the start message says so.
+    expect(live.output()).toContain('SERVE_WHO_LOCAL：谁能打开：只有这台电脑(地址 127.0.0.1 只在本机可达)');
     const port = new URL(live.url).port;
     const outside = Object.values(networkInterfaces())
       .flat()
@@ -59,9 +61,7 @@ describe('ziping serve over HTTP', () => {
   });
 
   it('builds an upload into --out and answers with its project, totals, grade, findings and links', async () => {
-    const res = await upload(live.url, '机构编制.xlsx', seed);
-    expect(res.status).toBe(200);
-    const view = (await res.json()) as UploadJson;
+    const view = await uploadView(live.url, '机构编制.xlsx', seed);
     expect(view.stored).toBe('机构编制.xlsx');
     // Kept beside --out, not in it: files in --out are outputs, never inputs.
     expect(await readdir(uploads)).toEqual(['机构编制.xlsx']);
@@ -82,7 +82,7 @@ describe('ziping serve over HTTP', () => {
   it('keeps every name inside --out, whatever the browser sends, and never overwrites another upload', async () => {
     const before = (await readdir(dir)).sort();
     for (const name of ['..\\..\\逃逸.xlsx', '../../逃逸.xlsx', '/etc/逃逸.xlsx', 'C:\\fakepath\\逃逸.xlsx', 'CON.xlsx', '逃逸.xlsx\u0000.xlsx']) {
-      const view = (await (await upload(live.url, name, seed)).json()) as UploadJson;
+      const view = await uploadView(live.url, name, seed);
       expect(view.stored ?? '', name).toMatch(/^[^/\\]+\.xlsx$/);
     }
     expect((await readdir(dir)).sort()).toEqual(before);
@@ -90,7 +90,7 @@ describe('ziping serve over HTTP', () => {
     // Same bytes under the same name: one file; `CON` is a Windows device name, and a NUL is dropped.
     expect(kept).toEqual(expect.arrayContaining(['逃逸.xlsx', '_CON.xlsx', '机构编制.xlsx']));
     await filledTemplate(join(dir, 'init'), join(dir, 'other.xlsx'), 2021, { costScore: 20 });
-    const second = (await (await upload(live.url, '机构编制.xlsx', await readFile(join(dir, 'other.xlsx')))).json()) as UploadJson;
+    const second = await uploadView(live.url, '机构编制.xlsx', await readFile(join(dir, 'other.xlsx')));
     expect(second.stored).toBe('机构编制-2.xlsx');
     expect(await readFile(join(uploads, '机构编制.xlsx'))).toEqual(seed);
   });
@@ -109,7 +109,7 @@ describe('ziping serve over HTTP', () => {
     expect(((await (await upload(live.url, '空.xlsx', Buffer.alloc(0))).json()) as UploadJson).refused?.code).toBe('UPLOAD_EMPTY');
   });
 
-  it('builds one upload at a time: six sent at once all end up in the manifest with their outputs', async () => {
+  it('builds uploads sent at once together: six all end up in the manifest with their outputs', async () => {
     const names = ['甲', '乙', '丙', '丁', '戊', '己'];
     const bodies = await Promise.all(
       names.map(async (n) => {
@@ -118,7 +118,7 @@ describe('ziping serve over HTTP', () => {
         return readFile(path);
       }),
     );
-    const views = (await Promise.all(names.map(async (n, i) => (await upload(live.url, `并发${n}.xlsx`, bodies[i] ?? Buffer.alloc(0))).json()))) as UploadJson[];
+    const views = await Promise.all(names.map((n, i) => uploadView(live.url, `并发${n}.xlsx`, bodies[i] ?? Buffer.alloc(0))));
     expect(views.map((v) => v.forms[0]?.projectName)).toEqual(names.map((n) => `并发项目${n}`));
     const manifest = Manifest.parse(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
     const built = manifest.forms.filter((f) => f.year === 2022);
@@ -133,7 +133,7 @@ describe('ziping serve over HTTP', () => {
   });
 
   it('answers a zip of one session’s copies', async () => {
-    await upload(live.url, '机构编制.xlsx', seed, 'zip-session');
+    await uploadView(live.url, '机构编制.xlsx', seed, 'zip-session');
     const res = await fetch(`${live.url}api/sessions/zip-session/all.zip`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('绩效自评表-本次结果.zip')}`);
@@ -176,7 +176,12 @@ describe('ziping serve on the command line', () => {
   it('warns in Chinese when --host opens it to the network', async () => {
     const exposed = await startServe(['--out', join(dir, 'exposed'), '--host', '0.0.0.0', '--quiet'], dir);
     try {
-      expect(exposed.output()).toContain('SERVE_HOST_EXPOSED：警告：--host 0.0.0.0 让同一网络中的其他电脑也能打开此页面');
+      expect(exposed.output()).toContain('SERVE_HOST_EXPOSED：警告：--host 0.0.0.0 让同一网络中的其他电脑也能连上此页面');
+      // Listening everywhere asks for the token, and the start message says who can open the page.
+      expect(exposed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+      expect(exposed.output()).toContain('SERVE_WHO_NETWORK：谁能打开：同一网络中拿到含令牌(token=…)完整地址的人');
+      expect((await fetch(exposed.url.replace(/\?token=.*/, ''))).status).toBe(403);
+      expect((await fetch(exposed.url)).status).toBe(200);
     } finally {
       expect(await exposed.stop()).toBe(0);
     }
@@ -214,7 +219,7 @@ describe('ziping serve on the command line', () => {
     await watch.waitFor(/正在监视/, 20_000);
     const page = await startServe(['--out', '共用归档', '--wait', '0'], dir);
     try {
-      const view = (await (await upload(page.url, '机构编制.xlsx', seed)).json()) as UploadJson;
+      const view = await uploadView(page.url, '机构编制.xlsx', seed);
       expect(view.refused?.code).toBe('OUT_LOCKED');
       expect(view.refused?.message).toMatch(/正由另一次运行使用\(ziping watch，进程 \d+/);
       expect(view.forms).toEqual([]);
@@ -224,7 +229,7 @@ describe('ziping serve on the command line', () => {
     }
     // Once the watch is gone, the same upload goes through.
     try {
-      const view = (await (await upload(page.url, '机构编制.xlsx', seed)).json()) as UploadJson;
+      const view = await uploadView(page.url, '机构编制.xlsx', seed);
       expect(view.forms[0]?.projectName).toBe('机构编制管理事务经费');
     } finally {
       expect(await page.stop()).toBe(0);
