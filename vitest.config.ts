@@ -18,6 +18,8 @@ const slow = [
   'test/package/**/*.test.ts',
   'test/browser/**/*.test.ts',
   'test/serve/serve-http.test.ts',
+  'test/serve/serve-lan.test.ts',
+  'test/serve/serve-load.test.ts',
   'test/cli/watch-results.test.ts',
 ];
 

@@ -83,6 +83,8 @@ export interface AccessPolicy {
   check(req: IncomingMessage, url: URL): Access;
   /** the query parameter that carries the token */
   readonly param: string;
+  /** whether requests must carry the token */
+  readonly tokenAsked: boolean;
 }
 
 export function accessPolicy(s: AccessSettings): AccessPolicy {
@@ -113,6 +115,7 @@ export function accessPolicy(s: AccessSettings): AccessPolicy {
 
   return {
     param,
+    tokenAsked: s.token !== null,
     check(req, url) {
       if (!hostAllowed(req)) return { ok: false, why: 'host' };
       if (s.token === null) return { ok: true, setCookie: null };

@@ -24,6 +24,7 @@ const catalog = {
   UPLOAD_EMPTY: (a: { name: string }) => `文件“${a.name}”是空的(0 字节)，没有处理。请重新选择文件。`,
   UPLOAD_BAD_REQUEST: (a: { detail: string }) => `上传请求不完整(${a.detail})。请刷新页面后重新上传。`,
   UPLOAD_FAILED: (a: { name: string; detail: string }) => `处理“${a.name}”时程序内部出错(${a.detail})，其他文件不受影响。请把该文件和这条信息发给维护人员。`,
+  UPLOAD_ABORTED: (a: { name: string }) => `文件“${a.name}”上传到一半连接断开了(浏览器被关闭或网络中断)，没有保存任何部分。请重新上传。`,
   UPLOAD_NOT_BUILT: (a: { name: string }) => `文件“${a.name}”已收到，但没有被处理(可能刚被移出“上传的表格”文件夹，或是 Office 的临时文件)。请重新上传。`,
   SERVE_FORBIDDEN: () => `这个请求不是从 ziping 自己的页面发出的，已拒绝。请在浏览器地址栏直接打开 ziping 显示的地址。`,
   SERVE_NOT_FOUND: (a: { path: string }) => `找不到“${a.path}”。它可能已被删除或改名；请回到首页刷新。`,

@@ -15,7 +15,7 @@ import type { Typesetter } from '../typeset/typesetter.js';
 import { writeZip } from '../zip/zip-file.js';
 import { accessPolicy, isLoopbackAddress, newToken, outsideAddresses } from './access.js';
 import { batcher } from './batches.js';
-import { serveMessage, type ServeMessage } from './messages.js';
+import { messageLine as serveLine, serveMessage, type ServeMessage } from './messages.js';
 import { archiveView, FILES_PREFIX, formView, noteViews, type UploadView } from './results.js';
 import { contentDisposition, resolveArchiveFile, sendArchiveFile } from './static-files.js';
 import { ticketBook } from './tickets.js';
@@ -207,8 +207,9 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     const session = (url.searchParams.get('session') ?? '').replace(/[^A-Za-z0-9-]/g, '').slice(0, 64);
     const name = uploadName(given);
     const body = await readBody(req, limit);
-    // A client gone mid-upload: nothing was written, nobody to answer.
+    // A client gone mid-upload: nothing was written (the body is kept in memory until it is whole), nobody to answer.
     if (!body.ok) {
+      if (body.reason === 'aborted') settings.log(`✗ ${serveLine(serveMessage('UPLOAD_ABORTED', { name: visibleLine(given) }))}`);
       if (body.reason === 'too-large') sendJson(res, 413, refusedView(given, serveMessage('UPLOAD_TOO_LARGE', { name: visibleLine(given), limit: megabytes(limit) })));
       return;
     }
@@ -261,7 +262,9 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
       // The page checks a file's size before sending it, and says it in the server's words.
       tooLarge: serveMessage('UPLOAD_TOO_LARGE', { name: '{name}', limit: megabytes(limit) }).message,
       nonce,
-      who: exposed ? '本页在局域网中共享：拿到含令牌完整地址的人都能打开、上传和下载' : '本页只在这台电脑上运行，其他电脑打不开，不连接互联网',
+      who: exposed
+        ? '本页在局域网中共享：拿到含令牌完整地址的人都能打开、上传和下载'
+        : `本页只在这台电脑上运行，其他电脑打不开${access?.tokenAsked ? '；要用含令牌的完整地址才能打开' : ''}，不连接互联网`,
     });
     await sendHtml(res, 200, html, nonce);
   }
