@@ -8,6 +8,7 @@ import type { UploadView } from '../serve/results.js';
 import type { TicketStatus } from '../serve/tickets.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { generateInputs } from './generate.js';
+import { mulberry32 } from './random.js';
 
 /**
  * Many colleagues uploading to one `ziping serve` at once, as `npm run bench -- --serve-load`
@@ -23,18 +24,6 @@ export interface LoadFile {
   good: boolean;
 }
 
-/** A small deterministic generator (mulberry32): the same seed picks the same broken files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `count` forms written by generate.ts (seed-sized, varied), one in ten of them broken, which
  * ones and how chosen by `seed`: cut short (a zip without its end), text named .xlsx, or noise.
@@ -42,7 +31,7 @@ function random(seed: number): () => number {
  */
 export async function loadFiles(dir: string, count: number, seed: number): Promise<LoadFile[]> {
   const paths = await generateInputs(dir, count, loadProfile('ningxia'), typesetterFor());
-  const next = random(seed);
+  const next = mulberry32(seed);
   const order = paths.map((_, i) => ({ i, key: next() })).sort((a, b) => a.key - b.key);
   const broken = new Set(order.slice(0, Math.round(count / 10)).map((o) => o.i));
   return Promise.all(

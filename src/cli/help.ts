@@ -105,8 +105,9 @@ export const examples: Record<string, Array<[string, string]>> = {
   serve: [
     ['启动并打开浏览器，在网页上放入表格', 'ziping serve --out 归档 --open'],
     ['换一个端口', 'ziping serve --out 归档 --port 8080'],
-    ['让同一局域网的其他电脑也能访问(只有拿到显示的含令牌地址的人能打开；请确认网络可信)', 'ziping serve --out 归档 --host 0.0.0.0'],
-    ['固定令牌，重启后地址不变；同事也可以用电脑名打开', 'ziping serve --out 归档 --host 0.0.0.0 --token caiwuke-2024-abcdefgh --allow-host caiwu-pc'],
+    ['在局域网中共享(拿到显示的含令牌地址的人才能打开；请确认网络可信)', 'ziping serve --out 归档 --host 0.0.0.0'],
+    ['固定令牌，重启后地址不变', 'ziping serve --host 0.0.0.0 --token caiwuke-2024-abcdefgh'],
+    ['同事也可以用电脑名打开', 'ziping serve --host 0.0.0.0 --allow-host caiwu-pc'],
   ],
 };
 

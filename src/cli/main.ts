@@ -322,7 +322,7 @@ export async function main(
         .option('--port <端口>', `端口号(默认 ${DEFAULT_PORT}；0 表示任选一个空闲端口)`)
         .option('--host <地址>', '监听的地址(默认 127.0.0.1，只有本机能打开；0.0.0.0 等其他地址让局域网中的电脑也能连上，但必须用显示的含令牌地址)')
         .option('--token [令牌]', '固定令牌(至少 16 个字母、数字或 - _ . ~)，每次启动地址不变；只写 --token 不写值：在本机地址上也要求随机令牌')
-        .option('--allow-host <名称>', '除本机 IP 地址外，允许用这个主机名打开网页(如 caiwu-pc；可写多次)', (value: string, all: string[]) => [...all, value], [] as string[])
+        .option('--allow-host <名称>', '除本机 IP 地址外，允许用这个主机名打开网页(如 caiwu-pc；可写多次)', (value: string, all: string[] | undefined) => [...(all ?? []), value])
         .option('--open', '启动后用默认浏览器打开网页', false)
         .option('--wait <秒>', `输出文件夹正被另一次运行使用时，每次生成最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
         .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),

@@ -10,21 +10,13 @@ import { join } from 'node:path';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import { mulberry32 } from '../../src/bench/random.js';
 import { fixture, seedPath } from './pipeline.js';
 
 // ───────────────────────────── deterministic randomness ─────────────────────────────
 
-/** mulberry32: a tiny seeded PRNG giving floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared with the bench's generated inputs): a tiny seeded PRNG giving floats in [0, 1). */
+export { mulberry32 };
 
 export function prngBytes(random: () => number, n: number): Buffer {
   const b = Buffer.alloc(n);
