@@ -96,7 +96,7 @@ function sendMessage(res: ServerResponse, status: number, message: ServeMessage)
   sendJson(res, status, { error: message });
 }
 
-async function sendHtml(res: ServerResponse, status: number, html: string, nonce: string | null): Promise<void> {
+function sendHtml(res: ServerResponse, status: number, html: string, nonce: string | null): void {
   const script = nonce ? `'nonce-${nonce}'` : "'none'";
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
@@ -164,8 +164,14 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes });
         },
       );
-      return new Map(inputs.map((input) => [input, byFile.get(toPosix(input)) ?? { forms: [], notes: [] }]));
+      const results = new Map<string, Built>();
+      for (const input of inputs) {
+        const built = byFile.get(toPosix(input));
+        if (built) results.set(input, built);
+      }
+      return results;
     },
+    // Not built at all (moved away since, or an Office lock file by its name): said as UPLOAD_NOT_BUILT.
     () => ({ forms: [], notes: [] }),
     settings.gatherMs,
   );
@@ -266,14 +272,14 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
         ? '本页在局域网中共享：拿到含令牌完整地址的人都能打开、上传和下载'
         : `本页只在这台电脑上运行，其他电脑打不开${access?.tokenAsked ? '；要用含令牌的完整地址才能打开' : ''}，不连接互联网`,
     });
-    await sendHtml(res, 200, html, nonce);
+    sendHtml(res, 200, html, nonce);
   }
 
   /** Without the token: the same words for every path, none of which names anything in the archive. */
   async function refuse(res: ServerResponse, url: URL): Promise<void> {
     const message = serveMessage('SERVE_TOKEN_REQUIRED');
     if (url.pathname.startsWith('/api/')) return sendMessage(res, 403, message);
-    await sendHtml(res, 403, (await template<RefusedPage>('serve-refused.hbs'))(message), null);
+    sendHtml(res, 403, (await template<RefusedPage>('serve-refused.hbs'))(message), null);
   }
 
   let origin = '';

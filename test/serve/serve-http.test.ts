@@ -107,6 +107,10 @@ describe('ziping serve over HTTP', () => {
     expect((await upload(live.url, '说明.docx', Buffer.from('x'))).status).toBe(200);
     expect(((await (await upload(live.url, '说明.docx', Buffer.from('x'))).json()) as UploadJson).refused?.code).toBe('UPLOAD_NOT_SPREADSHEET');
     expect(((await (await upload(live.url, '空.xlsx', Buffer.alloc(0))).json()) as UploadJson).refused?.code).toBe('UPLOAD_EMPTY');
+    // An Office lock file by its name is kept but never built: said, not shown as built with nothing in it.
+    const lock = await uploadView(live.url, '~$机构编制.xlsx', seed);
+    expect(lock.refused?.code).toBe('UPLOAD_NOT_BUILT');
+    expect(lock.refused?.message).toContain('“~$机构编制.xlsx”已收到，但没有被处理');
   });
 
   it('builds uploads sent at once together: six all end up in the manifest with their outputs', async () => {
