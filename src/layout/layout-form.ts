@@ -5,7 +5,7 @@ import { decimalText, fixedFormatFor, formatNumber, formNumberText, normalizeNum
 import type { Profile } from '../model/profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { geometries, type Cols, type Geometry } from './geometry.js';
+import { geometries, PAGE, type Cols, type Geometry } from './geometry.js';
 import { glyphFindings } from './glyphs.js';
 import { paginate } from './paginate.js';
 import { splitAtPageBreaks } from './page-split.js';
@@ -382,6 +382,3 @@ function addFormulas({ grid, g, profile, marks }: Section): void {
     if (f.numFmt) cell.numFmt = f.numFmt;
   }
 }
-
-/** A4 portrait with margins that are whole hundredths of an inch, as spreadsheets store them, so every program breaks pages alike. */
-const PAGE: FormSheet['page'] = { size: 'A4', orientation: 'portrait', margins: { top: 0.79 * 72, right: 0.59 * 72, bottom: 0.79 * 72, left: 0.59 * 72 } };
