@@ -296,7 +296,9 @@ function indicatorBlock({ grid, rows, g, scored, profile, marks }: Section): num
     grid.put({ row, cols: L.name, text: l.name.text, style: 'text', source: l.name.cell, input: true });
     grid.put({ row, cols: L.target, text: l.target.text, style: 'value', source: l.target.cell, input: true });
     grid.put({ row, cols: L.actual, text: l.actual.text, style: 'value', source: l.actual.cell, input: true });
-    grid.put({ row, cols: L.weight, ...asFilled(l.weight), style: 'value', input: true, validation: numberCell });
+    // The weight as printed (10/6 → 1.67), the spreadsheet's number too: the column adds up to the 总分 row in both.
+    const weight = mode === 'filled' || !s ? asFilled(l.weight) : shown(s.shownWeight, l.weight, decimals);
+    grid.put({ row, cols: L.weight, ...weight, style: 'value', input: true, validation: numberCell });
     const score = mode === 'filled' || !s ? asFilled(l.score) : shown(s.score, l.score, decimals);
     grid.put({ row, cols: L.score, ...score, style: 'value', input: true, validation: numberCell });
     grid.put({ row, cols: L.deviation, text: l.deviation.text, style: 'text', source: l.deviation.cell, input: true });

@@ -120,6 +120,11 @@ const catalog = {
 
   // ── totals ──
   WEIGHTS_NOT_TOTAL: { severity: 'error', say: (a: { sum: string; expected: string; parts: string }) => `各项分值合计为 ${a.sum}(${a.parts})，应为 ${a.expected}。请调整分值。` },
+  SCORE_WEIGHTS_ROUNDED: {
+    severity: 'warning',
+    say: (a: { cells: string; decimals: string; value: string; printed: string; printedSum: string; exactSum: string; copy: string; suggestion: string }) =>
+      `分值 ${a.cells} 不是${a.decimals}(如 ${a.value})，只能印为 ${a.printed}；印出的分值逐项相加为 ${a.printedSum}，而填写的分值合计为 ${a.exactSum}。${a.copy}。请把这些分值改为${a.decimals}且合计不变，例如依次填写 ${a.suggestion}。`,
+  },
   TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
   TOTAL_UNKNOWN: {
     severity: 'error',
