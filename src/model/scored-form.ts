@@ -51,5 +51,7 @@ export const ScoredForm = z.object({
   total: z.number().nullable(),
   grade: z.string().nullable(),
   findings: z.array(Finding),
+  /** no profile fits the form (findings say why): nothing is graded or rendered */
+  refused: z.literal(true).optional(),
 });
 export type ScoredForm = z.infer<typeof ScoredForm>;

@@ -86,7 +86,8 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
   const score = filledUnknown && mode !== 'computed' ? null : shownLineScore(mode, filled, computed, ceiling);
   const rounded = score === null ? null : roundHalfUp(score, decimals);
   const roundedScore = rounded === null || printedWeight === null || mode === 'filled' ? rounded : Math.min(rounded, printedWeight);
-  if (line.deviation.text.trim() === '' && weight !== null) {
+  // A form without a reason column has no cell to point at; the reader said the column is missing.
+  if (line.deviation.text.trim() === '' && line.deviation.cell !== null && weight !== null) {
     const below = roundedScore !== null && roundedScore < weight - tol;
     if (below || j.overAchieved) {
       const why = below ? `得分 ${s(roundedScore ?? 0)} 低于分值 ${s(weight)}` : `实际完成值超出指标值 ${Math.round(profile.rules.overAchievementReason * 100)}% 以上`;
@@ -149,7 +150,8 @@ function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: Fi
   const row = input.funds.total;
   const weight = row.weight.value ?? profile.funds.defaultWeight;
   const rate = executionRate(input, log);
-  const score = rate === null ? null : Math.min(rate, 1) * weight;
+  // A block without 分值 and 得分 gives its rate no score: there is no weight to multiply.
+  const score = rate === null || input.executionUnscored ? null : Math.min(rate, 1) * weight;
   const filledRate = row.rate.value;
   // Half a percentage point: a rate printed as 69% for 68.96% is not a disagreement.
   if (rate !== null && filledRate !== null && Math.abs(filledRate - rate) > 0.005 + 1e-9) {
@@ -165,7 +167,7 @@ function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: Fi
   // Where the 得分 cell shows the form total (Ningxia), the unit's number there is no rate score.
   const ownScore = showsRateScore ? filledScore : null;
   const ownUnknown = showsRateScore && filledUnknown;
-  const rateScoreShown = ownUnknown && mode !== 'computed' ? null : shownLineScore(mode, ownScore, score === null ? null : round2(score), weight);
+  const rateScoreShown = (ownUnknown && mode !== 'computed') || input.executionUnscored ? null : shownLineScore(mode, ownScore, score === null ? null : round2(score), weight);
   const missing = unknownAt(row.score.cell ?? row.executed.cell);
   return {
     scored: {
@@ -215,14 +217,17 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
   const indicators = lines.map((l) => l.scored);
   checkGroupWeights(input, indicators, log, tol);
 
-  const counted = profile.funds.countsInTotal;
+  // The form's own weights only: a block without 分值 and 得分 adds no 执行率 weight to them.
+  const unscored = input.executionUnscored === true && profile.funds.countsInTotal;
+  const counted = profile.funds.countsInTotal && !unscored;
   const part = (pick: (l: LineParts) => Part, fundsPart: Part): Part[] => [...lines.map(pick), counted ? fundsPart : null];
   const lineWeights = sumParts(lines.map((l) => l.weight));
   // The unit's weights as written are what must make 100; the copy's 总分 row prints what the
   // printed 分值 column adds up to (docs/scoring-rounding.md).
   const exactWeight = sumParts(part((l) => l.weight, funds.scored.weight)).value;
   const totalWeight = sumParts(part((l) => l.printedWeight, roundHalfUp(funds.scored.weight, profile.display.scoreDecimals))).value;
-  if (exactWeight !== null && differs(exactWeight, profile.totalWeight, tol)) {
+  const refused = unscored && !linesMakeTheTotal(input, exactWeight, profile, log);
+  if (!refused && exactWeight !== null && differs(exactWeight, profile.totalWeight, tol)) {
     const parts = [counted ? `执行率 ${s(funds.scored.weight)}` : '', `指标 ${s(lineWeights.value ?? 0)}`].filter(Boolean).join(' + ');
     log.add('WEIGHTS_NOT_TOTAL', input.total.weight.cell ?? input.total.label.cell, { sum: s(exactWeight), expected: s(profile.totalWeight), parts });
   }
@@ -267,7 +272,26 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
     total,
     grade: (mode !== 'filled' && total === null) || (total === null && computed.value === null) ? null : gradeOf(total ?? computed.value, profile),
     findings: log.list,
+    ...(refused ? { refused: true as const } : {}),
   };
+}
+
+/**
+ * A form whose funds block has no 分值 and 得分 is scored on its own lines when they make the
+ * total (the city scores execution as one of them); otherwise no profile fits it: nothing of the
+ * form says whether, or with what weight, execution counts, and none is made up.
+ */
+function linesMakeTheTotal(input: FormInput, lineWeight: number | null, profile: Profile, log: FindingLog): boolean {
+  const cell = input.funds.total.label.cell ?? input.total.weight.cell;
+  // An unreadable weight is said where it is; the total is unknown, not refused.
+  if (lineWeight === null) return true;
+  const args = { sum: s(lineWeight), expected: s(profile.totalWeight) };
+  if (!differs(lineWeight, profile.totalWeight, profile.rules.tolerance)) {
+    log.add('FUNDS_UNSCORED', cell, args);
+    return true;
+  }
+  log.add('FUNDS_UNSCORED_WEIGHTS', cell, args);
+  return false;
 }
 
 /** Weights the copy cannot print as written, when printing them changes what the 分值 column adds up to. */
