@@ -4,8 +4,10 @@
  */
 export const labels = {
   projectName: ['项目名称'],
-  /** the one name row of a 部门整体支出绩效自评表 */
-  unitName: ['部门(单位)名称', '部门名称', '单位名称', '部门(单位)', '预算单位名称', '预算部门名称'],
+  /** the name row(s) of a 部门整体支出绩效自评表, where a project form has 项目名称 / 主管部门 / 实施单位 */
+  unitName: ['部门(单位)名称', '部门名称', '单位名称', '部门(单位)', '预算单位名称', '预算部门名称', '部门', '预算单位', '预算部门'],
+  /** of those, the ones that name the department (the others name the unit, which may be the department itself) */
+  departmentName: ['部门名称', '部门', '预算部门名称', '预算部门'],
   tasks: ['年度主要任务'],
   taskName: ['任务名称'],
   taskContent: ['主要内容'],
@@ -13,7 +15,7 @@ export const labels = {
   taskExecuted: ['执行数'],
   department: ['主管部门', '主管部门及代码'],
   implementingUnit: ['实施单位'],
-  funds: ['项目资金', '资金情况', '项目资金情况'],
+  funds: ['项目资金', '资金情况', '项目资金情况', '预算资金', '部门预算资金', '年度部门整体支出预算'],
   initialBudget: ['年初预算数', '年初预算'],
   fullYearBudget: ['全年预算数', '调整预算数', '全年预算', '调整后预算数'],
   executed: ['全年执行数', '执行数', '全年执行'],
@@ -49,6 +51,18 @@ export const labels = {
 } as const;
 
 export type LabelName = keyof typeof labels;
+
+/**
+ * Headings known by what they say rather than by their exact words: the reason column is headed
+ * 偏差原因分析及改进措施, 未完成原因分析, 偏差大或目标未完成原因分析, 未完成原因和改进措施 … on
+ * forms of the family; in the indicator header nothing else speaks of a reason or a remedy.
+ */
+export const headingPatterns: Partial<Record<LabelName, RegExp>> = { deviation: /原因|改进措施/ };
+
+/** A header cell's key as the heading of `name`: one of its labels, or what its pattern says. */
+export function isHeading(key: string, name: LabelName): boolean {
+  return isLabel(key, name) || headingPatterns[name]?.test(key) === true;
+}
 
 export function isLabel(key: string, name: LabelName): boolean {
   return (labels[name] as readonly string[]).includes(key);

@@ -3,7 +3,7 @@ import type { FormInput, FundRow, IndicatorLine, SourcedNumber, SourcedText } fr
 import { FindingLog } from '../model/messages.js';
 import { emptyNumber, emptyText, readNumber, readText } from './cells.js';
 import { cellAt, cellRef, cellsInRow, filledRows, spanOf, spansInRow, type Grid, type GridCell } from './grid.js';
-import { isAnyLabel, isLabel, labels, lookalikes, type LabelName } from './labels.js';
+import { headingPatterns, isAnyLabel, isHeading, isLabel, labels, lookalikes, type LabelName } from './labels.js';
 import { splitLabelValue } from '../model/text.js';
 
 /** Rows of one form on a sheet: from its title block to its 总分 row. */
@@ -26,13 +26,22 @@ interface Found {
   cell: GridCell;
 }
 
+/**
+ * `label value` in one cell (`实施单位 某局`, `部门：某局`): the value, or null. A label of two
+ * characters needs a separator after it, or `部门整体支出绩效自评表` would read as 部门 “整体支出…”.
+ */
+function valueInLabelCell(text: string, label: string): string | null {
+  if ([...label].length <= 2 && !new RegExp(`^\\s*${label}(\\s|[:(])`).test(text.normalize('NFKC'))) return null;
+  return splitLabelValue(text, label);
+}
+
 /** Label matching is on the normalised key; a label may also carry its value in the same cell. */
 function matches(cell: GridCell, name: LabelName): boolean {
   if (cell.kind !== 'text') return false;
   if (isLabel(cell.key, name)) return true;
-  // `label value` in one cell (`实施单位 某局`); a header label never carries its value that way.
+  // A header label never carries its value in its cell.
   if (name === 'level1') return false;
-  return labels[name].some((l) => cell.key.startsWith(l) && cell.key.length > l.length && splitLabelValue(cell.text, l) !== null);
+  return labels[name].some((l) => cell.key.startsWith(l) && cell.key.length > l.length && valueInLabelCell(cell.text, l) !== null);
 }
 
 /**
@@ -96,13 +105,39 @@ export function findAnchors(grid: Grid): Array<{ row: number; labelled: boolean 
   for (const row of filledRows(grid, 1, grid.rowCount)) {
     // The national export also heads its funds table with 项目名称; that row is not a new form.
     if (rowHas(grid, row, 'projectName') && !isFundsHeader(grid, row)) rows.push({ row, labelled: true });
-    // A project form may print its unit's name above 项目名称: only a 部门整体 form is anchored on it.
-    else if (rowHas(grid, row, 'unitName') && saysDepartmentWide(grid, row - 4, row - 1) && !firstCell(grid, row + 1, row + 3, (cell) => isLabel(cell.key, 'projectName')))
+    // A project form may print its unit's name above 项目名称: only a 部门整体 form is anchored on it,
+    // on its first name row (部门 / 预算单位 may follow in the next rows).
+    else if (
+      rowHas(grid, row, 'unitName') &&
+      saysDepartmentWide(grid, row - 4, row - 1) &&
+      !firstCell(grid, row + 1, row + 3, (cell) => isLabel(cell.key, 'projectName')) &&
+      !rows.slice(-3).some((r) => row - r.row >= 0 && row - r.row <= 3)
+    )
       rows.push({ row, labelled: true });
     // Anchors come in row order, so only the last few can be within two rows of this one.
     else if (row > 1 && rowHas(grid, row, 'department') && !rows.slice(-3).some((r) => row - r.row >= 0 && row - r.row <= 2)) rows.push({ row: row - 1, labelled: false });
   }
-  return rows;
+  return [...rows, ...unnamedDepartmentForms(grid, rows)].sort((a, b) => a.row - b.row);
+}
+
+/** A row of the title block: the annex, the title, the year line. */
+const titleBlockRow = (grid: Grid, row: number): boolean =>
+  cellsInRow(grid, row).every((cell) => cell.kind !== 'text' || /自评表|^附件|年度|^\s*[(（]?\s*(19|20)\d{2}\s*年?\s*[)）]?\s*$/.test(cell.text.normalize('NFKC')));
+
+/**
+ * A 部门整体 form whose name row has a label no form of the family uses (填报单位 …) has no anchor
+ * label: its first row under the title block stands in. It is read only when both its tables are
+ * there (regionsOf), and its name is said missing, not guessed.
+ */
+function unnamedDepartmentForms(grid: Grid, anchors: Array<{ row: number }>): Array<{ row: number; labelled: boolean }> {
+  const out: Array<{ row: number; labelled: boolean }> = [];
+  for (const row of filledRows(grid, 1, grid.rowCount)) {
+    const title = cellsInRow(grid, row).some((cell) => cell.kind === 'text' && /部门整体/.test(cell.text) && /自评表/.test(cell.text));
+    if (!title || anchors.some((a) => a.row > row && a.row <= row + 5)) continue;
+    const first = filledRows(grid, row + 1, row + 5).find((r) => !titleBlockRow(grid, r));
+    if (first !== undefined) out.push({ row: first, labelled: false });
+  }
+  return out;
 }
 
 export function regionsOf(grid: Grid): FormRegion[] {
@@ -156,7 +191,7 @@ function findTotalRow(grid: Grid, fromRow: number, toRow: number): Found | null 
  */
 function valueBeside(grid: Grid, at: Found, name: LabelName, log: FindingLog): SourcedText {
   for (const l of isLabel(at.cell.key, name) ? [] : labels[name]) {
-    const rest = splitLabelValue(at.cell.text, l);
+    const rest = valueInLabelCell(at.cell.text, l);
     if (rest) return { text: rest, cell: cellRef(grid, at.row, at.col) };
   }
   const start = spanOf(grid, at.row, at.col).right + 1;
@@ -172,6 +207,41 @@ function valueBeside(grid: Grid, at: Found, name: LabelName, log: FindingLog): S
 function unlabelledValue(grid: Grid, row: number): SourcedText {
   const at = firstCell(grid, row, row, (cell) => cell.kind === 'text' && !isAnyLabel(cell.key));
   return at ? { text: at.cell.text, cell: cellRef(grid, at.row, at.col) } : emptyText;
+}
+
+const nameLabels = [
+  ['departmentName', 'department'],
+  ['department', 'department'],
+  ['unitName', 'unit'],
+  ['implementingUnit', 'unit'],
+  ['projectName', 'project'],
+] as const;
+
+/**
+ * The names on a 部门整体 form's header rows, under whichever labels it prints them: 部门（单位）名称,
+ * 部门名称 or 部门, 单位名称 or 预算单位 — or the project template's 项目名称 / 主管部门 / 实施单位 when
+ * an office typed the 部门整体 form into it. The department is read from a row naming the
+ * department, the unit from one naming the unit; the form is filed under the unit's name, else the
+ * department's. A name with no label the family uses is said missing, never guessed.
+ */
+function readDepartmentNames(grid: Grid, fromRow: number, toRow: number, log: FindingLog): { name: SourcedText; department: SourcedText; unit: SourcedText } {
+  const found: Array<{ kind: 'department' | 'unit' | 'project'; value: SourcedText }> = [];
+  for (const row of filledRows(grid, fromRow, toRow)) {
+    for (const cell of cellsInRow(grid, row)) {
+      // A whole label first: 部门（单位）名称 is that label, not 部门 followed by its value.
+      const label = nameLabels.find(([name]) => cell.kind === 'text' && isLabel(cell.key, name)) ?? nameLabels.find(([name]) => matches(cell, name));
+      if (label) found.push({ kind: label[1], value: valueBeside(grid, { row, col: cell.col, cell }, label[0], log) });
+    }
+  }
+  const filled = (kind: 'department' | 'unit' | 'project'): SourcedText | undefined => found.find((f) => f.kind === kind && (f.value.text !== '' || f.value.unknown))?.value;
+  const department = filled('department');
+  const unit = filled('unit');
+  const name = unit ?? department ?? filled('project') ?? found[0]?.value ?? emptyText;
+  if (found.length === 0) log.add('INGEST_LABEL_MISSING', cellRef(grid, fromRow, 1), { label: '部门（单位）名称', near: '表头' });
+  else if (name.text === '' && !name.unknown) log.add('DEPARTMENT_NAME_MISSING', name.cell ?? cellRef(grid, fromRow, 1));
+  // A form naming only its unit is the department's own: the department is the unit. A unit other
+  // than its department is kept as the implementing unit.
+  return { name, department: department ?? name, unit: department && unit && unit.text !== department.text ? unit : emptyText };
 }
 
 interface TitleBlock {
@@ -228,7 +298,7 @@ function emptyFundRow(): FundRow {
   return { label: emptyText, initialBudget: emptyNumber, fullYearBudget: emptyNumber, executed: emptyNumber, weight: emptyNumber, rate: emptyNumber, score: emptyNumber };
 }
 
-function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: FindingLog): FormInput['funds'] {
+function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: FindingLog): { funds: FormInput['funds']; unscored: boolean } {
   const funds = { total: emptyFundRow(), currentYear: emptyFundRow(), carryOver: emptyFundRow(), other: emptyFundRow() };
   // The header row is the one naming the amounts; some provinces print no 年初预算数 column.
   let headerRow = 0;
@@ -240,13 +310,19 @@ function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: Finding
   }
   if (headerRow === 0) {
     log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow + 2, 1), { label: '全年预算数', near: '“项目资金”一栏的表头' });
-    return funds;
+    return { funds, unscored: false };
   }
   const cols: Partial<Record<FundKey, number>> = {};
   for (const key of fundColumns) {
     const found = findInRows(grid, key, headerRow, headerRow);
     if (found) cols[key] = found.col;
-    else if (key !== 'initialBudget') log.add('INGEST_LABEL_MISSING', cellRef(grid, headerRow, 1), { label: fundWhat[key], near: '“项目资金”一栏的表头' });
+  }
+  // Without both 分值 and 得分 the block is one of cities that score execution as an indicator line
+  // (or not at all): nothing is missing, the scorer decides what that means for the total.
+  const unscored = cols.weight === undefined && cols.score === undefined;
+  for (const key of fundColumns) {
+    if (cols[key] !== undefined || key === 'initialBudget' || (unscored && (key === 'weight' || key === 'score'))) continue;
+    log.add('INGEST_LABEL_MISSING', cellRef(grid, headerRow, 1), { label: fundWhat[key], near: '“项目资金”一栏的表头' });
   }
   const firstAmountCol = Math.min(...Object.values(cols));
   const rowNames = [
@@ -271,7 +347,7 @@ function readFunds(grid: Grid, region: FormRegion, lastRow: number, log: Finding
     }
     funds[key] = row;
   }
-  return funds;
+  return { funds, unscored };
 }
 
 function readGoals(grid: Grid, region: FormRegion, indicatorHeaderRow: number, log: FindingLog): FormInput['goals'] {
@@ -307,13 +383,14 @@ const lineWhat: Record<LineKey, string> = {
 
 type LineCols = Partial<Record<LineKey, readonly [number, number]>>;
 
-/** Header labels in the preferred wording first: `年度指标值` before the `指标值` under it. */
+/** Header labels in the preferred wording first (`年度指标值` before the `指标值` under it), then a heading known by what it says. */
 function findPreferred(grid: Grid, name: LabelName, fromRow: number, toRow: number): Found | null {
   for (const label of labels[name]) {
     const found = firstCell(grid, fromRow, toRow, (cell) => cell.key === label);
     if (found) return found;
   }
-  return null;
+  const pattern = headingPatterns[name];
+  return pattern ? firstCell(grid, fromRow, toRow, (cell) => cell.kind === 'text' && pattern.test(cell.key)) : null;
 }
 
 /**
@@ -331,7 +408,9 @@ function readIndicatorHeader(grid: Grid, headerRow: number, log: FindingLog): { 
   for (const key of lineColumns) {
     const found = findPreferred(grid, key, top, headerRow);
     if (!found) {
-      log.add('INGEST_COLUMN_MISSING', cellRef(grid, headerRow, 1), { label: lineWhat[key] });
+      // Scoring does without the reasons; the lines whose reason is expected cannot be told.
+      if (key === 'deviation') log.add('INGEST_REASON_COLUMN_MISSING', cellRef(grid, headerRow, 1));
+      else log.add('INGEST_COLUMN_MISSING', cellRef(grid, headerRow, 1), { label: lineWhat[key] });
       continue;
     }
     const span = spanOf(grid, found.row, found.col);
@@ -371,7 +450,19 @@ function readIndicators(grid: Grid, firstRow: number, lastRow: number, cols: Lin
     const c = cols[key];
     return c !== undefined && cellsInRow(grid, row).some((cell) => cell.col >= c[0] && cell.col <= c[1] && cell.kind !== 'blank');
   };
+  /** the row prints the table's header again (a form printed on two pages, pasted back into one sheet) */
+  const headerCells = (row: number): GridCell[] =>
+    lineColumns.flatMap((key) => {
+      const c = cols[key];
+      return c ? cellsInRow(grid, row).filter((cell) => cell.col >= c[0] && cell.col <= c[1] && cell.kind === 'text' && isHeading(cell.key, key)) : [];
+    });
   for (const row of filledRows(grid, firstRow, lastRow)) {
+    const repeated = headerCells(row);
+    if (repeated.length >= 3) {
+      const first = repeated.reduce((a, b) => (b.col < a.col ? b : a));
+      log.add('INGEST_HEADER_REPEATED', cellRef(grid, row, first.col), { labels: repeated.map((c) => c.text.replace(/\s+/g, '')).join('、') });
+      continue;
+    }
     const startsGroup = filled(row, 'level1') || filled(row, 'level2');
     const hasContent = (['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const).some((key) => filled(row, key));
     if (!startsGroup && !hasContent) continue;
@@ -469,12 +560,7 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
   let implementingUnit: SourcedText = emptyText;
   const headerBlockEnd = Math.min(region.bottom, region.anchorRow + 3);
   if (department) {
-    const at = findLabelCell(grid, 'unitName', region.anchorRow, headerBlockEnd);
-    projectName = at ? valueBeside(grid, at, 'unitName', log) : emptyText;
-    // The form names only the unit: it is the department, and what the archive files it under.
-    departmentName = projectName;
-    if (!at) log.add('INGEST_LABEL_MISSING', cellRef(grid, region.anchorRow, 1), { label: '部门（单位）名称', near: '表头' });
-    else if (projectName.text === '' && !projectName.unknown) log.add('DEPARTMENT_NAME_MISSING', projectName.cell ?? cellRef(grid, at.row, at.col));
+    ({ name: projectName, department: departmentName, unit: implementingUnit } = readDepartmentNames(grid, region.anchorRow, headerBlockEnd, log));
   } else {
     const anchor = findLabelCell(grid, 'projectName', region.anchorRow, region.anchorRow);
     projectName = anchor ? valueBeside(grid, anchor, 'projectName', log) : unlabelledValue(grid, region.anchorRow);
@@ -493,7 +579,7 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
   const taskBlock = department ? readTasks(grid, region.anchorRow + 1, fundsEnd, log) : null;
   const tasks = taskBlock?.tasks;
   // The task table names 预算数 and 执行数 too: the funds header is looked for below it.
-  const funds = readFunds(grid, { ...region, anchorRow: taskBlock?.bottom ?? region.anchorRow }, fundsEnd, log);
+  const { funds, unscored } = readFunds(grid, { ...region, anchorRow: taskBlock?.bottom ?? region.anchorRow }, fundsEnd, log);
   let indicators: IndicatorLine[] = [];
   let total: FormInput['total'] = { label: emptyText, weight: emptyNumber, score: emptyNumber, note: emptyText };
   let variant: FormInput['variant'] = department ? 'department' : 'ningxia10';
@@ -541,6 +627,7 @@ export function readForm(grid: Grid, region: FormRegion, file: string): ReadForm
     funds,
     goals,
     ...(tasks && tasks.length > 0 ? { tasks } : {}),
+    ...(unscored ? { executionUnscored: true as const } : {}),
     indicators,
     total,
   };

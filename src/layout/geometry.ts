@@ -1,4 +1,5 @@
 import type { LayoutVariant } from '../model/form-input.js';
+import type { FormSheet } from '../model/form-sheet.js';
 
 /** A run of columns [from, to], 1-based, inclusive. */
 export type Cols = readonly [number, number];
@@ -54,3 +55,6 @@ const national11: Geometry = {
 
 /** The 部门整体支出绩效自评表 prints on the national grid; only its header sections differ. */
 export const geometries: Record<LayoutVariant, Geometry> = { ningxia10, national11, department: national11 };
+
+/** A4 portrait with margins that are whole hundredths of an inch, as spreadsheets store them, so every program breaks pages alike. */
+export const PAGE: FormSheet['page'] = { size: 'A4', orientation: 'portrait', margins: { top: 0.79 * 72, right: 0.59 * 72, bottom: 0.79 * 72, left: 0.59 * 72 } };

@@ -5,7 +5,7 @@ import { decimalText, fixedFormatFor, formatNumber, formNumberText, normalizeNum
 import type { Profile } from '../model/profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { geometries, type Cols, type Geometry } from './geometry.js';
+import { geometries, PAGE, type Cols, type Geometry } from './geometry.js';
 import { glyphFindings } from './glyphs.js';
 import { paginate } from './paginate.js';
 import { splitAtPageBreaks } from './page-split.js';
@@ -145,12 +145,20 @@ function projectBlock({ grid, rows, g, scored }: Section): void {
   grid.put({ row: r2, cols: g.info.unitValue, text: input.implementingUnit.text, style: 'text', source: input.implementingUnit.cell, input: true });
 }
 
-/** 部门（单位）名称, then the 年度主要任务 rows when the form has them (department forms). */
+/**
+ * 部门（单位）名称 (and 主管部门 when the form names a department other than its unit), then the
+ * 年度主要任务 rows when the form has them (department forms).
+ */
 function unitBlock({ grid, rows, g, scored }: Section): void {
   const input = scored.input;
   const r = rows.take();
   grid.put({ row: r, cols: g.unit.label, text: '部门（单位）名称', style: 'label' });
   grid.put({ row: r, cols: g.unit.value, text: input.projectName.text, style: 'text', source: input.projectName.cell, input: true });
+  if (input.implementingUnit.text !== '') {
+    const d = rows.take();
+    grid.put({ row: d, cols: g.unit.label, text: '主管部门', style: 'label' });
+    grid.put({ row: d, cols: g.unit.value, text: input.department.text, style: 'text', source: input.department.cell, input: true });
+  }
   const tasks = input.tasks ?? [];
   if (tasks.length === 0) return;
   const t = g.tasks;
@@ -186,16 +194,20 @@ function fundsBlock({ grid, rows, g, scored, profile, marks }: Section, departme
     [input.funds.other, '其他资金', true],
   ];
   const fundRows = all.filter(([, , shownRow]) => shownRow);
+  // A block without 分值 and 得分 is printed without them: 全年执行数 and 执行率 take their columns.
+  const unscored = input.executionUnscored === true;
+  const executedCols: Cols = unscored ? [f.executed[0], f.weight[1]] : f.executed;
+  const rateCols: Cols = unscored ? [f.rate[0], f.score[1]] : f.rate;
   const header = rows.take();
   grid.put({ row: header, cols: f.label, rows: fundRows.length + 1, text: department ? '预算资金(万元)' : '项目资金 (万元)', style: 'label' });
   grid.put({ row: header, cols: f.rowLabel, text: '', style: 'label' });
   const heads: Array<[Cols, string]> = [
     [f.initialBudget, '年初预算数'],
     [f.fullYearBudget, '全年预算数'],
-    [f.executed, '全年执行数'],
-    [f.weight, '分值'],
-    [f.rate, '执行率'],
-    [f.score, '得分'],
+    [executedCols, '全年执行数'],
+    ...(unscored ? [] : ([[f.weight, '分值']] as Array<[Cols, string]>)),
+    [rateCols, '执行率'],
+    ...(unscored ? [] : ([[f.score, '得分']] as Array<[Cols, string]>)),
   ];
   for (const [cols, text] of heads) grid.put({ row: header, cols, text, style: 'label' });
   fundRows.forEach(([fr, label], i) => {
@@ -205,11 +217,15 @@ function fundsBlock({ grid, rows, g, scored, profile, marks }: Section, departme
     for (const [cols, n] of [
       [f.initialBudget, fr.initialBudget],
       [f.fullYearBudget, fr.fullYearBudget],
-      [f.executed, fr.executed],
+      [executedCols, fr.executed],
     ] as const) {
       grid.put({ row, cols, ...asFilled(n), style: 'value', input: true, validation: amountCell });
     }
-    if (isTotal) {
+    if (unscored) {
+      const rate = !isTotal || mode === 'filled' ? asFilled(fr.rate) : rateShown(scored.funds.shownRate, fr.rate, profile.funds.rateDecimals);
+      grid.put({ row, cols: rateCols, ...rate, style: 'value' });
+      if (isTotal) marks.funds = row;
+    } else if (isTotal) {
       marks.funds = row;
       const weight = mode === 'filled' || fr.weight.text !== '' ? asFilled(fr.weight) : { text: decimalText(scored.funds.weight, decimals), number: scored.funds.weight, source: fr.weight.cell };
       grid.put({ row, cols: f.weight, ...weight, style: 'value', input: true, validation: numberCell });
@@ -296,7 +312,9 @@ function indicatorBlock({ grid, rows, g, scored, profile, marks }: Section): num
     grid.put({ row, cols: L.name, text: l.name.text, style: 'text', source: l.name.cell, input: true });
     grid.put({ row, cols: L.target, text: l.target.text, style: 'value', source: l.target.cell, input: true });
     grid.put({ row, cols: L.actual, text: l.actual.text, style: 'value', source: l.actual.cell, input: true });
-    grid.put({ row, cols: L.weight, ...asFilled(l.weight), style: 'value', input: true, validation: numberCell });
+    // The weight as printed (10/6 → 1.67), the spreadsheet's number too: the column adds up to the 总分 row in both.
+    const weight = mode === 'filled' || !s ? asFilled(l.weight) : shown(s.shownWeight, l.weight, decimals);
+    grid.put({ row, cols: L.weight, ...weight, style: 'value', input: true, validation: numberCell });
     const score = mode === 'filled' || !s ? asFilled(l.score) : shown(s.score, l.score, decimals);
     grid.put({ row, cols: L.score, ...score, style: 'value', input: true, validation: numberCell });
     grid.put({ row, cols: L.deviation, text: l.deviation.text, style: 'text', source: l.deviation.cell, input: true });
@@ -382,6 +400,3 @@ function addFormulas({ grid, g, profile, marks }: Section): void {
     if (f.numFmt) cell.numFmt = f.numFmt;
   }
 }
-
-/** A4 portrait with margins that are whole hundredths of an inch, as spreadsheets store them, so every program breaks pages alike. */
-const PAGE: FormSheet['page'] = { size: 'A4', orientation: 'portrait', margins: { top: 0.79 * 72, right: 0.59 * 72, bottom: 0.79 * 72, left: 0.59 * 72 } };

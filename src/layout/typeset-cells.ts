@@ -1,5 +1,6 @@
 import { type FindingLog } from '../model/messages.js';
-import { A4, PAD_X, PAD_Y, cellWidth, type FormSheet, type SheetCell } from '../model/form-sheet.js';
+import { PAD_X, PAD_Y, cellWidth, type FormSheet, type SheetCell } from '../model/form-sheet.js';
+import { printableHeight } from './print-room.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 
 export type PlacedCell = Omit<SheetCell, 'lines' | 'leading'>;
@@ -43,7 +44,7 @@ export function setCells(cells: PlacedCell[], sheet: Pick<FormSheet, 'columns' |
   });
 }
 
-/** The tallest a row may be: a page's body below its repeated header rows. */
+/** The tallest a row may be: what every program prints on a page, below its repeated header rows. */
 export function pageBody(sheet: Pick<FormSheet, 'page'>, headerHeight: number): number {
-  return A4.height - sheet.page.margins.top - sheet.page.margins.bottom - headerHeight - 1;
+  return printableHeight(sheet.page) - headerHeight;
 }

@@ -85,6 +85,8 @@ export const FormInput = z.object({
     carryOver: FundRow,
     other: FundRow,
   }),
+  /** the funds block prints no 分值 and no 得分: the form scores budget execution, if at all, as an indicator line */
+  executionUnscored: z.literal(true).optional(),
   goals: z.object({ expected: SourcedText, actual: SourcedText }),
   /** department forms: the 年度主要任务 rows, when the form has that section */
   tasks: z.array(TaskRow).optional(),

@@ -52,6 +52,15 @@ const catalog = {
     severity: 'error',
     say: (a: { label: string }) => `绩效指标表头中没有找到“${a.label}”列。请按官方表样补全表头(一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施)。`,
   },
+  INGEST_REASON_COLUMN_MISSING: {
+    severity: 'warning',
+    say: () =>
+      `绩效指标表头中没有找到偏差原因一栏(如“偏差原因分析及改进措施”“未完成原因分析”)。评分不受影响，但各指标的偏差原因无法读取，得分低于分值的指标也无法提示是否写了原因。请按官方表样补上该列。`,
+  },
+  INGEST_HEADER_REPEATED: {
+    severity: 'info',
+    say: (a: { labels: string }) => `这一行重复了绩效指标表的表头(${a.labels})，多是分页打印的表粘回一张表时带进来的，已作为表头跳过，不当作指标读取。如不需要，可删去这一行。`,
+  },
   INGEST_NUMBER_UNREADABLE: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}“${a.text}”不是可识别的数字。请只填写数字(如 88.27)，单位写在表头或指标值中。` },
   INGEST_FORMULA_ERROR: { severity: 'error', say: (a: { what: string; text: string }) => `${a.what}是公式错误值 ${a.text}。请在 Excel 中修正公式或改为直接填写数值。` },
   INGEST_FORMULA_EVALUATED: {
@@ -95,6 +104,15 @@ const catalog = {
   FUNDS_SUBROWS_ONLY: { severity: 'warning', say: (a: { sum: string }) => `年度资金总额为 0 或空白，但其下各项资金合计为 ${a.sum} 万元。请把合计数填入“年度资金总额”行。` },
   FUNDS_RATE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `执行率填写为 ${a.filled}，按 全年执行数 ÷ 全年预算数 应为 ${a.computed}。请核对执行率或资金数。` },
   FUNDS_SCORE_MISMATCH: { severity: 'warning', say: (a: { filled: string; computed: string }) => `预算执行率得分填写为 ${a.filled}，按 min(执行率, 1) × 分值 应为 ${a.computed}。请核对。` },
+  FUNDS_UNSCORED: {
+    severity: 'info',
+    say: (a: { sum: string; expected: string }) => `预算执行一栏没有“分值”“得分”列：执行率不单独计分，总分按绩效指标表中各指标的分值计算(合计 ${a.sum})。`,
+  },
+  FUNDS_UNSCORED_WEIGHTS: {
+    severity: 'error',
+    say: (a: { sum: string; expected: string }) =>
+      `预算执行一栏没有“分值”“得分”列，而绩效指标表中各指标的分值合计为 ${a.sum}，不是 ${a.expected}：执行率是否计分、计几分，表上无从得知，本工具不代为补上。本表没有评分，也没有生成文件。请在预算执行一栏填写分值和得分，或把预算执行率作为一条指标列入绩效指标表，使分值合计为 ${a.expected}。`,
+  },
   FUNDS_TOTAL_CELL_MISMATCH: { severity: 'error', say: (a: { filled: string; computed: string }) => `年度资金总额行的得分栏应显示总分，填写为 ${a.filled}，各指标得分合计为 ${a.computed}。请核对。` },
 
   // ── indicator lines ──
@@ -120,6 +138,11 @@ const catalog = {
 
   // ── totals ──
   WEIGHTS_NOT_TOTAL: { severity: 'error', say: (a: { sum: string; expected: string; parts: string }) => `各项分值合计为 ${a.sum}(${a.parts})，应为 ${a.expected}。请调整分值。` },
+  SCORE_WEIGHTS_ROUNDED: {
+    severity: 'warning',
+    say: (a: { cells: string; decimals: string; value: string; printed: string; printedSum: string; exactSum: string; copy: string; suggestion: string }) =>
+      `分值 ${a.cells} 不是${a.decimals}(如 ${a.value})，只能印为 ${a.printed}；印出的分值逐项相加为 ${a.printedSum}，而填写的分值合计为 ${a.exactSum}。${a.copy}。请把这些分值改为${a.decimals}且合计不变，例如依次填写 ${a.suggestion}。`,
+  },
   TOTAL_WEIGHT_MISMATCH: { severity: 'warning', say: (a: { filled: string; sum: string }) => `总分行的分值填写为 ${a.filled}，各项分值合计为 ${a.sum}。请核对。` },
   TOTAL_UNKNOWN: {
     severity: 'error',

@@ -7,6 +7,8 @@ export const ScoredIndicator = z.object({
   rule: RuleName,
   /** null for not-applicable lines, which carry no weight */
   weight: z.number().nullable(),
+  /** the 分值 a copy prints: the weight at the profile's decimals (10/6 → 1.67); totals add these up */
+  shownWeight: z.number().nullable(),
   filledScore: z.number().nullable(),
   /** null where no rule gives a number (qualitative, not applicable, unreadable) */
   computedScore: z.number().nullable(),
@@ -41,7 +43,7 @@ export const ScoredForm = z.object({
   funds: ScoredFunds,
   /** one per input.indicators line, same order */
   indicators: z.array(ScoredIndicator),
-  /** null when a weight cannot be read */
+  /** Σ of the weights as a copy prints them (with the 执行率 weight where the profile counts it); null when a weight cannot be read */
   totalWeight: z.number().nullable(),
   filledTotal: z.number().nullable(),
   /** null when a score it needs cannot be known (TOTAL_UNKNOWN says which) */
@@ -49,5 +51,7 @@ export const ScoredForm = z.object({
   total: z.number().nullable(),
   grade: z.string().nullable(),
   findings: z.array(Finding),
+  /** no profile fits the form (findings say why): nothing is graded or rendered */
+  refused: z.literal(true).optional(),
 });
 export type ScoredForm = z.infer<typeof ScoredForm>;

@@ -146,6 +146,11 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
     const { profile, from } = resolveProfile(options.profile, form.input.variant);
     const scored = timed(timings, 'score', () => scoreForm(form.input, profile, options.mode));
     const findings = [...read.findings, ...form.findings, ...scored.findings];
+    if (scored.refused) {
+      // No profile fits the form: said, not graded, nothing rendered.
+      outcome.forms.push(failed(options, findings));
+      continue;
+    }
     const result: FormOutcome = { status: 'ok', profile: profile.name, profileFrom: from, mode: options.mode, scored, files: [], findings };
     if (options.render) {
       const drawn = await options.render(scored, profile);

@@ -6,7 +6,9 @@ import { declaredWeight, labelKey } from '../model/text.js';
 import { judgeLine, type Judgement, type Tier } from './judge-line.js';
 import { clamp, round2 } from './round.js';
 import { sumParts, unknownAt, type Part } from './totals.js';
-import { decimalText, percentText } from '../model/numbers.js';
+import { decimalText, percentText, roundHalfUp } from '../model/numbers.js';
+import { roundedWeights, type WeightCell } from './printed-weights.js';
+import { cellList } from './cell-list.js';
 
 const s = (n: number): string => decimalText(n, 4);
 
@@ -35,7 +37,9 @@ function shownLineScore(mode: ScoreMode, filled: number | null, computed: number
 /** A line as the totals see it, beside what it prints. */
 interface LineParts {
   scored: ScoredIndicator;
+  /** as written, and as the copy prints it */
   weight: Part;
+  printedWeight: Part;
   filled: Part;
   computed: Part;
   shown: Part;
@@ -45,10 +49,15 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
   const name = line.name.text || '(未命名)';
   const tol = profile.rules.tolerance;
   if (j.rule === 'notApplicable') {
-    const scored = { rule: j.rule, weight: null, filledScore: line.score.value, computedScore: null, score: mode === 'filled' ? line.score.value : null, tier: null };
-    return { scored, weight: null, filled: null, computed: null, shown: null };
+    const scored = { rule: j.rule, weight: null, shownWeight: null, filledScore: line.score.value, computedScore: null, score: mode === 'filled' ? line.score.value : null, tier: null };
+    return { scored, weight: null, printedWeight: null, filled: null, computed: null, shown: null };
   }
   const weight = line.weight.value;
+  const decimals = profile.display.scoreDecimals;
+  // The 分值 the copy prints (10/6 prints 1.67): no printed score goes above it, and a unit's
+  // score of 1.67 under it is in range.
+  const printedWeight = weight === null ? null : roundHalfUp(weight, decimals);
+  const ceiling = weight === null || printedWeight === null ? null : Math.max(weight, printedWeight);
   const filled = line.score.value;
   const scoreCell = line.score.cell;
   // Unknown cells already have their finding from the reader; here they only make sums unknown.
@@ -63,7 +72,7 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
     log.add('SCORE_FRACTION_AS_PERCENT', side.cell, { name, side: j.scaled.side === 'target' ? '年度指标值' : '实际完成值', text: side.text, other: other.text, as: j.scaled.as });
   }
   if (j.unitSuspect) log.add('FUNDS_UNIT_SUSPECT', line.actual.cell, { what: `指标“${name}”的实际完成值`, text: line.actual.text, against: `指标值“${line.target.text}”` });
-  if (filled !== null && weight !== null && (filled < 0 || filled > weight + 1e-9)) {
+  if (filled !== null && weight !== null && ceiling !== null && (filled < 0 || filled > ceiling + 1e-9)) {
     log.add('SCORE_OUT_OF_RANGE', scoreCell, { name, filled: s(filled), weight: s(weight) });
   }
   if (j.rule === 'qualitative' && weight !== null && !filledUnknown) {
@@ -74,20 +83,23 @@ function scoreLine(line: IndicatorLine, j: Judgement, profile: Profile, mode: Sc
   if (filled !== null && computed !== null && differs(filled, computed, tol)) {
     log.add('SCORE_MISMATCH', scoreCell, { name, filled: s(filled), computed: s(computed), why: j.why });
   }
-  const score = filledUnknown && mode !== 'computed' ? null : shownLineScore(mode, filled, computed, weight);
-  const roundedScore = score === null ? null : round2(score);
-  if (line.deviation.text.trim() === '' && weight !== null) {
+  const score = filledUnknown && mode !== 'computed' ? null : shownLineScore(mode, filled, computed, ceiling);
+  const rounded = score === null ? null : roundHalfUp(score, decimals);
+  const roundedScore = rounded === null || printedWeight === null || mode === 'filled' ? rounded : Math.min(rounded, printedWeight);
+  // A form without a reason column has no cell to point at; the reader said the column is missing.
+  if (line.deviation.text.trim() === '' && line.deviation.cell !== null && weight !== null) {
     const below = roundedScore !== null && roundedScore < weight - tol;
     if (below || j.overAchieved) {
       const why = below ? `得分 ${s(roundedScore ?? 0)} 低于分值 ${s(weight)}` : `实际完成值超出指标值 ${Math.round(profile.rules.overAchievementReason * 100)}% 以上`;
       log.add('DEVIATION_REASON_MISSING', line.deviation.cell, { name, why });
     }
   }
-  const scored: ScoredIndicator = { rule: j.rule, weight, filledScore: filled, computedScore: computed, score: roundedScore, tier: j.tier?.name ?? null };
+  const scored: ScoredIndicator = { rule: j.rule, weight, shownWeight: printedWeight, filledScore: filled, computedScore: computed, score: roundedScore, tier: j.tier?.name ?? null };
   const missing = unknownAt(scoreCell);
   return {
     scored,
     weight: weight ?? unknownAt(line.weight.cell),
+    printedWeight: printedWeight ?? unknownAt(line.weight.cell),
     filled: filledUnknown ? missing : filled,
     // Where no rule gives a number, the unit's score stands; with neither, the line is not scored yet.
     computed: computed ?? (filledUnknown || filled === null ? missing : filled),
@@ -138,7 +150,8 @@ function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: Fi
   const row = input.funds.total;
   const weight = row.weight.value ?? profile.funds.defaultWeight;
   const rate = executionRate(input, log);
-  const score = rate === null ? null : Math.min(rate, 1) * weight;
+  // A block without 分值 and 得分 gives its rate no score: there is no weight to multiply.
+  const score = rate === null || input.executionUnscored ? null : Math.min(rate, 1) * weight;
   const filledRate = row.rate.value;
   // Half a percentage point: a rate printed as 69% for 68.96% is not a disagreement.
   if (rate !== null && filledRate !== null && Math.abs(filledRate - rate) > 0.005 + 1e-9) {
@@ -154,7 +167,7 @@ function scoreFunds(input: FormInput, profile: Profile, mode: ScoreMode, log: Fi
   // Where the 得分 cell shows the form total (Ningxia), the unit's number there is no rate score.
   const ownScore = showsRateScore ? filledScore : null;
   const ownUnknown = showsRateScore && filledUnknown;
-  const rateScoreShown = ownUnknown && mode !== 'computed' ? null : shownLineScore(mode, ownScore, score === null ? null : round2(score), weight);
+  const rateScoreShown = (ownUnknown && mode !== 'computed') || input.executionUnscored ? null : shownLineScore(mode, ownScore, score === null ? null : round2(score), weight);
   const missing = unknownAt(row.score.cell ?? row.executed.cell);
   return {
     scored: {
@@ -204,18 +217,24 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
   const indicators = lines.map((l) => l.scored);
   checkGroupWeights(input, indicators, log, tol);
 
-  const counted = profile.funds.countsInTotal;
+  // The form's own weights only: a block without 分值 and 得分 adds no 执行率 weight to them.
+  const unscored = input.executionUnscored === true && profile.funds.countsInTotal;
+  const counted = profile.funds.countsInTotal && !unscored;
   const part = (pick: (l: LineParts) => Part, fundsPart: Part): Part[] => [...lines.map(pick), counted ? fundsPart : null];
   const lineWeights = sumParts(lines.map((l) => l.weight));
-  const weights = sumParts([...lines.map((l) => l.weight), counted ? funds.scored.weight : null]);
-  const totalWeight = weights.value;
-  if (totalWeight !== null && differs(totalWeight, profile.totalWeight, tol)) {
+  // The unit's weights as written are what must make 100; the copy's 总分 row prints what the
+  // printed 分值 column adds up to (docs/scoring-rounding.md).
+  const exactWeight = sumParts(part((l) => l.weight, funds.scored.weight)).value;
+  const totalWeight = sumParts(part((l) => l.printedWeight, roundHalfUp(funds.scored.weight, profile.display.scoreDecimals))).value;
+  const refused = unscored && !linesMakeTheTotal(input, exactWeight, profile, log);
+  if (!refused && exactWeight !== null && differs(exactWeight, profile.totalWeight, tol)) {
     const parts = [counted ? `执行率 ${s(funds.scored.weight)}` : '', `指标 ${s(lineWeights.value ?? 0)}`].filter(Boolean).join(' + ');
-    log.add('WEIGHTS_NOT_TOTAL', input.total.weight.cell ?? input.total.label.cell, { sum: s(totalWeight), expected: s(profile.totalWeight), parts });
+    log.add('WEIGHTS_NOT_TOTAL', input.total.weight.cell ?? input.total.label.cell, { sum: s(exactWeight), expected: s(profile.totalWeight), parts });
   }
-  if (input.total.weight.value !== null && totalWeight !== null && differs(input.total.weight.value, totalWeight, tol)) {
-    log.add('TOTAL_WEIGHT_MISMATCH', input.total.weight.cell, { filled: s(input.total.weight.value), sum: s(totalWeight) });
+  if (input.total.weight.value !== null && exactWeight !== null && differs(input.total.weight.value, exactWeight, tol)) {
+    log.add('TOTAL_WEIGHT_MISMATCH', input.total.weight.cell, { filled: s(input.total.weight.value), sum: s(exactWeight) });
   }
+  checkPrintedWeights(input, profile, mode, log);
 
   // What the unit wrote as its total: the 总分 row, or (ningxia) the 得分 cell of 年度资金总额.
   const fundsCell = input.funds.total.score;
@@ -240,7 +259,7 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
   }
   const unknownCells = [...new Set([...(mode === 'filled' ? [] : shown.unknownCells), ...computed.unknownCells])];
   const totalUnknown = (mode !== 'filled' && shown.value === null) || computed.value === null;
-  if (totalUnknown) log.add('TOTAL_UNKNOWN', totalCell, { cells: cellList(unknownCells) });
+  if (totalUnknown) log.add('TOTAL_UNKNOWN', totalCell, { cells: cellList(unknownCells, '未填写的得分') });
   return {
     input,
     profile: profile.name,
@@ -253,11 +272,49 @@ export function scoreForm(input: FormInput, profile: Profile, mode: ScoreMode = 
     total,
     grade: (mode !== 'filled' && total === null) || (total === null && computed.value === null) ? null : gradeOf(total ?? computed.value, profile),
     findings: log.list,
+    ...(refused ? { refused: true as const } : {}),
   };
 }
 
-/** `H20、H22` for a message: addresses without the sheet, a few at most. */
-function cellList(cells: string[]): string {
-  const addresses = cells.map((c) => c.slice(c.lastIndexOf('!') + 1));
-  return addresses.length === 0 ? '未填写的得分' : addresses.length <= 6 ? addresses.join('、') : `${addresses.slice(0, 6).join('、')} 等 ${addresses.length} 处`;
+/**
+ * A form whose funds block has no 分值 and 得分 is scored on its own lines when they make the
+ * total (the city scores execution as one of them); otherwise no profile fits it: nothing of the
+ * form says whether, or with what weight, execution counts, and none is made up.
+ */
+function linesMakeTheTotal(input: FormInput, lineWeight: number | null, profile: Profile, log: FindingLog): boolean {
+  const cell = input.funds.total.label.cell ?? input.total.weight.cell;
+  // An unreadable weight is said where it is; the total is unknown, not refused.
+  if (lineWeight === null) return true;
+  const args = { sum: s(lineWeight), expected: s(profile.totalWeight) };
+  if (!differs(lineWeight, profile.totalWeight, profile.rules.tolerance)) {
+    log.add('FUNDS_UNSCORED', cell, args);
+    return true;
+  }
+  log.add('FUNDS_UNSCORED_WEIGHTS', cell, args);
+  return false;
 }
+
+/** Weights the copy cannot print as written, when printing them changes what the 分值 column adds up to. */
+function checkPrintedWeights(input: FormInput, profile: Profile, mode: ScoreMode, log: FindingLog): void {
+  const weights: WeightCell[] = [];
+  const add = (n: { value: number | null; cell: string | null; unknown?: true | undefined }): void => {
+    if (n.value !== null && n.unknown !== true) weights.push({ value: n.value, cell: n.cell });
+  };
+  if (profile.funds.countsInTotal) add({ ...input.funds.total.weight, value: input.funds.total.weight.value ?? profile.funds.defaultWeight });
+  for (const line of input.indicators) add(line.weight);
+  const decimals = profile.display.scoreDecimals;
+  const r = roundedWeights(weights, decimals);
+  if (!r) return;
+  log.add('SCORE_WEIGHTS_ROUNDED', r.cells[0] ?? input.total.weight.cell, {
+    cells: cellList(r.cells, '分值'),
+    decimals: decimalWords(decimals),
+    value: s(r.example.value),
+    printed: decimalText(r.example.printed, decimals),
+    printedSum: decimalText(r.printedSum, decimals),
+    exactSum: s(r.exactSum),
+    copy: mode === 'filled' ? '按原样输出(filled)的副本照抄填报的总分行，与印出的分值逐项相加不符' : '输出的副本中，总分行是印出的分值、得分逐项相加之和，每项得分不超过印出的分值',
+    suggestion: r.suggestion.map((w) => decimalText(w, decimals)).join('、'),
+  });
+}
+
+const decimalWords = (decimals: number): string => (decimals === 0 ? '整数' : `${['', '一', '两', '三', '四'][decimals] ?? decimals}位小数`);

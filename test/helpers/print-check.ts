@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { FormSheet } from '../../src/model/form-sheet.js';
 import { root } from './pipeline.js';
 
 /**
@@ -296,4 +297,38 @@ export function hasSoffice(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Sheets that measure how much of a page LibreOffice prints rows on, with the forms' page setup
+ * and footer: a first row of `k` pixels, then 18 pt rows and no manual break. Where LibreOffice
+ * breaks the first page tells its usable height to the pixel.
+ */
+export function usableHeightProbes(page: FormSheet['page']): Map<number, FormSheet> {
+  const style = { font: 'song', size: 9, bold: false, align: 'center', valign: 'middle', wrap: true, border: true, input: false } as const;
+  const probes = new Map<number, FormSheet>();
+  for (let k = 1; k <= 24; k++) {
+    const rows = [k * 0.75, ...Array.from({ length: 60 }, () => 18)];
+    const cells = rows.map((_, i) => ({ row: i + 1, col: 1, rowSpan: 1, colSpan: 1, text: String(i + 1), lines: [String(i + 1)], leading: 12, style, source: null }));
+    probes.set(k, { name: 'probe', title: 'probe', columns: [300], rows, cells, repeatRows: null, page, pages: [{ rows: [] }] });
+  }
+  return probes;
+}
+
+/** From the probes' prints: the tallest run of rows LibreOffice kept on a page and the shortest it did not, points. */
+export async function usableHeight(probes: Map<number, FormSheet>, printed: (k: number) => Buffer | null | undefined): Promise<{ fits: number; spills: number }> {
+  let fits = 0;
+  let spills = Infinity;
+  for (const [k, sheet] of probes) {
+    const pdf = printed(k);
+    if (!pdf) throw new Error(`probe ${k} not printed`);
+    const [first] = await printedPages(pdf);
+    // Every row is bordered: the rules across page 1 are one more than the rows on it.
+    const rules = new Set(first?.borders.filter((b) => b.y1 - b.y0 < 0.1 && b.x1 - b.x0 > 1).map((b) => b.y0.toFixed(1)));
+    const shown = rules.size - 1;
+    const height = (n: number): number => sheet.rows.slice(0, n).reduce((a, b) => a + b, 0);
+    fits = Math.max(fits, height(shown));
+    spills = Math.min(spills, height(shown + 1));
+  }
+  return { fits, spills };
 }

@@ -1,4 +1,4 @@
-import type { FormInput, IndicatorLine } from '../../src/model/form-input.js';
+import type { FormInput, IndicatorLine, LayoutVariant } from '../../src/model/form-input.js';
 import { blankFormInput } from '../../src/model/blank-form.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 
@@ -12,19 +12,34 @@ const groups: Array<[string, string]> = [
   ['满意度指标', '服务对象满意度指标'],
 ];
 
-/** A filled form with `lines` indicator lines spread over the official groups (long names every 7th line). */
-export function syntheticForm(lines: number, name = '合成测试项目'): FormInput {
-  const base = blankFormInput(loadProfile('ningxia'));
+const longName = '包括调研、督导检查、培训和宣传等多项内容的综合性工作任务及其后续跟踪评估与整改落实情况以及相关资料的整理归档和信息公开';
+
+export interface SyntheticOptions {
+  layout?: LayoutVariant;
+  /** every line's 三级指标 this many characters longer: rows of equal height fill pages to the pixel */
+  nameChars?: number;
+}
+
+/**
+ * A filled form with `lines` indicator lines spread over the official groups (long names every
+ * 7th line, or every name `nameChars` characters longer).
+ */
+export function syntheticForm(lines: number, name = '合成测试项目', options: SyntheticOptions = {}): FormInput {
+  const profile = loadProfile(options.layout === 'national11' ? 'national' : 'ningxia');
+  const base = blankFormInput(profile);
+  const nameOf = (i: number): string =>
+    options.nameChars === undefined
+      ? `指标${i + 1}号工作内容${i % 7 === 3 ? '，包括调研、督导检查、培训和宣传等多项内容的综合性工作任务' : ''}`
+      : `指标${String(i + 1).padStart(3, '0')}号${longName.slice(0, options.nameChars)}`;
   const t = (text: string) => ({ text, cell: null });
   const n = (value: number) => ({ value, text: String(value), cell: null });
-  const weight = 100 / lines;
+  const weight = (profile.totalWeight - (profile.funds.countsInTotal ? profile.funds.defaultWeight : 0)) / lines;
   const indicators: IndicatorLine[] = Array.from({ length: lines }, (_, i) => {
     const [level1, level2] = groups[Math.floor((i * groups.length) / lines)] ?? ['产出指标', '数量指标'];
-    const long = i % 7 === 3 ? '，包括调研、督导检查、培训和宣传等多项内容的综合性工作任务' : '';
     return {
       level1: t(level1),
       level2: t(level2),
-      name: t(`指标${i + 1}号工作内容${long}`),
+      name: t(nameOf(i)),
       target: t(`${100 + i}次`),
       actual: t(`${100 + i}`),
       weight: { value: weight, text: String(Number(weight.toFixed(4))), cell: null },
@@ -34,7 +49,7 @@ export function syntheticForm(lines: number, name = '合成测试项目'): FormI
   });
   return {
     ...base,
-    title: t('自治区项目支出绩效自评表'),
+    title: t(profile.texts.title),
     year: { value: 2021, text: '(2021年度)', cell: null },
     projectName: t(name),
     department: t('某某厅'),

@@ -110,6 +110,7 @@ describe.each(checked.map((c) => ({ c: expected(c), file: c.file })))('$file', (
       else expect(actual, what).toBeCloseTo(Number(want), digits);
     };
     if (v.projectName !== undefined) expect(entry.projectName).toBe(v.projectName);
+    if (v.department !== undefined) expect(entry.department, 'department').toBe(v.department);
     if (v.year !== undefined) expect(entry.year).toBe(v.year);
     near(entry.funds?.executionRate, v.executionRate, 'executionRate', 4);
     near(entry.funds?.score === null || entry.funds?.score === undefined ? null : entry.funds.score, v.fundsScore, 'fundsScore');
