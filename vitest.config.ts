@@ -19,6 +19,8 @@ const slow = [
   'test/browser/**/*.test.ts',
   'test/serve/serve-http.test.ts',
   'test/cli/watch-results.test.ts',
+  // The year report of 400 forms in 60 departments, every page checked and read by four PDF readers.
+  'test/reports/year-report-layout.test.ts',
 ];
 
 export default defineConfig({

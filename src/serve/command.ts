@@ -19,6 +19,8 @@ export interface ServeRunSettings {
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
+  /** the archive's name on the years' printed reports (config `archiveName`) */
+  archiveName?: string;
   /** how long each upload's build waits for another run holding --out (--wait) */
   waitMs?: number;
 }

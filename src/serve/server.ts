@@ -25,6 +25,8 @@ export interface ServeSettings {
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
+  /** the archive's name on the years' printed reports (config `archiveName`) */
+  archiveName?: string;
   /** how long one upload's build waits for another run holding --out's lock */
   waitMs?: number;
   /** largest upload accepted, bytes (the reader's own file limit by default) */
@@ -127,6 +129,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           command: 'ziping serve',
           ...(settings.waitMs === undefined ? {} : { lockTimes: { waitMs: settings.waitMs } }),
           ...(settings.namePattern ? { namePattern: settings.namePattern } : {}),
+          ...(settings.archiveName ? { archiveName: settings.archiveName } : {}),
         });
         if (session)
           remember(

@@ -23,7 +23,9 @@ export type WorkbookRead =
       date1904: boolean;
       /** when the workbook was last saved (docProps/core.xml), ISO; null when it does not say */
       modified: string | null;
-    } | { ok: false; limit: LimitHit } | { ok: false; unreadable: string };
+    }
+  | { ok: false; limit: LimitHit }
+  | { ok: false; unreadable: string };
 
 /** Sheets listed in a workbook that hold no cells: charts, Excel 5 dialogs and macros. */
 const notWorksheets = new Set(['chartsheet', 'dialogsheet', 'macrosheet', 'xlMacrosheet', 'xlIntlMacrosheet']);
