@@ -3,7 +3,7 @@ import { resolve, sep } from 'node:path';
 // Windows takes `NUL .txt` for the device too: it drops the extension, then trailing spaces.
 const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)\s*(\..*)?$/i;
 /** Names the archive itself uses beside the forms; a form's folder or file may not take them. */
-const archiveNames = /^(index\.html|汇总表\.xlsx|manifest\.json)$/i;
+const archiveNames = /^(index\.html|汇总表\.xlsx|年度报告\.pdf|manifest\.json)$/i;
 /**
  * 90 bytes (30 Chinese characters) per folder or file name keeps out/<年度>/<部门>/<项目>.pdf well
  * under Windows' 260-character path limit; longer names are cut, and clashes get a suffix.

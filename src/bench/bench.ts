@@ -9,6 +9,7 @@ import { packageRoot } from '../package-root.js';
 import { loadProfile } from '../profiles/load-profile.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { generateInputs } from './generate.js';
+import { reportChild, type ReportFigures } from './report-bench.js';
 
 /**
  * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N] [--jobs N] [--stages] [--keep]
@@ -22,6 +23,9 @@ import { generateInputs } from './generate.js';
  * (default 1,000), their rate against the --forms rate, peak RSS and a rerun. --stages: where the
  * time goes, per stage, in-process. Peak RSS is the process's (worker threads included), from
  * /usr/bin/time when it is there.
+ * --report 1,100,2000: the year's report (年度报告.pdf) for years of that many forms, each built
+ * first and its report then drawn alone in a fresh process, as built and with a third of the forms
+ * on the attention list; and where the time of a build of the largest goes, the report included.
  */
 const { values } = parseArgs({
   options: {
@@ -34,9 +38,19 @@ const { values } = parseArgs({
     scale: { type: 'string' },
     stages: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    report: { type: 'string' },
+    'report-child': { type: 'string' },
+    attention: { type: 'boolean', default: false },
   },
 });
+
+// A fresh process drawing the reports of an output folder, for --report (see report-bench.ts).
+if (values['report-child'] !== undefined) {
+  console.log(JSON.stringify(await reportChild(values['report-child'], values.attention)));
+  process.exit(0);
+}
 const count = Number(values.forms);
+const reportSizes = values.report === undefined ? [] : (values.report || '1,100,2000').split(',').map(Number);
 const runs = Math.max(1, Number(values.runs));
 const scaleCount = values.scale === undefined ? 0 : Number(values.scale || '1000');
 if (scaleCount !== 0 && scaleCount <= count) throw new Error(`--scale ${scaleCount} must be more than --forms ${count}`);
@@ -152,9 +166,57 @@ async function stages(input: string, work: string): Promise<void> {
   console.log(`  read ${per(t.read)}, ingest ${per(t.ingest)}, score ${per(t.score)}, layout ${per(t.layout)}, ${renders.join(', ')}, write ${per(t.write)} (write overlaps the next form)`);
 }
 
+/** A fresh `node dist/bench.js --report-child OUT` and what it measured. */
+async function reportRun(out: string, attention: boolean): Promise<ReportFigures[]> {
+  const { spawnSync } = await import('node:child_process');
+  const child = spawnSync(process.execPath, [process.argv[1] ?? '', '--report-child', out, ...(attention ? ['--attention'] : [])], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`report child failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '[]') as ReportFigures[];
+}
+
+async function reportBench(all: string[], work: string): Promise<void> {
+  for (const n of reportSizes) {
+    const input = join(work, `in-report-${n}`);
+    await subset(all, n, input);
+    const out = join(work, `out-report-${n}`);
+    const built = await zipingBuild(input, n, out);
+    for (const attention of [false, true]) {
+      const runsOf: ReportFigures[] = [];
+      for (let i = 0; i < runs; i++) runsOf.push(...(await reportRun(out, attention)));
+      const ms = median(runsOf.map((r) => r.ms));
+      const r = runsOf[0];
+      if (!r) continue;
+      console.log(
+        `report of a ${n}-form year${attention ? ', a third on the attention list' : ''}: median ${fmt(ms / 1000)} s cold (${runsOf.map((x) => `${fmt(x.ms / 1000)} s`).join(', ')}), ${r.pages} pages, ${fmt(r.bytes / 1024, 0)} KB, RSS ${fmt(r.rssBeforeMb, 0)} MB before → peak ${fmt(Math.max(...runsOf.map((x) => x.peakMb)), 0)} MB (the whole build: ${fmt(built.seconds)} s)`,
+      );
+    }
+  }
+  // Where a build of the largest year spends its time, the report among the rest (one thread, in-process).
+  const largest = Math.max(...reportSizes);
+  const typeset = typesetterFor();
+  const t0 = performance.now();
+  const r = await build([join(work, `in-report-${largest}`)], { out: join(work, `out-report-stages-${largest}`), profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1 });
+  const t = r.stats.timings;
+  const parts: Array<[string, number]> = [
+    ['read', t.read],
+    ['ingest', t.ingest],
+    ['score', t.score],
+    ['layout', t.layout],
+    ...Object.entries(t.render),
+    ['write', t.write],
+    ['report', r.stats.reportMs],
+  ];
+  console.log(
+    `build of ${largest} forms, in-process, one thread, ${fmt((performance.now() - t0) / 1000)} s; summed per part: ${parts
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${fmt(v / 1000)} s`)
+      .join(', ')}`,
+  );
+}
+
 const work = await mkdtemp(join(tmpdir(), 'ziping-bench-'));
 try {
-  const total = Math.max(count, scaleCount);
+  const total = Math.max(count, scaleCount, ...reportSizes);
   console.log(
     `ziping bench: ${count} forms${scaleCount ? ` and ${scaleCount}` : ''}, ${runs} run(s) each, ${cpus().length} CPU(s), node ${process.version}${values.jobs ? `, --jobs ${values.jobs}` : ''}`,
   );
@@ -204,6 +266,7 @@ try {
     summary(`rerun over ${scaleCount} unchanged forms`, scaleCount, rs);
   }
   if (values.stages) await stages(input, work);
+  if (reportSizes.length > 0) await reportBench(all, work);
 } finally {
   if (!values.keep) await rm(work, { recursive: true, force: true });
 }

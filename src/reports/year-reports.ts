@@ -66,6 +66,16 @@ export async function writeYearReports(
   const messages: RunMessage[] = [];
   let reportMs = 0;
   const groups = combinedGroups(forms);
+  // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
+  // Each year's once: its pages and its report use it, and so does the next year's report.
+  const digests = new Map<string, string>();
+  const formsDigest = (year: string): string | null => {
+    const list = years.get(year);
+    if (!list) return null;
+    const known = digests.get(year) ?? sha256Hex(canonicalJson(list));
+    digests.set(year, known);
+    return known;
+  };
   for (const [year, yearForms] of years) {
     const index = `${year}/${INDEX_FILE}`;
     const summary = `${year}/${SUMMARY_FILE}`;
@@ -83,14 +93,15 @@ export async function writeYearReports(
       messages.push(...combined.messages);
       const onDisk = groups.filter((g) => combined.combined.some((c) => c.path === g.path));
       const links = onDisk.map((g) => ({ department: g.department, path: g.path, count: g.forms.length }));
-      const printed = await writeYearReport(fs, { year, forms: yearForms, archive: forms, groups: onDisk, grades, before: before?.report }, options);
+      const previousYear = /^\d+$/.test(year) ? String(Number(year) - 1) : null;
+      const inputs = { forms: formsDigest(year) ?? '', previousYear: previousYear === null ? null : formsDigest(previousYear) };
+      const printed = await writeYearReport(fs, { year, forms: yearForms, archive: forms, groups: onDisk, grades, before: before?.report, digests: inputs }, options);
       written.push(...printed.written);
       messages.push(...printed.messages);
       reportMs += printed.ms;
       const report = printed.record ? REPORT_FILE : null;
-      // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
       // The combined files and the report the page links are part of what it shows.
-      const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms, combined: links, ...(report ? { report } : {}) }));
+      const digest = sha256Hex(canonicalJson({ generator, grades, forms: inputs.forms, combined: links, ...(report ? { report } : {}) }));
       const record = (r: YearReport): YearReport => {
         const { combined: _was, report: _old, ...pages } = r;
         return { ...pages, ...(combined.combined.length > 0 ? { combined: combined.combined } : {}), ...(printed.record ? { report: printed.record } : {}) };

@@ -103,8 +103,9 @@ describe('the year report (年度报告.pdf)', () => {
   it('names the archive and the newest form’s own save date on the title page, with the counts', () => {
     const title = squash(lines[0]?.join('') ?? '');
     expect(title).toContain('绩效归档');
-    // Every form but the seed was written by the project's renderer, which stamps 2000-01-01; the seed was saved 2022-03-01 08:00 UTC.
-    expect(title).toContain(squash('2022年3月1日(最新一份自评表的保存时间)'));
+    // Every form but the seed was written by the project's renderer, whose fixed date (2000-01-01) says
+    // nothing of when a unit saved it: the seed alone tells, saved 2022-03-01 08:00 UTC (16:00 in Beijing).
+    expect(title).toContain(squash(`2022年3月1日(最新一份自评表的保存时间；另有 ${ok2021().length - 1} 份没有记录)`));
     expect(title).toContain(squash(`项目${ok2021().length} 个`));
     expect(title).toContain(squash('无法处理的文件1 个'));
   });
@@ -318,4 +319,20 @@ describe('rebuilding the year report', () => {
     expect(renamed.equals(report)).toBe(false);
     expect(squash(pageLines((await drawnPages(renamed))[0]!).join(''))).toContain('自治区财政厅绩效评价归档');
   }, 180_000);
+});
+
+describe('the report’s name', () => {
+  it('is never taken by a form, whatever the name pattern puts beside it', async () => {
+    const here = await mkdtemp(join(tmpdir(), 'ziping-report-name-'));
+    await writeSpecForms(join(here, 'in'), [
+      { year: 2021, department: '某某厅', name: '年度报告', share: 0.9, budget: 10, executed: 9 },
+      { year: 2021, department: '某某厅', name: '另一个项目', share: 0.9, budget: 10, executed: 9 },
+    ]);
+    const to = join(here, 'out');
+    await build([join(here, 'in')], { out: to, profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1, namePattern: '{{年度}}/{{项目名称}}' });
+    const m = await readManifest(to);
+    expect(m.forms.find((f) => f.projectName === '年度报告')?.outputs?.pdf).toBe('2021/_年度报告.pdf');
+    expect(m.yearReports?.[0]?.report?.path).toBe('2021/年度报告.pdf');
+    expect(pdfInfo(await readFile(join(to, '2021', '年度报告.pdf'))).Title).toBe('2021年度项目支出绩效自评情况报告');
+  }, 60_000);
 });

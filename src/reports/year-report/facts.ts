@@ -3,6 +3,7 @@ import { hasError, type Finding, type Severity } from '../../model/finding.js';
 import type { ManifestForm } from '../../model/manifest.js';
 import { locationText } from '../../model/messages.js';
 import type { Profile } from '../../model/profile.js';
+import { FIXED_DATE } from '../../zip/fixed-date.js';
 import { yearOverYear } from '../archive-index.js';
 import { displayScore, gradeCounts } from '../year-index.js';
 
@@ -228,10 +229,15 @@ function chinaDate(iso: string): string {
 export function reportFacts(input: ReportInput): ReportFacts {
   const ok = input.forms.filter((f) => f.status === 'ok').sort(byPlace);
   const failed = input.forms.filter((f) => f.status === 'error').length;
-  const dated = ok.map((f) => f.sourceModified).filter((d): d is string => d !== undefined);
+  // ziping's own workbooks (init's template, the bench's forms) carry its fixed date: no one saved them then.
+  const dated = ok.map((f) => f.sourceModified).filter((d): d is string => d !== undefined && Date.parse(d) !== FIXED_DATE.getTime());
   const newest = dated.length === 0 ? null : dated.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
   const byDepartment = new Map<string, ManifestForm[]>();
-  for (const f of ok) byDepartment.set(departmentOf(f), [...(byDepartment.get(departmentOf(f)) ?? []), f]);
+  for (const f of ok) {
+    const list = byDepartment.get(departmentOf(f));
+    if (list) list.push(f);
+    else byDepartment.set(departmentOf(f), [f]);
+  }
   const { bins, outside } = scoreHistogram(ok.map(displayScore));
   const low = lowGrades(input.grades);
   const attention: AttentionRow[] = [];

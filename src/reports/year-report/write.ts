@@ -7,8 +7,9 @@ import { generator } from '../../version.js';
 import type { CombinedGroup } from '../combined-pdfs.js';
 import { combinedPlaces, formPages } from './combined-places.js';
 
-/** Each year's printed report, beside its index page. */
-export const REPORT_FILE = '年度报告.pdf';
+/** Each year's printed report, beside its index page (output-names keeps forms off the name). */
+export const REPORT_NAME = '年度报告';
+export const REPORT_FILE = `${REPORT_NAME}.pdf`;
 
 export interface ReportOptions {
   /** the name the title page gives the archive (config `archiveName`, default the --out folder's name) */
@@ -26,6 +27,8 @@ export interface YearReportJob {
   groups: CombinedGroup[];
   grades: Profile['grades'];
   before: ReportPdf | undefined;
+  /** sha256 of the year's forms (canonical JSON), and of the previous year's when the archive has it */
+  digests: { forms: string; previousYear: string | null };
 }
 
 export interface YearReportResult {
@@ -52,15 +55,14 @@ export async function writeYearReport(fs: ArchiveFs, job: YearReportJob, options
     return { record: null, written: [], messages: [], ms: 0 };
   }
   const places = await combinedPlaces(job.groups, (f) => formPages(f, (pdf) => fs.readBytes(pdf)));
-  const previousYear = /^\d+$/.test(job.year) ? job.archive.filter((f) => f.status === 'ok' && f.year === Number(job.year) - 1) : [];
   const digest = sha256Hex(
     canonicalJson({
       generator,
       archiveName: options.archiveName,
       fonts: options.typeset.fontDir,
       grades: job.grades,
-      forms: job.forms,
-      previousYear,
+      forms: job.digests.forms,
+      previousYear: job.digests.previousYear,
       combined: [...places].map(([f, place]) => [f.source, f.sheet, place.path, place.page]),
     }),
   );
