@@ -62,6 +62,11 @@ async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
   };
 }
 
+/** What build and watch pass on to every build from the settings: where, how to score, how to name, what to call the archive. */
+function archiveSettings(s: Awaited<ReturnType<typeof settings>>) {
+  return { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, ...(s.archiveName ? { archiveName: s.archiveName } : {}) };
+}
+
 /** The end of a build: the forms' summary, what was rebuilt, what the run says about itself, and last the pages to open. */
 async function buildSummary(result: BuildResult, out: string, seconds: number, forms: ManifestForm[] = result.current): Promise<string> {
   const s = result.stats;
@@ -126,31 +131,16 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.usage', `CLI_INVALID_VALUE：--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
   return withArchive(s.out, 'ziping build', s.waitMs, io, async (archive) => {
-    const result = await build(
-      s.inputs,
-      {
-        out: s.out,
-        profile: s.profile,
-        mode: s.mode,
-        typeset: s.typeset,
-        namePattern: s.namePattern,
-        ...(s.archiveName ? { archiveName: s.archiveName } : {}),
-        force: opts.force,
-        prune: opts.prune,
-        archive,
-        ...(jobs ? { jobs } : {}),
-      },
-      (e) => {
-        report?.(e);
-        if (e.kind === 'file' && !e.reused && !opts.json) {
-          for (const form of e.forms) {
-            if (form.status !== 'error' && !hasError(form.findings)) continue;
-            report?.clear();
-            io.out(formReport(form));
-          }
+    const result = await build(s.inputs, { ...archiveSettings(s), force: opts.force, prune: opts.prune, archive, ...(jobs ? { jobs } : {}) }, (e) => {
+      report?.(e);
+      if (e.kind === 'file' && !e.reused && !opts.json) {
+        for (const form of e.forms) {
+          if (form.status !== 'error' && !hasError(form.findings)) continue;
+          report?.clear();
+          io.out(formReport(form));
         }
-      },
-    );
+      }
+    });
     if (opts.json) {
       io.raw(jsonText(result.manifest));
       for (const m of result.messages) io.err(messageLine(m));
@@ -189,21 +179,7 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
             for (const form of e.forms) if (form.status === 'error' || hasError(form.findings)) io.out(formReport(form));
             for (const note of e.notes) io.out(`- 已跳过：${note.message}(${note.code})`);
           };
-          const result = await build(
-            [folder],
-            {
-              out: s.out,
-              profile: s.profile,
-              mode: s.mode,
-              typeset: s.typeset,
-              namePattern: s.namePattern,
-              ...(s.archiveName ? { archiveName: s.archiveName } : {}),
-              force: false,
-              prune: opts.prune,
-              archive,
-            },
-            onEvent,
-          );
+          const result = await build([folder], { ...archiveSettings(s), force: false, prune: opts.prune, archive }, onEvent);
           const fresh = result.messages.filter((m) => !said.has(messageLine(m)));
           for (const m of fresh) said.add(messageLine(m));
           io.out(await buildSummary({ ...result, messages: fresh }, s.out, (Date.now() - started) / 1000, rebuilt));
