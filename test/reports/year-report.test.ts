@@ -90,6 +90,11 @@ describe('the year report (年度报告.pdf)', () => {
     const info = pdfInfo(report);
     expect(info.Title).toBe('2021年度项目支出绩效自评情况报告');
     expect(info['Page size']).toMatch(/^595\.28 x 841\.89 pts \(A4\)/);
+    // The language, for screen readers and text extraction, and the bookmarks shown on opening.
+    const { PDFDocument, PDFName } = await import('pdf-lib');
+    const catalog = (await PDFDocument.load(report, { updateMetadata: false })).catalog;
+    expect(catalog.get(PDFName.of('Lang'))?.toString()).toBe('(zh-CN)');
+    expect(catalog.get(PDFName.of('PageMode'))?.toString()).toBe('/UseOutlines');
   });
 
   it('has a bookmark per section, each opening the page its heading is on, and numbers every page 第 X 页，共 Y 页', async () => {
