@@ -21,6 +21,8 @@ const slow = [
   'test/serve/serve-lan.test.ts',
   'test/serve/serve-load.test.ts',
   'test/cli/watch-results.test.ts',
+  // The year report of 400 forms in 60 departments, every page checked and read by four PDF readers.
+  'test/reports/year-report-layout.test.ts',
 ];
 
 export default defineConfig({

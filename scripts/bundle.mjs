@@ -107,8 +107,11 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   plugins: [stubOut],
-  // Bundled CommonJS modules still call require() for node's own modules.
-  banner: { js: "import { createRequire as zipingRequire } from 'node:module'; const require = zipingRequire(import.meta.url);" },
+  // Bundled CommonJS modules still call require() for node's own modules, and pdfmake's virtual
+  // file system compares names with its own __dirname (here: the bundle's folder).
+  banner: {
+    js: "import { createRequire as zipingRequire } from 'node:module'; import { dirname as zipingDirname } from 'node:path'; import { fileURLToPath as zipingFilePath } from 'node:url'; const require = zipingRequire(import.meta.url); const __dirname = zipingDirname(zipingFilePath(import.meta.url));",
+  },
   logLevel: 'warning',
 });
 await writeFile('dist/THIRD-PARTY-NOTICES.txt', notices(result.metafile));

@@ -1,5 +1,5 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { extname, posix } from 'node:path';
+import { basename, extname, posix, resolve } from 'node:path';
 import { ArchiveError, archiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
 import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
@@ -12,7 +12,8 @@ import { createPool, defaultJobs } from '../pipeline/pool.js';
 import { choiceName, sha256, type FileOutcome } from '../pipeline/process.js';
 import { loadProfile } from '../profiles/load-profile.js';
 import { COMBINED_NAME } from '../reports/combined-pdfs.js';
-import { INDEX_FILE, SUMMARY_FILE, writeYearReports } from '../reports/year-reports.js';
+import { INDEX_FILE, REPORT_FILE, SUMMARY_FILE, writeYearReports } from '../reports/year-reports.js';
+import type { ReportOptions } from '../reports/year-report/write.js';
 import { ROOT_INDEX_FILE, writeArchiveIndex } from '../reports/archive-index.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
+  /** the archive's name on the years' printed reports (default the output folder's name) */
+  archiveName?: string;
   /** rebuild even what is up to date */
   force?: boolean;
   /** delete the outputs of inputs that no longer exist */
@@ -61,6 +64,8 @@ export interface BuildStats {
   timings: Timings;
   /** ms from the first job to the first form written */
   firstFormMs: number | null;
+  /** ms spent on the years' printed reports (年度报告.pdf) */
+  reportMs: number;
 }
 
 export interface BuildResult {
@@ -181,7 +186,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const discovered = new Set(sources.map((s) => s.source));
   const pattern = options.namePattern ?? DEFAULT_NAME_PATTERN;
   const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: options.typeset.fontDir }));
-  const stats: BuildStats = { files: files.length, built: 0, reused: 0, repaired: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: noTimings(), firstFormMs: null };
+  const stats: BuildStats = { files: files.length, built: 0, reused: 0, repaired: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: noTimings(), firstFormMs: null, reportMs: 0 };
 
   // Inputs of earlier runs that are not part of this one stay in the archive (a year whose folder
   // moved away keeps its forms and pages); those whose file is gone are also listed as removed,
@@ -315,7 +320,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
           if (problems.every((x) => x === null)) partial.push(f);
         }
     }
-    await commitPartial(archive, previous, partial.sort(bySource), (name) => gradesOf(name, options.profile)).catch(() => undefined);
+    await commitPartial(archive, previous, partial.sort(bySource), (name) => gradesOf(name, options.profile), reportOptions(options)).catch(() => undefined);
     throw error;
   } finally {
     await pool.close();
@@ -326,13 +331,14 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   await archive.lock.assertHeld();
   let reports;
   try {
-    reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile));
+    reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile), reportOptions(options));
   } catch (error) {
     // The forms are written: their manifest goes first, the pages are left for the next run.
-    await commitPartial(archive, previous, forms, null).catch(() => undefined);
+    await commitPartial(archive, previous, forms, null, reportOptions(options)).catch(() => undefined);
     throw error;
   }
   messages.push(...reports.messages);
+  stats.reportMs = reports.reportMs;
   const draft: Manifest = {
     schema: MANIFEST_SCHEMA,
     generator,
@@ -344,7 +350,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   await dropRecords(fs, await writeRecords(fs, forms));
   // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
   try {
-    await writeArchiveIndex({ read: (path) => fs.readText(path), write: (path, text) => fs.write(path, text) }, forms, generator);
+    await writeArchiveIndex({ read: (path) => fs.readText(path), write: (path, text) => fs.write(path, text) }, forms, generator, reports.reports);
   } catch (error) {
     if (!(error instanceof ArchiveError)) throw error;
     messages.push({ code: error.code, severity: 'warning', message: error.message });
@@ -358,11 +364,11 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
  * the old pages' record, and the next run rewrites them); the manifest comes before the records,
  * since it is what keeps the recorded sha256 true.
  */
-async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null): Promise<void> {
+async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null, report: ReportOptions): Promise<void> {
   await archive.lock.assertHeld();
   let yearReports = previous?.yearReports;
   try {
-    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades)).reports;
+    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades, report)).reports;
   } catch {
     // Kept as they were.
   }
@@ -393,7 +399,7 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
     if (claimed.has(rel.toLowerCase()) || rel.split('/').some((s) => s.startsWith('.'))) continue;
     if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE || rel === ROOT_INDEX_FILE) continue;
     // A year's own pages are the archive's, at <年度>/ (forms never take those names).
-    if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE)) continue;
+    if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE || name === REPORT_FILE)) continue;
     // So are the folders' combined PDFs, wherever a name pattern puts them (forms never take that name).
     if (name === `${COMBINED_NAME}.pdf`) continue;
     names.reserve(baseName(rel), `输出文件夹中已有的文件“${rel}”`, { adoptable: true });
@@ -413,6 +419,9 @@ export const THREADS_FROM = 150;
 export function autoJobs(forms: number): number {
   return forms >= THREADS_FROM ? defaultJobs() : 1;
 }
+
+/** The title page's archive name: the config's, else the output folder's own name (`归档` for `D:\绩效\归档`). */
+const reportOptions = (options: BuildOptions): ReportOptions => ({ archiveName: options.archiveName ?? basename(resolve(options.out)), typeset: options.typeset });
 
 /** Grade thresholds of the profile a form was scored by (a forced JSON profile is known by its name only here). */
 function gradesOf(name: string, choice: ProfileChoice): Profile['grades'] {

@@ -8,6 +8,8 @@ export interface SourceInfo {
   /** as given on the command line or found in a folder, with / separators */
   source: string;
   sha256: string;
+  /** when the workbook was last saved, as it records itself; null or absent when it does not say */
+  modified?: string | null;
 }
 
 /** A file that gave no form: it still gets an entry, so nothing disappears from the record. */
@@ -83,5 +85,7 @@ export function manifestEntry(form: FormOutcome, info: SourceInfo): ManifestForm
     total: scored.total,
     grade: scored.grade,
     findings: form.findings,
+    ...(info.modified ? { sourceModified: info.modified } : {}),
+    ...(form.pages ? { pages: form.pages } : {}),
   };
 }

@@ -1,8 +1,9 @@
 import Handlebars from 'handlebars';
 import { COMBINED_NAME } from '../reports/combined-pdfs.js';
+import { REPORT_NAME } from '../reports/year-report/write.js';
 import { safeSegment } from './safe-name.js';
 
-const reserved = new Set(['汇总表', 'manifest', COMBINED_NAME]);
+const reserved = new Set(['汇总表', 'manifest', COMBINED_NAME, REPORT_NAME]);
 
 export const DEFAULT_NAME_PATTERN = '{{年度}}/{{主管部门}}/{{项目名称}}';
 
@@ -36,8 +37,8 @@ export class OutputNames {
     const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, safeSegment(String(v)).replace(/\//g, '_')])) as unknown as NameFields;
     const rendered = this.template(safe);
     const segments = rendered.split(/[\\/]+/).map((s) => safeSegment(s));
-    // A form file may not take the name of the year's summary workbook (`汇总表` + `.xlsx`) or of
-    // its folder's combined PDF (`合并打印` + `.pdf`).
+    // A form file may not take the name of the year's summary workbook (`汇总表` + `.xlsx`), of
+    // its folder's combined PDF (`合并打印` + `.pdf`) or of the year's report (`年度报告` + `.pdf`).
     const last = segments.length - 1;
     if (reserved.has((segments[last] ?? '').toLowerCase())) segments[last] = `_${segments[last]}`;
     return segments.join('/');

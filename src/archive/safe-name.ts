@@ -5,7 +5,7 @@ const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout
 /** Whether Windows takes a file name for a device (CON.xlsx is the console, whatever the extension). */
 export const isDeviceName = (name: string): boolean => reserved.test(name);
 /** Names the archive itself uses beside the forms; a form's folder or file may not take them. */
-const archiveNames = /^(index\.html|汇总表\.xlsx|manifest\.json)$/i;
+const archiveNames = /^(index\.html|汇总表\.xlsx|年度报告\.pdf|manifest\.json)$/i;
 /**
  * 90 bytes (30 Chinese characters) per folder or file name keeps out/<年度>/<部门>/<项目>.pdf well
  * under Windows' 260-character path limit; longer names are cut, and clashes get a suffix.

@@ -10,6 +10,7 @@ import { loadProfile } from '../profiles/load-profile.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { generateInputs } from './generate.js';
 import { abandonUpload, driveLoad, loadFiles, loadProblems, p50, p95, peakRssMb, startServe } from './serve-load.js';
+import { reportChild, type ReportFigures } from './report-bench.js';
 
 /**
  * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N] [--jobs N] [--stages] [--keep]
@@ -29,6 +30,9 @@ import { abandonUpload, driveLoad, loadFiles, loadProblems, p50, p95, peakRssMb,
  * a cold `ziping build` of the same files (taken in turns), each upload's time from sending to its
  * result (p50, p95), the serve's peak RSS, and the checks of serve-load.ts. Exits 1 when a check
  * fails or the load takes more than 3× the build.
+ * --report 1,100,1000,2000: the year's report (年度报告.pdf) for years of that many forms, each built
+ * first and its report then drawn alone in a fresh process, as built and with a third of the forms
+ * on the attention list; and where the time of a build of 1,000 (or the largest) goes, the report included.
  */
 const { values } = parseArgs({
   options: {
@@ -44,9 +48,19 @@ const { values } = parseArgs({
     'serve-load': { type: 'boolean', default: false },
     clients: { type: 'string', default: '8' },
     each: { type: 'string', default: '25' },
+    report: { type: 'string' },
+    'report-child': { type: 'string' },
+    attention: { type: 'boolean', default: false },
   },
 });
+
+// A fresh process drawing the reports of an output folder, for --report (see report-bench.ts).
+if (values['report-child'] !== undefined) {
+  console.log(JSON.stringify(await reportChild(values['report-child'], values.attention)));
+  process.exit(0);
+}
 const count = Number(values.forms);
+const reportSizes = values.report === undefined ? [] : (values.report || '1,100,1000,2000').split(',').map(Number);
 const runs = Math.max(1, Number(values.runs));
 const scaleCount = values.scale === undefined ? 0 : Number(values.scale || '1000');
 if (scaleCount !== 0 && scaleCount <= count) throw new Error(`--scale ${scaleCount} must be more than --forms ${count}`);
@@ -208,9 +222,57 @@ async function serveLoad(work: string): Promise<void> {
   }
 }
 
+/** A fresh `node dist/bench.js --report-child OUT` and what it measured. */
+async function reportRun(out: string, attention: boolean): Promise<ReportFigures[]> {
+  const { spawnSync } = await import('node:child_process');
+  const child = spawnSync(process.execPath, [process.argv[1] ?? '', '--report-child', out, ...(attention ? ['--attention'] : [])], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`report child failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '[]') as ReportFigures[];
+}
+
+async function reportBench(all: string[], work: string): Promise<void> {
+  for (const n of reportSizes) {
+    const input = join(work, `in-report-${n}`);
+    await subset(all, n, input);
+    const out = join(work, `out-report-${n}`);
+    const built = await zipingBuild(input, n, out);
+    for (const attention of [false, true]) {
+      const runsOf: ReportFigures[] = [];
+      for (let i = 0; i < runs; i++) runsOf.push(...(await reportRun(out, attention)));
+      const ms = median(runsOf.map((r) => r.ms));
+      const r = runsOf[0];
+      if (!r) continue;
+      console.log(
+        `report of a ${n}-form year${attention ? ', a third on the attention list' : ''}: median ${fmt(ms / 1000)} s cold (${runsOf.map((x) => `${fmt(x.ms / 1000)} s`).join(', ')}), ${r.pages} pages, ${fmt(r.bytes / 1024, 0)} KB, RSS ${fmt(r.rssBeforeMb, 0)} MB before → peak ${fmt(Math.max(...runsOf.map((x) => x.peakMb)), 0)} MB (the whole build: ${fmt(built.seconds)} s)`,
+      );
+    }
+  }
+  // Where a build of 1,000 forms (or the largest year) spends its time, the report among the rest (one thread, in-process).
+  const largest = reportSizes.includes(1000) ? 1000 : Math.max(...reportSizes);
+  const typeset = typesetterFor();
+  const t0 = performance.now();
+  const r = await build([join(work, `in-report-${largest}`)], { out: join(work, `out-report-stages-${largest}`), profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1 });
+  const t = r.stats.timings;
+  const parts: Array<[string, number]> = [
+    ['read', t.read],
+    ['ingest', t.ingest],
+    ['score', t.score],
+    ['layout', t.layout],
+    ...Object.entries(t.render),
+    ['write', t.write],
+    ['report', r.stats.reportMs],
+  ];
+  console.log(
+    `build of ${largest} forms, in-process, one thread, ${fmt((performance.now() - t0) / 1000)} s; summed per part: ${parts
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${fmt(v / 1000)} s`)
+      .join(', ')}`,
+  );
+}
+
 /** Build speed: whole commands over generated forms, against LibreOffice, at scale, by stage. */
 async function speed(work: string): Promise<void> {
-  const total = Math.max(count, scaleCount);
+  const total = Math.max(count, scaleCount, ...reportSizes);
   console.log(
     `ziping bench: ${count} forms${scaleCount ? ` and ${scaleCount}` : ''}, ${runs} run(s) each, ${cpus().length} CPU(s), node ${process.version}${values.jobs ? `, --jobs ${values.jobs}` : ''}`,
   );
@@ -260,6 +322,7 @@ async function speed(work: string): Promise<void> {
     summary(`rerun over ${scaleCount} unchanged forms`, scaleCount, rs);
   }
   if (values.stages) await stages(input, work);
+  if (reportSizes.length > 0) await reportBench(all, work);
 }
 
 const work = await mkdtemp(join(tmpdir(), 'ziping-bench-'));

@@ -16,6 +16,8 @@ export const Config = z
       .min(1)
       .default(DEFAULT_NAME_PATTERN)
       .refine((p) => /\{\{\s*(项目名称|文件名|工作表)\s*\}\}/.test(p), { message: '命名规则中至少要有 {{项目名称}}、{{文件名}} 或 {{工作表}} 之一，否则不同项目会重名' }),
+    /** the archive's name on the title page of each year's report (年度报告.pdf); default the output folder's name */
+    archiveName: z.string().trim().min(1).max(200).optional(),
     /** a folder holding the four font files of fonts/ (same names), to print with other faces */
     fonts: z.string().min(1).optional(),
     inputs: z.array(z.string().min(1)).default(['data']),

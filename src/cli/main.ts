@@ -38,6 +38,9 @@ interface BuildCliOptions extends ScoringOptions {
   config?: string;
 }
 
+/** What --config says: the file, and what it can set (archiveName is set nowhere else). */
+const CONFIG_HELP = `配置文件(默认 ${CONFIG_FILE})，可设置 inputs、out、profile、scores、names、fonts，以及年度报告封面上的归档名称 archiveName(默认为输出文件夹的名称)`;
+
 /** How long a run waits for another one to finish with `--out` by default, in seconds. */
 const DEFAULT_WAIT_SECONDS = 10;
 
@@ -53,10 +56,16 @@ async function settings(inputs: string[], opts: BuildCliOptions, cmd: Command) {
     profile: given('profile') ? profileChoice(opts.profile, 'option') : profileChoice(config.profile, 'config'),
     mode: given('scores') ? opts.scores : config.scores,
     namePattern: config.names,
+    ...(config.archiveName ? { archiveName: config.archiveName } : {}),
     typeset: typesetterFor(config.fonts),
     waitMs: wait * 1000,
     ...(config.serveToken === undefined ? {} : { serveToken: config.serveToken }),
   };
+}
+
+/** What build and watch pass on to every build from the settings: where, how to score, how to name, what to call the archive. */
+function archiveSettings(s: Awaited<ReturnType<typeof settings>>) {
+  return { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, ...(s.archiveName ? { archiveName: s.archiveName } : {}) };
 }
 
 /** The end of a build: the forms' summary, what was rebuilt, what the run says about itself, and last the pages to open. */
@@ -123,20 +132,16 @@ async function buildCommand(inputs: string[], opts: BuildCliOptions, cmd: Comman
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new CommanderError(2, 'ziping.usage', `CLI_INVALID_VALUE：--jobs 应为 1 到 64 之间的整数，收到“${opts.jobs}”。`);
   return withArchive(s.out, 'ziping build', s.waitMs, io, async (archive) => {
-    const result = await build(
-      s.inputs,
-      { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: opts.force, prune: opts.prune, archive, ...(jobs ? { jobs } : {}) },
-      (e) => {
-        report?.(e);
-        if (e.kind === 'file' && !e.reused && !opts.json) {
-          for (const form of e.forms) {
-            if (form.status !== 'error' && !hasError(form.findings)) continue;
-            report?.clear();
-            io.out(formReport(form));
-          }
+    const result = await build(s.inputs, { ...archiveSettings(s), force: opts.force, prune: opts.prune, archive, ...(jobs ? { jobs } : {}) }, (e) => {
+      report?.(e);
+      if (e.kind === 'file' && !e.reused && !opts.json) {
+        for (const form of e.forms) {
+          if (form.status !== 'error' && !hasError(form.findings)) continue;
+          report?.clear();
+          io.out(formReport(form));
         }
-      },
-    );
+      }
+    });
     if (opts.json) {
       io.raw(jsonText(result.manifest));
       for (const m of result.messages) io.err(messageLine(m));
@@ -175,7 +180,7 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
             for (const form of e.forms) if (form.status === 'error' || hasError(form.findings)) io.out(formReport(form));
             for (const note of e.notes) io.out(`- 已跳过：${note.message}(${note.code})`);
           };
-          const result = await build([folder], { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: false, prune: opts.prune, archive }, onEvent);
+          const result = await build([folder], { ...archiveSettings(s), force: false, prune: opts.prune, archive }, onEvent);
           const fresh = result.messages.filter((m) => !said.has(messageLine(m)));
           for (const m of fresh) said.add(messageLine(m));
           io.out(await buildSummary({ ...result, messages: fresh }, s.out, (Date.now() - started) / 1000, rebuilt));
@@ -275,14 +280,14 @@ export async function main(
     scoringOptions(
       program
         .command('build')
-        .description('读取、复核评分，并按官方版式输出 Excel 与 PDF、年度索引页和汇总表；未变化的文件不重复生成')
+        .description('读取、复核评分，并按官方版式输出 Excel 与 PDF、年度索引页、汇总表和年度报告；未变化的文件不重复生成')
         .argument('[输入...]', '文件、文件夹或通配符，默认 data')
         .option('--out <文件夹>', '输出文件夹(默认 out)')
         .option('--force', '忽略“未变化”判断，全部重新生成', false)
         .option('--prune', '删除已不存在的输入文件对应的输出', false)
         .option('--jobs <线程数>', '使用的线程数(默认：少于 150 份用 1 个，否则用全部 CPU 核)')
         .option('--wait <秒>', `输出文件夹正被另一次运行使用时最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
-        .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
+        .option('--config <文件>', CONFIG_HELP),
     ),
   ).action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
     code = await buildCommand(inputs, { ...opts, quiet: quiet() }, cmd, io);
@@ -296,7 +301,7 @@ export async function main(
         .option('--out <文件夹>', '输出文件夹(默认 out)')
         .option('--prune', '删除已不存在的输入文件对应的输出', false)
         .option('--wait <秒>', `输出文件夹正被另一次运行使用时最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
-        .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
+        .option('--config <文件>', CONFIG_HELP),
     ),
   ).action(async (dir: string | undefined, opts: BuildCliOptions, cmd: Command) => {
     code = await watchCommand(dir, { ...opts, quiet: quiet() }, cmd, io);
@@ -325,7 +330,7 @@ export async function main(
         .option('--allow-host <名称>', '除本机 IP 地址外，允许用这个主机名打开网页(如 caiwu-pc；可写多次)', (value: string, all: string[] | undefined) => [...(all ?? []), value])
         .option('--open', '启动后用默认浏览器打开网页', false)
         .option('--wait <秒>', `输出文件夹正被另一次运行使用时，每次生成最多等待的秒数(默认 ${DEFAULT_WAIT_SECONDS})`)
-        .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
+        .option('--config <文件>', CONFIG_HELP),
     ),
   ).action(async (opts: BuildCliOptions & ServeCliOptions, cmd: Command) => {
     const s = await settings([], opts, cmd);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { severityText, type Finding, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { ROOT_INDEX_FILE } from '../reports/archive-index.js';
-import { INDEX_FILE, SUMMARY_FILE, yearFolder } from '../reports/year-reports.js';
+import { INDEX_FILE, REPORT_FILE, SUMMARY_FILE, yearFolder } from '../reports/year-reports.js';
 
 /** What a run of build, check or watch ends with: counts, then every form that needs a look. */
 export interface RunOutcome {
@@ -110,6 +110,8 @@ export async function archiveLinks(out: string, forms: ManifestForm[]): Promise<
     const label = /^\d+$/.test(year) ? `${year}年度` : year;
     if (await exists(index)) lines.push(`${label}索引页：${index}`);
     if (await exists(summary)) lines.push(`${label}汇总表：${summary}`);
+    const report = resolve(join(out, year, REPORT_FILE));
+    if (await exists(report)) lines.push(`${label}报告：${report}`);
   }
   return lines.length > 0 ? ['打开以下文件查看结果：', ...lines.map((l) => `  ${l}`)] : [];
 }

@@ -14,6 +14,8 @@ export interface IngestResult {
   findings: Finding[];
   /** every worksheet read, in tab order, with whether Excel shows its tab; forms are read from hidden ones too */
   sheets?: Array<{ name: string; state: SheetState }>;
+  /** when the workbook was last saved, as it records itself (docProps/core.xml), ISO; null when it does not say */
+  modified?: string | null;
 }
 
 const cfbSignature = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
@@ -92,6 +94,7 @@ export async function ingestBuffer(buffer: Buffer, file: string): Promise<Ingest
     return result;
   }
   result.sheets = read.sheets.map((s) => ({ name: s.name, state: s.state }));
+  result.modified = read.modified;
   const grids = read.sheets.map((s) => s.grid);
   // The evaluator (a formula parser and Excel's function library) is loaded only for a workbook
   // that needs it: most files carry every formula's saved result.

@@ -59,7 +59,12 @@ const catalog = {
     severity: 'info',
     say: (a: { count: string; example: string }) => `输出文件夹中有 ${a.count} 个文件不在清单中(如“${a.example}”)，已原样保留；新生成的文件不会覆盖它们(同名时加后缀)。`,
   },
-  YEAR_REPORTS_REMOVED: { severity: 'info', say: (a: { year: string }) => `年度“${a.year}”已没有表格，已删除该年度的索引页和汇总表。` },
+  YEAR_REPORTS_REMOVED: { severity: 'info', say: (a: { year: string }) => `年度“${a.year}”已没有表格，已删除该年度的索引页、汇总表和年度报告。` },
+  YEAR_REPORT_REPAIRED: { severity: 'info', say: (a: { path: string }) => `年度报告“${a.path}”已被改动或删除，已按清单重新生成。` },
+  YEAR_REPORT_FAILED: {
+    severity: 'warning',
+    say: (a: { path: string; detail: string }) => `没有生成年度报告“${a.path}”(${a.detail})。各表格的输出、索引页和汇总表不受影响；请把这条信息发给维护人员。`,
+  },
   COMBINED_PDF_SKIPPED: {
     severity: 'warning',
     say: (a: { path: string; missing: string }) =>

@@ -70,6 +70,10 @@ export const ManifestForm = z.object({
   total: z.number().nullable(),
   grade: z.string().nullable(),
   findings: z.array(Finding),
+  /** when the workbook was last saved, as it records itself (docProps/core.xml `dcterms:modified`), ISO 8601 UTC; absent when it does not say */
+  sourceModified: z.string().optional(),
+  /** pages of the printed copy (the form's PDF); absent in entries written before it was recorded */
+  pages: z.number().int().positive().optional(),
   outputs: ManifestOutputs.optional(),
   /** sha256 of everything an output depends on (input bytes, profile, options, tool version): equal → up to date */
   fingerprint: z.string().optional(),
@@ -93,6 +97,15 @@ export const CombinedPdf = z.object({
 });
 export type CombinedPdf = z.infer<typeof CombinedPdf>;
 
+/** The year's printed report (年度报告.pdf): its path, sha256, and a digest of everything it shows. */
+export const ReportPdf = z.object({
+  path: z.string(),
+  sha256: z.string(),
+  /** sha256 of the year's forms, the previous year's, the combined files' page numbers, the archive's name, the fonts and the tool version */
+  inputs: z.string(),
+});
+export type ReportPdf = z.infer<typeof ReportPdf>;
+
 /**
  * A year's index page and 汇总表 as last written: their paths (relative to out), sha256, and a
  * digest of the forms they list, so a later build knows whether they still agree with the forms
@@ -107,6 +120,8 @@ export const YearReport = z.object({
   forms: z.string(),
   /** each department folder's forms in one PDF for printing (two or more forms) */
   combined: z.array(CombinedPdf).optional(),
+  /** the year's printed report, when the year has forms */
+  report: ReportPdf.optional(),
 });
 export type YearReport = z.infer<typeof YearReport>;
 

@@ -42,6 +42,8 @@ export interface DrawnForm {
   findings: Finding[];
   /** ms the layout took, wherever it ran */
   layoutMs: number;
+  /** pages the printed copy has (the layout's pagination, which every renderer follows) */
+  pages: number;
 }
 
 /** Lays a scored form out and draws it: here (drawHere), or on a worker thread (see pool.ts). */
@@ -66,6 +68,8 @@ export interface FormOutcome {
   mode: ScoreMode;
   scored: ScoredForm | null;
   files: RenderedFile[];
+  /** pages of the printed copy, when it was drawn */
+  pages?: number;
   /** every finding of every stage, in stage order */
   findings: Finding[];
 }
@@ -74,6 +78,8 @@ export interface FileOutcome {
   /** the name used in the manifest and messages */
   source: string;
   sha256: string;
+  /** when the workbook was last saved, as it records itself (docProps/core.xml), ISO; null when it does not say */
+  modified?: string | null;
   forms: FormOutcome[];
   /** what was left out on purpose and why, said to the user but kept out of the archive: blank templates (INGEST_FORM_BLANK) */
   notes: Finding[];
@@ -112,8 +118,8 @@ export async function renderScored(scored: ScoredForm, profile: Profile, typeset
 export const drawHere =
   (typeset: Typesetter): Draw =>
   async (scored, profile) => {
-    const { files, findings, layoutMs } = await renderScored(scored, profile, typeset);
-    return { files, findings, layoutMs };
+    const { sheet, files, findings, layoutMs } = await renderScored(scored, profile, typeset);
+    return { files, findings, layoutMs, pages: sheet.pages.length };
   };
 
 /** The profile name a file that gave no form is recorded under. */
@@ -133,6 +139,7 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
     outcome.forms.push(failed(options, read.findings));
     return outcome;
   }
+  if (read.modified !== undefined) outcome.modified = read.modified;
   for (const form of read.forms) {
     if (form.refused) {
       // A table of the family this tool cannot score: said, not scored, nothing rendered.
@@ -157,6 +164,7 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
       timings.layout += drawn.layoutMs;
       for (const f of drawn.files) timings.render[f.format] = (timings.render[f.format] ?? 0) + f.ms;
       result.files = drawn.files;
+      result.pages = drawn.pages;
       findings.push(...drawn.findings);
     } else {
       // check draws nothing, but what the printed copy would lose (a character no font has, text

@@ -1,9 +1,9 @@
-import type { ManifestForm } from '../model/manifest.js';
+import type { ManifestForm, YearReport } from '../model/manifest.js';
 import { decimalOrDash, decimalText, percentOrDash } from '../model/numbers.js';
 import { visibleLine } from '../model/display-text.js';
 import { template } from '../template-files.js';
 import { displayScore } from './year-index.js';
-import { INDEX_FILE, SUMMARY_FILE, UNKNOWN_YEAR, yearFolder } from './year-reports.js';
+import { INDEX_FILE, REPORT_FILE, SUMMARY_FILE, UNKNOWN_YEAR, yearFolder } from './year-reports.js';
 
 /** The archive's own page, at the top of --out: every year, and how projects fared from one year to the next. */
 export const ROOT_INDEX_FILE = 'index.html';
@@ -23,6 +23,8 @@ interface YearRow {
   withErrors: number;
   index: string;
   summary: string;
+  /** the year's printed report, when one is written */
+  report: string | null;
 }
 
 interface Side {
@@ -112,7 +114,7 @@ export function yearOverYear(forms: ManifestForm[]): YearPair[] {
 }
 
 /** out/index.html: the years of the archive with their counts, grades and pages, and the year-over-year comparison. Static, works from file://. */
-export async function renderArchiveIndex(forms: ManifestForm[], generator: string): Promise<string> {
+export async function renderArchiveIndex(forms: ManifestForm[], generator: string, reports: YearReport[] = []): Promise<string> {
   const ok = forms.filter((f) => f.status === 'ok');
   const byYear = new Map<string, ManifestForm[]>();
   for (const f of ok) byYear.set(yearFolder(f), [...(byYear.get(yearFolder(f)) ?? []), f]);
@@ -133,6 +135,7 @@ export async function renderArchiveIndex(forms: ManifestForm[], generator: strin
       withErrors: yearForms.filter((f) => f.findings.some((x) => x.severity === 'error')).length,
       index: href(`${year}/${INDEX_FILE}`),
       summary: href(`${year}/${SUMMARY_FILE}`),
+      report: reports.find((r) => r.year === year)?.report ? href(`${year}/${REPORT_FILE}`) : null,
     })),
     gradeHeads: gradeHeads.map((g) => visibleLine(g)),
     failed: forms.filter((f) => f.status === 'error').length,
@@ -148,8 +151,8 @@ export interface OutFiles {
 }
 
 /** Writes out/index.html when what it shows changed (a build that changed nothing leaves it alone). */
-export async function writeArchiveIndex(files: OutFiles, forms: ManifestForm[], generator: string): Promise<boolean> {
-  const page = await renderArchiveIndex(forms, generator);
+export async function writeArchiveIndex(files: OutFiles, forms: ManifestForm[], generator: string, reports: YearReport[] = []): Promise<boolean> {
+  const page = await renderArchiveIndex(forms, generator, reports);
   if ((await files.read(ROOT_INDEX_FILE)) === page) return false;
   await files.write(ROOT_INDEX_FILE, page);
   return true;

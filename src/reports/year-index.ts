@@ -16,6 +16,8 @@ export interface YearIndexInput {
   builtAt?: string;
   /** the department folders' combined PDFs (paths relative to out) */
   combined?: Array<{ department: string; path: string; count: number }>;
+  /** the year's printed report, its file name beside the page, when it is written */
+  report?: string;
 }
 
 const collator = new Intl.Collator('zh-CN');
@@ -166,6 +168,8 @@ interface YearIndexView {
   gradeOrder: string;
   /** the year's 汇总表, beside the page */
   summaryHref: string;
+  /** the year's printed report, beside the page */
+  reportHref: string | null;
   chart: ScoreChart | null;
   failed: FailedView[];
 }
@@ -209,7 +213,7 @@ function projectView(year: string, f: ManifestForm, i: number): ProjectView {
 }
 
 /** 优良中差 always, in that order, so years compare at a glance; any other grade after them. */
-function gradeCounts(forms: ManifestForm[]): { grade: string; count: number }[] {
+export function gradeCounts(forms: ManifestForm[]): { grade: string; count: number }[] {
   const standard = ['优', '良', '中', '差'];
   const others = [...new Set(forms.map((f) => f.grade ?? '未评级'))].filter((g) => !standard.includes(g)).sort(collator.compare);
   return [...standard, ...others].map((grade) => ({ grade, count: forms.filter((f) => (f.grade ?? '未评级') === grade).length }));
@@ -244,6 +248,7 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
     gradeChoices: [...gradeOrder.filter((g) => shownGrades.has(g)), ...[...shownGrades].filter((g) => !gradeOrder.includes(g)).sort(collator.compare)],
     gradeOrder: gradeOrder.join(' '),
     summaryHref: encodeURIComponent(SUMMARY_HREF),
+    reportHref: input.report ? encodeURIComponent(input.report) : null,
     chart:
       ok.length === 0
         ? null

@@ -6,6 +6,7 @@ import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.
 import { isInside, safeSegment } from '../archive/safe-name.js';
 import { combinedGroups, removeCombinedPdfs, writeCombinedPdfs } from './combined-pdfs.js';
 import { UNKNOWN_YEAR, yearFolder } from './year-folder.js';
+import { REPORT_FILE, writeYearReport, type ReportOptions } from './year-report/write.js';
 
 export { UNKNOWN_YEAR, yearFolder };
 import { renderYearIndex } from './year-index.js';
@@ -13,6 +14,7 @@ import { renderYearSummary } from './year-summary.js';
 
 export const INDEX_FILE = 'index.html';
 export const SUMMARY_FILE = '汇总表.xlsx';
+export { REPORT_FILE };
 
 /** The profile most of a year's forms were scored by: its grade lines mark the year's chart. */
 function mostUsedProfile(forms: ManifestForm[]): string {
@@ -40,6 +42,8 @@ export interface YearReportsResult {
   /** pages written this run (relative to out) */
   written: string[];
   messages: RunMessage[];
+  /** ms spent on the years' printed reports this run */
+  reportMs: number;
 }
 
 /**
@@ -54,12 +58,24 @@ export async function writeYearReports(
   forms: ManifestForm[],
   previous: { reports: YearReport[] | undefined; forms: ManifestForm[] } | null,
   gradesOf: (profile: string) => Profile['grades'],
+  options: ReportOptions,
 ): Promise<YearReportsResult> {
   const years = formsByYear(forms);
   const reports: YearReport[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
+  let reportMs = 0;
   const groups = combinedGroups(forms);
+  // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
+  // Each year's once: its pages and its report use it, and so does the next year's report.
+  const digests = new Map<string, string>();
+  const formsDigest = (year: string): string | null => {
+    const list = years.get(year);
+    if (!list) return null;
+    const known = digests.get(year) ?? sha256Hex(canonicalJson(list));
+    digests.set(year, known);
+    return known;
+  };
   for (const [year, yearForms] of years) {
     const index = `${year}/${INDEX_FILE}`;
     const summary = `${year}/${SUMMARY_FILE}`;
@@ -75,19 +91,26 @@ export async function writeYearReports(
       );
       written.push(...combined.written);
       messages.push(...combined.messages);
-      const links = groups.filter((g) => combined.combined.some((c) => c.path === g.path)).map((g) => ({ department: g.department, path: g.path, count: g.forms.length }));
-      // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
-      // The combined files the page links are part of what it shows.
-      const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms, combined: links }));
+      const onDisk = groups.filter((g) => combined.combined.some((c) => c.path === g.path));
+      const links = onDisk.map((g) => ({ department: g.department, path: g.path, count: g.forms.length }));
+      const previousYear = /^\d+$/.test(year) ? String(Number(year) - 1) : null;
+      const inputs = { forms: formsDigest(year) ?? '', previousYear: previousYear === null ? null : formsDigest(previousYear) };
+      const printed = await writeYearReport(fs, { year, forms: yearForms, archive: forms, groups: onDisk, grades, before: before?.report, digests: inputs }, options);
+      written.push(...printed.written);
+      messages.push(...printed.messages);
+      reportMs += printed.ms;
+      const report = printed.record ? REPORT_FILE : null;
+      // The combined files and the report the page links are part of what it shows.
+      const digest = sha256Hex(canonicalJson({ generator, grades, forms: inputs.forms, combined: links, ...(report ? { report } : {}) }));
       const record = (r: YearReport): YearReport => {
-        const { combined: _was, ...pages } = r;
-        return combined.combined.length > 0 ? { ...pages, combined: combined.combined } : pages;
+        const { combined: _was, report: _old, ...pages } = r;
+        return { ...pages, ...(combined.combined.length > 0 ? { combined: combined.combined } : {}), ...(printed.record ? { report: printed.record } : {}) };
       };
       if (before && before.forms === digest && (await fs.hash(index)) === before.sha256.index && (await fs.hash(summary)) === before.sha256.summary) {
         reports.push(record(before));
         continue;
       }
-      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links });
+      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links, ...(report ? { report } : {}) });
       const book = await renderYearSummary({ year, forms: yearForms });
       await fs.write(index, page);
       await fs.write(summary, book);
@@ -114,9 +137,9 @@ export async function writeYearReports(
   for (const year of new Set(before)) {
     if (years.has(year) || safeSegment(year) !== year) continue;
     let removed = false;
-    for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`, `${year}/${REPORT_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
     if (removed) await fs.removeEmptyDirs(`${year}/${INDEX_FILE}`);
     if (removed) messages.push(runMessage('YEAR_REPORTS_REMOVED', { year }));
   }
-  return { reports: reports.sort((a, b) => (a.year < b.year ? -1 : a.year > b.year ? 1 : 0)), written, messages };
+  return { reports: reports.sort((a, b) => (a.year < b.year ? -1 : a.year > b.year ? 1 : 0)), written, messages, reportMs };
 }

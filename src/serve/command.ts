@@ -22,6 +22,8 @@ export interface ServeRunSettings {
   mode: ScoreMode;
   typeset: Typesetter;
   namePattern?: string;
+  /** the archive's name on the years' printed reports (config `archiveName`) */
+  archiveName?: string;
   /** how long each batch's build waits for another run holding --out (--wait) */
   waitMs?: number;
   /** the config's serveToken: the token when --token gives none */

@@ -37,6 +37,8 @@ export interface ServeSettings {
   token?: string | true;
   /** host names the page may be opened under besides this machine's addresses (--allow-host) */
   allowHosts?: string[];
+  /** the archive's name on the years' printed reports (config `archiveName`) */
+  archiveName?: string;
   /** how long one batch's build waits for another run holding --out's lock */
   waitMs?: number;
   /** largest upload accepted, bytes (the reader's own file limit by default) */
@@ -159,6 +161,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           command: 'ziping serve',
           ...(settings.waitMs === undefined ? {} : { lockTimes: { waitMs: settings.waitMs } }),
           ...(settings.namePattern ? { namePattern: settings.namePattern } : {}),
+          ...(settings.archiveName ? { archiveName: settings.archiveName } : {}),
         },
         (e) => {
           if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes });

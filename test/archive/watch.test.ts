@@ -32,8 +32,8 @@ describe('ziping watch', () => {
       await appendFile(join(dir, 'inbox', '新表.xlsx'), bytes.subarray(half));
       await live.waitFor(/重新生成 1 个/, 30_000);
       const files = await outputFiles(join(dir, 'out'));
-      expect(files.map((f) => f.split('/').pop()).sort()).toEqual(['机构编制管理事务经费.pdf', '机构编制管理事务经费.xlsx', '汇总表.xlsx']);
-      for (const f of files.filter((x) => !x.endsWith('汇总表.xlsx'))) {
+      expect(files.map((f) => f.split('/').pop()).sort()).toEqual(['年度报告.pdf', '机构编制管理事务经费.pdf', '机构编制管理事务经费.xlsx', '汇总表.xlsx']);
+      for (const f of files.filter((x) => !x.endsWith('汇总表.xlsx') && !x.endsWith('年度报告.pdf'))) {
         if (f.endsWith('.pdf')) expect(pdfInfo(await readFile(f)).Pages).toBe('2');
         else expect((await loadWorkbook(f)).worksheets[0]?.getCell('C4').value).toBe('机构编制管理事务经费');
       }

@@ -94,7 +94,7 @@ describe('the summary that ends build and check', () => {
     const at = tail.indexOf('打开以下文件查看结果：');
     expect(at).toBeGreaterThan(0);
     const links = tail.slice(at + 1).map((l) => l.trim());
-    expect(links.map((l) => l.slice(0, l.indexOf('：')))).toEqual(['全部年度', '2021年度索引页', '2021年度汇总表']);
+    expect(links.map((l) => l.slice(0, l.indexOf('：')))).toEqual(['全部年度', '2021年度索引页', '2021年度汇总表', '2021年度报告']);
     for (const l of links) {
       const path = l.slice(l.indexOf('：') + 1);
       expect(isAbsolute(path), path).toBe(true);

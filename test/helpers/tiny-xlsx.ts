@@ -28,6 +28,8 @@ export interface TinyWorkbook {
   date1904?: boolean;
   /** the whole workbook part, instead of one built from `sheets` */
   workbookXml?: string;
+  /** docProps/core.xml, listed in the package relationships */
+  coreXml?: string;
 }
 
 /** A worksheet part with the given rows (and anything after sheetData, such as mergeCells). */
@@ -49,7 +51,9 @@ export function stylesXml(formats: Array<number | string>): string {
 export function tinyXlsx(book: TinyWorkbook): Buffer {
   const parts: Array<{ name: string; data: Uint8Array }> = [];
   const add = (name: string, text: string): void => void parts.push({ name, data: Buffer.from(text, 'utf8') });
-  add('_rels/.rels', `<?xml version="1.0"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`);
+  const core = book.coreXml === undefined ? '' : `<Relationship Id="rId2" Type="${PKG}/metadata/core-properties" Target="docProps/core.xml"/>`;
+  add('_rels/.rels', `<?xml version="1.0"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/>${core}</Relationships>`);
+  if (book.coreXml !== undefined) add('docProps/core.xml', book.coreXml);
   const rels: string[] = [];
   const sheets: string[] = [];
   book.sheets.forEach((sheet, i) => {

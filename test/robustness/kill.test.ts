@@ -173,9 +173,10 @@ describe('a build killed with SIGKILL', () => {
       expect(sha256(await readFile(join(out, outputs.xlsx))), outputs.xlsx).toBe(outputs.sha256.xlsx);
     }
     const final = await expectAllComplete(out, 'after the rerun');
-    // Each form's PDF and each department folder's combined PDF, as the manifest records it.
-    const combined = (manifest.yearReports ?? []).flatMap((r) => r.combined ?? []);
+    // Each form's PDF, each department folder's combined PDF and each year's report, as the manifest records it.
+    const combined = (manifest.yearReports ?? []).flatMap((r) => [...(r.combined ?? []), ...(r.report ? [r.report] : [])]);
     for (const c of combined) expect(sha256(await readFile(join(out, c.path))), c.path).toBe(c.sha256);
+    expect((manifest.yearReports ?? []).every((r) => r.report)).toBe(true);
     expect(final).toMatchObject({ pdf: FORMS + combined.length, temps: 0, manifest: true });
     // One summary workbook per year next to the forms' workbooks.
     expect(final.xlsx).toBe(FORMS + new Set(manifest.forms.map((f) => f.year)).size);

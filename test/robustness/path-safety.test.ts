@@ -60,6 +60,8 @@ const MORE_NAMES = [
   'index.html',
   '汇总表.xlsx',
   '汇总表',
+  '年度报告.pdf',
+  '年度报告',
   'manifest.json',
   LONG_A,
   LONG_B,
@@ -130,11 +132,14 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
       expect(rel.startsWith('../'), rel).toBe(false);
       expectSafePath(rel);
     }
-    // Each form's two files, each department folder's combined PDF, the manifest, and each year's index and summary: nothing else.
+    // Each form's two files, each department folder's combined PDF, the manifest, and each year's index, summary and report: nothing else.
     const combined = (manifest.yearReports ?? []).flatMap((r) => r.combined ?? []).map((c) => c.path);
     // (Hostile names that collapse to one folder are different departments: such a folder gets none.)
     for (const path of combined) expectSafePath(path);
-    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf]), ...combined]);
+    // Each year's report, where the manifest says (never under a form's name).
+    const reports = (manifest.yearReports ?? []).flatMap((r) => (r.report ? [r.report.path] : []));
+    expect(reports).toEqual(['2021/年度报告.pdf']);
+    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf]), ...combined, ...reports]);
     const extra = files.map((e) => relative(out, join(e.parentPath, e.name)).split(sep).join('/')).filter((p) => !listed.has(p));
     expect(extra.sort()).toEqual(['2021/index.html', '2021/汇总表.xlsx', 'index.html', 'manifest.json']);
   });
@@ -203,7 +208,7 @@ describe('safeSegment', () => {
 
   it('never gives a device name with spaces before its extension, nor a name the archive uses', () => {
     for (const name of ['nul .txt', 'CON  .pdf', 'com1 .x', 'CONIN$', 'conout$.log']) expect(segmentProblem(safeSegment(name)), name).toBeNull();
-    for (const name of ['index.html', 'INDEX.HTML', '汇总表.xlsx', 'manifest.json']) expect(safeSegment(name).toLowerCase(), name).not.toBe(name.toLowerCase());
+    for (const name of ['index.html', 'INDEX.HTML', '汇总表.xlsx', '年度报告.pdf', 'manifest.json']) expect(safeSegment(name).toLowerCase(), name).not.toBe(name.toLowerCase());
   });
 
   it('uses the fallback given', () => {

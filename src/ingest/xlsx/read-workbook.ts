@@ -1,4 +1,5 @@
 import type { Grid } from '../grid.js';
+import { workbookModified } from './core-properties.js';
 import { LimitExceeded, Unreadable, type LimitHit } from './limits.js';
 import { readCellFormats } from './number-formats.js';
 import { PartStore } from './part-store.js';
@@ -15,7 +16,16 @@ export interface SheetRead {
   grid: Grid;
 }
 
-export type WorkbookRead = { ok: true; sheets: SheetRead[]; date1904: boolean } | { ok: false; limit: LimitHit } | { ok: false; unreadable: string };
+export type WorkbookRead =
+  | {
+      ok: true;
+      sheets: SheetRead[];
+      date1904: boolean;
+      /** when the workbook was last saved (docProps/core.xml), ISO; null when it does not say */
+      modified: string | null;
+    }
+  | { ok: false; limit: LimitHit }
+  | { ok: false; unreadable: string };
 
 /** Sheets listed in a workbook that hold no cells: charts, Excel 5 dialogs and macros. */
 const notWorksheets = new Set(['chartsheet', 'dialogsheet', 'macrosheet', 'xlMacrosheet', 'xlIntlMacrosheet']);
@@ -51,7 +61,8 @@ export function readWorkbook(zip: Buffer): WorkbookRead {
       const grid = readSheetPart(ctx, rel.target, sheet.name);
       if (grid) sheets.push({ name: sheet.name, state: sheet.state, grid });
     }
-    return { ok: true, sheets, date1904: workbook.date1904 };
+    // Read last: the sheets come first in the part budget, and metadata never fails a workbook.
+    return { ok: true, sheets, date1904: workbook.date1904, modified: workbookModified(parts, packageRels) };
   } catch (error) {
     if (error instanceof LimitExceeded) return { ok: false, limit: error.hit };
     if (error instanceof Unreadable) return { ok: false, unreadable: error.message };

@@ -1,0 +1,88 @@
+import { canonicalJson, sha256Hex, type ArchiveFs } from '../../archive/archive-fs.js';
+import { ArchiveError, runMessage, type RunMessage } from '../../model/archive-messages.js';
+import type { ManifestForm, ReportPdf } from '../../model/manifest.js';
+import type { Profile } from '../../model/profile.js';
+import type { Typesetter } from '../../typeset/typesetter.js';
+import { generator } from '../../version.js';
+import type { CombinedGroup } from '../combined-pdfs.js';
+import { combinedPlaces, formPages } from './combined-places.js';
+
+/** Each year's printed report, beside its index page (output-names keeps forms off the name). */
+export const REPORT_NAME = '年度报告';
+export const REPORT_FILE = `${REPORT_NAME}.pdf`;
+
+export interface ReportOptions {
+  /** the name the title page gives the archive (config `archiveName`, default the --out folder's name) */
+  archiveName: string;
+  typeset: Typesetter;
+}
+
+export interface YearReportJob {
+  year: string;
+  /** the year's forms and the files that could not be processed, as the year's pages list them */
+  forms: ManifestForm[];
+  /** every form of the archive (the previous year is compared) */
+  archive: ManifestForm[];
+  /** the year's department folders whose 合并打印.pdf is on disk */
+  groups: CombinedGroup[];
+  grades: Profile['grades'];
+  before: ReportPdf | undefined;
+  /** sha256 of the year's forms (canonical JSON), and of the previous year's when the archive has it */
+  digests: { forms: string; previousYear: string | null };
+}
+
+export interface YearReportResult {
+  /** what the manifest records of the report on disk; null when the year has none */
+  record: ReportPdf | null;
+  written: string[];
+  messages: RunMessage[];
+  /** ms spent on the report this run (0 when it was up to date) */
+  ms: number;
+}
+
+/**
+ * `<年度>/年度报告.pdf` for a year with at least one form. Rewritten when anything it shows changed
+ * (a digest of the year's forms, the previous year's forms it compares with, the combined files'
+ * page numbers, the archive's name, the fonts and the tool version) or when the file on disk is
+ * missing or differs from what was written; otherwise left alone, unread and unrendered.
+ */
+export async function writeYearReport(fs: ArchiveFs, job: YearReportJob, options: ReportOptions): Promise<YearReportResult> {
+  const started = performance.now();
+  const path = `${job.year}/${REPORT_FILE}`;
+  if (!job.forms.some((f) => f.status === 'ok')) {
+    // A year left with only files that could not be processed: the report it had goes, if it is still ours.
+    if (job.before && (await fs.hash(job.before.path)) === job.before.sha256 && (await fs.remove(job.before.path))) await fs.removeEmptyDirs(job.before.path);
+    return { record: null, written: [], messages: [], ms: 0 };
+  }
+  const places = await combinedPlaces(job.groups, (f) => formPages(f, (pdf) => fs.readBytes(pdf)));
+  const digest = sha256Hex(
+    canonicalJson({
+      generator,
+      archiveName: options.archiveName,
+      fonts: options.typeset.fontDir,
+      grades: job.grades,
+      forms: job.digests.forms,
+      previousYear: job.digests.previousYear,
+      combined: [...places].map(([f, place]) => [f.source, f.sheet, place.path, place.page]),
+    }),
+  );
+  const onDisk = job.before ? await fs.hash(path) : null;
+  if (job.before && job.before.inputs === digest && onDisk === job.before.sha256) return { record: job.before, written: [], messages: [], ms: performance.now() - started };
+  const messages: RunMessage[] = [];
+  if (job.before && job.before.inputs === digest) messages.push(runMessage('YEAR_REPORT_REPAIRED', { path: fs.shown(path) }));
+  let bytes: Uint8Array;
+  try {
+    // The report's code, pdfmake with it, is loaded by the first build that writes a report, not by
+    // every command (and the facts module, which reads the archive index's pairing, only then too).
+    const [{ reportFacts }, { renderReport }] = await Promise.all([import('./facts.js'), import('./render.js')]);
+    const facts = reportFacts({ year: job.year, forms: job.forms, archive: job.archive, archiveName: options.archiveName, generator, grades: job.grades, combined: places });
+    bytes = await renderReport(facts, options.typeset);
+  } catch (error) {
+    // A report that cannot be drawn is said; the forms, pages and manifest are written all the same.
+    if (error instanceof ArchiveError) throw error;
+    const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 160) ?? '';
+    return { record: null, written: [], messages: [...messages, runMessage('YEAR_REPORT_FAILED', { path: fs.shown(path), detail })], ms: performance.now() - started };
+  }
+  await fs.write(path, bytes);
+  return { record: { path, sha256: sha256Hex(bytes), inputs: digest }, written: [path], messages, ms: performance.now() - started };
+}
