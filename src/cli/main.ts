@@ -80,7 +80,7 @@ async function buildSummary(result: BuildResult, out: string, seconds: number, f
 /** Exit status of a build: the forms' (see check.ts), and 1 when the run itself reports an error (a folder it could not read). */
 const buildExitCode = (result: BuildResult, strict: boolean): number => Math.max(exitCodeFor(result.current, result.missing, strict), result.messages.some((m) => m.severity === 'error') ? 1 : 0);
 
-interface Io {
+export interface Io {
   /** human text: controls escaped, long lines cut */
   out: (s: string) => void;
   err: (s: string) => void;
@@ -246,15 +246,17 @@ export function fatalText(error: unknown, debug: boolean): string {
   return visibleText(`${messageLine(shown)}${debug ? `\n${debugText(error)}` : ''}`);
 }
 
-export async function main(
-  argv: string[],
-  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
-  progressStream: ProgressStream = process.stderr,
-): Promise<number> {
-  // Everything a person reads passes through consoleText: cell texts can hold ESC sequences and
-  // bidi overrides, and a 30,000-character name would bury the rest. JSON goes out as JSON.
-  const io: Io = { out: (s) => out(consoleText(s)), err: (s) => err(consoleText(s)), raw: out, progress: progressStream };
+/** What a command's action leaves for main to return: its exit status. */
+interface Outcome {
+  code: number;
+}
+
+/**
+ * The command line: every command with its options, help and examples, and what each runs. main()
+ * parses with it; the README's option table is written from it too (scripts/readme-options.ts), so
+ * the two cannot disagree.
+ */
+export function cliProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
   const program = chineseHelp(new ChineseCommand('ziping'))
     .description('项目支出绩效自评表：读取、复核评分、按官方版式输出 Excel 与 PDF，并按年度归档')
     .version(version, '-v, --version', '显示版本号')
@@ -264,10 +266,9 @@ export async function main(
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   withExamples(program);
   const quiet = (): boolean => program.opts<{ quiet: boolean }>().quiet;
-  let code = 0;
   withExamples(scoringOptions(program.command('check').description('读取并复核评分，只打印结果和问题，不生成文件').argument('[输入...]', '文件、文件夹或通配符，默认 data'))).action(
     async (inputs: string[], opts: ScoringOptions) => {
-      code = await check(inputs, { ...opts, quiet: quiet(), profile: profileChoice(opts.profile, 'option'), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
+      outcome.code = await check(inputs, { ...opts, quiet: quiet(), profile: profileChoice(opts.profile, 'option'), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
     },
   );
   withExamples(
@@ -284,7 +285,7 @@ export async function main(
         .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
     ),
   ).action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
-    code = await buildCommand(inputs, { ...opts, quiet: quiet() }, cmd, io);
+    outcome.code = await buildCommand(inputs, { ...opts, quiet: quiet() }, cmd, io);
   });
   withExamples(
     scoringOptions(
@@ -298,7 +299,7 @@ export async function main(
         .option('--config <文件>', `配置文件(默认 ${CONFIG_FILE})`),
     ),
   ).action(async (dir: string | undefined, opts: BuildCliOptions, cmd: Command) => {
-    code = await watchCommand(dir, { ...opts, quiet: quiet() }, cmd, io);
+    outcome.code = await watchCommand(dir, { ...opts, quiet: quiet() }, cmd, io);
   });
   withExamples(
     program
@@ -326,8 +327,22 @@ export async function main(
     ),
   ).action(async (opts: BuildCliOptions & ServeCliOptions, cmd: Command) => {
     const s = await settings([], opts, cmd);
-    code = await serveCommand(s, opts, { out: io.out, err: io.err, quiet: quiet() });
+    outcome.code = await serveCommand(s, opts, { out: io.out, err: io.err, quiet: quiet() });
   });
+  return program;
+}
+
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  progressStream: ProgressStream = process.stderr,
+): Promise<number> {
+  // Everything a person reads passes through consoleText: cell texts can hold ESC sequences and
+  // bidi overrides, and a 30,000-character name would bury the rest. JSON goes out as JSON.
+  const io: Io = { out: (s) => out(consoleText(s)), err: (s) => err(consoleText(s)), raw: out, progress: progressStream };
+  const outcome: Outcome = { code: 0 };
+  const program = cliProgram(io, outcome);
   const debug = (): boolean => program.opts<{ debug: boolean }>().debug || argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -347,5 +362,5 @@ export async function main(
     if (debug()) err(visibleText(debugText(error)));
     return shown.exitCode;
   }
-  return code;
+  return outcome.code;
 }
