@@ -19,15 +19,27 @@ import { ArchiveError } from '../../src/model/archive-messages.js';
 import { expectArchiveConsistent, hashTree, readManifest } from '../helpers/archive-check.js';
 import { writeSeedVariant } from '../helpers/hostile.js';
 import { fixture, seedPath, typeset } from '../helpers/pipeline.js';
+import { cliForUser } from '../helpers/cli-for-user.js';
 import { ziping, zipingLive, type RunAs } from '../helpers/spawn-cli.js';
 
 const posix = process.platform !== 'win32';
 const root = posix && process.getuid?.() === 0;
 /**
- * Permissions only bind an unprivileged user: as root the CLI runs as nobody (uid/gid 65534);
- * as anyone else, as that user. On Windows these cases are skipped.
+ * Permissions only bind an unprivileged user: as root the CLI runs as nobody (uid/gid 65534), from
+ * a copy nobody can read (the checkout may sit in a private home); as anyone else, as that user.
+ * On Windows, or where nobody cannot run node, these cases are skipped with the reason.
  */
-const unprivileged: RunAs | null = !posix ? null : root ? { uid: 65534, gid: 65534 } : {};
+let unprivileged: RunAs | null = null;
+let noUnprivileged = posix ? '' : 'Windows: no uid to switch to';
+beforeAll(async () => {
+  if (!posix || !root) {
+    if (posix) unprivileged = {};
+    return;
+  }
+  const cli = await cliForUser(65534, 65534);
+  if ('skip' in cli) noUnprivileged = cli.skip;
+  else unprivileged = { uid: 65534, gid: 65534, bin: cli.bin };
+});
 const stackTrace = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** A sandbox every user can enter (mkdtemp makes it 0700). */
@@ -178,8 +190,31 @@ describe('a disk that fills up (a small tmpfs)', () => {
 });
 
 describe('permissions (as an unprivileged user)', () => {
+  it('runs as nobody from a checkout nobody may enter (a clone in a private home, mode 700)', async (ctx) => {
+    if (!unprivileged?.bin) {
+      console.log(`[permissions] skipped: ${noUnprivileged || 'not root: runs as this user, from this checkout'}`);
+      ctx.skip();
+    }
+    const home = await mkdtemp(join(tmpdir(), 'ziping-private-home-'));
+    const checkout = join(home, 'ziping');
+    // A checkout as the command sees it: a copy of the runtime, inside a folder only root may enter.
+    expect(spawnSync('cp', ['-R', join(unprivileged?.bin ?? '', '..', '..'), checkout]).status).toBe(0);
+    const dir = await sandbox('ziping-private-run-');
+    const direct = await ziping(['--version'], dir, { uid: 65534, gid: 65534, bin: join(checkout, 'bin', 'ziping.js') });
+    expect(direct.stderr).toContain('Cannot find module');
+    const cli = await cliForUser(65534, 65534, checkout);
+    if ('skip' in cli) throw new Error(cli.skip);
+    const copied = await ziping(['--version'], dir, { uid: 65534, gid: 65534, bin: cli.bin });
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(copied.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    await rm(home, { recursive: true });
+  }, 60_000);
+
   it('a read-only output folder: a Chinese message with its code, exit 1, nothing changed', async (ctx) => {
-    if (!unprivileged) ctx.skip();
+    if (!unprivileged) {
+      console.log(`[permissions] skipped: ${noUnprivileged}`);
+      ctx.skip();
+    }
     const dir = await sandbox('ziping-readonly-');
     await mkdir(join(dir, 'in'));
     await copyFile(seedPath, join(dir, 'in', 'a.xlsx'));
@@ -202,7 +237,10 @@ describe('permissions (as an unprivileged user)', () => {
   }, 120_000);
 
   it('an input folder it may not read: named in the summary, the rest is built, exit 1', async (ctx) => {
-    if (!unprivileged) ctx.skip();
+    if (!unprivileged) {
+      console.log(`[permissions] skipped: ${noUnprivileged}`);
+      ctx.skip();
+    }
     const dir = await sandbox('ziping-unreadable-');
     await mkdir(join(dir, 'in', '可读'), { recursive: true });
     await mkdir(join(dir, 'in', '机密'), { recursive: true });
