@@ -16,9 +16,9 @@ const RUNTIME: Array<{ dir: string; take: (name: string) => boolean }> = [
  * The compiled CLI where another user (nobody, for the permission tests) can run it. A checkout in a
  * private home (a clone under /root, mode 700) is out of that user's reach (`Cannot find module
  * …/bin/ziping.js`), so what the command needs is copied to a folder everyone may read. Returns the
- * copy's bin/ziping.js, or why that user cannot run the command here (node itself out of its reach).
+ * copy's bin/ziping.js and its folder (the caller removes it), or why that user cannot run the command here (node itself out of its reach).
  */
-export async function cliForUser(uid: number, gid: number, from = root): Promise<{ bin: string } | { skip: string }> {
+export async function cliForUser(uid: number, gid: number, from = root): Promise<{ bin: string; dir: string } | { skip: string }> {
   const node = spawnSync(process.execPath, ['-e', ''], { uid, gid, stdio: 'ignore' });
   if (node.status !== 0) return { skip: `user ${uid} cannot run ${process.execPath} (${node.error?.message ?? `exit ${String(node.status)}`})` };
   const to = await mkdtemp(join(tmpdir(), 'ziping-cli-'));
@@ -34,5 +34,5 @@ export async function cliForUser(uid: number, gid: number, from = root): Promise
   }
   // Readable (and the folders enterable) by all, whatever the checkout's umask made of the originals.
   spawnSync('chmod', ['-R', 'a+rX', to]);
-  return { bin: join(to, 'bin', 'ziping.js') };
+  return { bin: join(to, 'bin', 'ziping.js'), dir: to };
 }

@@ -31,6 +31,7 @@ const root = posix && process.getuid?.() === 0;
  */
 let unprivileged: RunAs | null = null;
 let noUnprivileged = posix ? '' : 'Windows: no uid to switch to';
+let copied = '';
 beforeAll(async () => {
   if (!posix || !root) {
     if (posix) unprivileged = {};
@@ -38,7 +39,13 @@ beforeAll(async () => {
   }
   const cli = await cliForUser(65534, 65534);
   if ('skip' in cli) noUnprivileged = cli.skip;
-  else unprivileged = { uid: 65534, gid: 65534, bin: cli.bin };
+  else {
+    unprivileged = { uid: 65534, gid: 65534, bin: cli.bin };
+    copied = cli.dir;
+  }
+});
+afterAll(async () => {
+  if (copied) await rm(copied, { recursive: true, force: true });
 });
 const stackTrace = /^\s+at .+:\d+:\d+\)?$/m;
 
@@ -204,10 +211,11 @@ describe('permissions (as an unprivileged user)', () => {
     expect(direct.stderr).toContain('Cannot find module');
     const cli = await cliForUser(65534, 65534, checkout);
     if ('skip' in cli) throw new Error(cli.skip);
-    const copied = await ziping(['--version'], dir, { uid: 65534, gid: 65534, bin: cli.bin });
-    expect(copied.code, copied.stderr).toBe(0);
-    expect(copied.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const run = await ziping(['--version'], dir, { uid: 65534, gid: 65534, bin: cli.bin });
+    await rm(cli.dir, { recursive: true });
     await rm(home, { recursive: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   }, 60_000);
 
   it('a read-only output folder: a Chinese message with its code, exit 1, nothing changed', async (ctx) => {
