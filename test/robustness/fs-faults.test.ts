@@ -194,9 +194,47 @@ describe('a disk that fills up (a small tmpfs)', () => {
     expect(await readFile(join(disk, 'out', 'manifest.json'))).toEqual(old);
     expect((await readdir(join(disk, 'out'))).filter((f) => f.startsWith('.ziping-tmp-'))).toEqual([]);
   });
+  it("init on a full disk: FS_ENOSPC in init's words (its folder, not --out), no temporary left, exit 1", async (ctx) => {
+    if (!mounted) {
+      console.log(`[enospc] skipped: ${why}`);
+      ctx.skip();
+    }
+    const target = join(disk, '新');
+    // The folders exist: the write of the template itself meets the full disk.
+    await mkdir(join(target, '模板'), { recursive: true });
+    await mkdir(join(target, '示例'), { recursive: true });
+    await fill(0);
+    const run = await ziping(['init', 'disk/新'], dir);
+    await rm(join(disk, 'filler'));
+    console.log(`[enospc] init on a full disk: exit ${run.code}: ${run.stderr.trim().split('\n').pop() ?? ''}`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('FS_ENOSPC：写入“disk/新/模板/项目支出绩效自评表-空白模板.xlsx”时磁盘已满。本次写了一半的临时文件已删除');
+    expect(run.stderr).toContain('或换一个文件夹(ziping init 后面写的文件夹)');
+    expect(run.stderr).not.toContain('--out');
+    expect(run.stderr).not.toMatch(stackTrace);
+    expect([...(await hashTree(target)).keys()].sort()).toEqual(['模板', '示例']);
+  }, 60_000);
 });
 
 describe('permissions (as an unprivileged user)', () => {
+  it('init into a folder it may not write: FS_EACCES says to choose another folder, not --out; exit 1', async (ctx) => {
+    if (!unprivileged) {
+      console.log(`[permissions] skipped: ${noUnprivileged}`);
+      ctx.skip();
+    }
+    const dir = await sandbox('ziping-init-readonly-');
+    await mkdir(join(dir, '绩效自评'));
+    await chmod(join(dir, '绩效自评'), 0o555);
+    const run = await ziping(['init', '绩效自评'], dir, unprivileged ?? {});
+    await chmod(join(dir, '绩效自评'), 0o755);
+    console.log(`[permissions] init into a read-only folder: exit ${run.code}: ${run.stderr.trim()}`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('FS_EACCES：创建文件夹“绩效自评/模板”时没有权限。');
+    expect(run.stderr).toContain('或换一个有写入权限的文件夹(ziping init 后面写的文件夹)。');
+    expect(run.stderr).not.toContain('--out');
+    expect(await readdir(join(dir, '绩效自评'))).toEqual([]);
+  }, 60_000);
+
   it('runs as nobody from a checkout nobody may enter (a clone in a private home, mode 700)', async (ctx) => {
     if (!unprivileged?.bin) {
       console.log(`[permissions] skipped: ${noUnprivileged || 'not root: runs as this user, from this checkout'}`);
