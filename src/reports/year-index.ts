@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
-import { decimalOrDash, percentOrDash } from '../model/numbers.js';
+import { decimalOrDash, decimalText, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
 import { template } from '../template-files.js';
 
@@ -164,6 +164,8 @@ interface YearIndexView {
   departments: string[];
   gradeChoices: string[];
   gradeOrder: string;
+  /** the footer's statement of the grade lines */
+  gradeLines: string;
   /** the year's 汇总表, beside the page */
   summaryHref: string;
   chart: ScoreChart | null;
@@ -171,6 +173,21 @@ interface YearIndexView {
 }
 
 const bestFirst = (grades: Profile['grades']): Profile['grades'] => [...grades].sort((a, b) => b.min - a.min);
+
+/**
+ * The grade lines of the profile, best first, as the footer states them: `优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60`
+ * (the lowest grade, taking every score below the one above it, by that bound).
+ */
+export function gradeLines(grades: Profile['grades']): string {
+  const sorted = bestFirst(grades);
+  return sorted
+    .map((g, i) => {
+      const above = sorted[i - 1];
+      if (i === sorted.length - 1 && g.min <= 0) return above ? `${g.grade} < ${decimalText(above.min)}` : `一律为${g.grade}`;
+      return `${g.grade} ≥ ${decimalText(g.min)}`;
+    })
+    .join('，');
+}
 
 const count = (f: ManifestForm, s: Severity): number => f.findings.filter((x) => x.severity === s).length;
 
@@ -243,6 +260,7 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
     departments: [...new Set(projects.map((p) => p.department))].sort(collator.compare),
     gradeChoices: [...gradeOrder.filter((g) => shownGrades.has(g)), ...[...shownGrades].filter((g) => !gradeOrder.includes(g)).sort(collator.compare)],
     gradeOrder: gradeOrder.join(' '),
+    gradeLines: gradeLines(input.grades),
     summaryHref: encodeURIComponent(SUMMARY_HREF),
     chart:
       ok.length === 0
