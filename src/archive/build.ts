@@ -343,20 +343,32 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const manifest = await writeManifest(fs, draft);
   await dropRecords(fs, await writeRecords(fs, forms));
   // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
+  const indexProblem = await refreshArchiveIndex(fs, forms);
+  if (indexProblem) messages.push(indexProblem);
+  return { manifest, current, missing, empty, stats, messages, notes };
+}
+
+/**
+ * out/index.html drawn from the forms the manifest now records, after every manifest written,
+ * whole or partial. A page that cannot be rewritten is removed rather than left showing another
+ * manifest (the next build writes it); what went wrong is returned, to be said.
+ */
+async function refreshArchiveIndex(fs: ArchiveFs, forms: ManifestForm[]): Promise<RunMessage | null> {
   try {
     await writeArchiveIndex({ read: (path) => fs.readText(path), write: (path, text) => fs.write(path, text) }, forms, generator);
+    return null;
   } catch (error) {
     if (!(error instanceof ArchiveError)) throw error;
-    messages.push({ code: error.code, severity: 'warning', message: error.message });
+    await fs.remove(ROOT_INDEX_FILE).catch(() => false);
+    return { code: error.code, severity: 'warning', message: error.message };
   }
-  return { manifest, current, missing, empty, stats, messages, notes };
 }
 
 /**
  * The manifest of a run that ended early: what it finished, and the old entries of what it did not
  * reach. The year pages are tried first (they may not fit on a full disk: then the manifest keeps
  * the old pages' record, and the next run rewrites them); the manifest comes before the records,
- * since it is what keeps the recorded sha256 true.
+ * since it is what keeps the recorded sha256 true; the archive's own page follows the manifest.
  */
 async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null): Promise<void> {
   await archive.lock.assertHeld();
@@ -374,6 +386,7 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
     ...(yearReports && yearReports.length > 0 ? { yearReports } : {}),
   });
   await writeRecords(archive.fs, forms).catch(() => undefined);
+  await refreshArchiveIndex(archive.fs, forms).catch(() => null);
 }
 
 /**

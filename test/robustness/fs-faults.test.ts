@@ -16,7 +16,7 @@ import { outputFiles } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { ArchiveFs } from '../../src/archive/archive-fs.js';
 import { ArchiveError } from '../../src/model/archive-messages.js';
-import { expectArchiveConsistent, hashTree, readManifest } from '../helpers/archive-check.js';
+import { expectArchiveConsistent, expectRootIndexOf, hashTree, readManifest } from '../helpers/archive-check.js';
 import { writeSeedVariant } from '../helpers/hostile.js';
 import { fixture, seedPath, typeset } from '../helpers/pipeline.js';
 import { cliForUser } from '../helpers/cli-for-user.js';
@@ -123,6 +123,7 @@ describe('a disk that fills up (a small tmpfs)', () => {
     expect(full.stderr).toMatch(/(DISK_SPACE_LOW：输出文件夹“disk\/out”所在磁盘只剩 .+，写入“disk\/out\/.+”并保存清单约需 .+。为免写到一半，本次在此停下|FS_ENOSPC：.+时磁盘已满)/);
     expect(full.stderr).not.toMatch(stackTrace);
     const after = await expectRecordedTruly(out, 'stopped');
+    await expectRootIndexOf(out, await readManifest(out), 'stopped');
     for (const path of earlierOutputs) expect(after.get(path), path).toBe(earlier.get(path));
 
     // Room again: the next run completes and the archive is whole.
@@ -150,6 +151,7 @@ describe('a disk that fills up (a small tmpfs)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/DISK_SPACE_LOW|FS_ENOSPC/);
     await expectRecordedTruly(out, 'stopped while replacing');
+    await expectRootIndexOf(out, after, 'stopped while replacing');
     const changed = after.forms.filter((f) => f.scores === 'computed' && before.forms.some((b) => b.source === f.source && b.outputs?.sha256.pdf !== f.outputs?.sha256.pdf));
     expect(changed.length).toBeGreaterThan(0);
     expect(after.forms.length).toBeGreaterThan(32);
