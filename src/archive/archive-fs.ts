@@ -201,10 +201,10 @@ export class ArchiveFs {
 
   /**
    * Every entry under `relDir` (default: the whole output folder), found without following links:
-   * regular files and what else lies there, as relative paths. Unreadable folders are reported,
-   * not fatal: the caller decides.
+   * regular files and what else lies there, as relative paths, leaving out what `skip` says (and
+   * all below it). Unreadable folders are reported, not fatal: the caller decides.
    */
-  async walk(relDir = ''): Promise<{ files: string[]; others: Array<{ path: string; kind: EntryKind }>; unreadable: string[] }> {
+  async walk(relDir = '', skip: (rel: string) => boolean = () => false): Promise<{ files: string[]; others: Array<{ path: string; kind: EntryKind }>; unreadable: string[] }> {
     const files: string[] = [];
     const others: Array<{ path: string; kind: EntryKind }> = [];
     const unreadable: string[] = [];
@@ -218,6 +218,7 @@ export class ArchiveFs {
       }
       for (const e of entries) {
         const path = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (skip(path)) continue;
         if (e.isDirectory()) await visit(path);
         else if (e.isFile()) files.push(path);
         else others.push({ path, kind: e.isSymbolicLink() ? 'symlink' : 'other' });

@@ -1,5 +1,5 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { extname, posix } from 'node:path';
+import { extname, posix, relative, sep } from 'node:path';
 import { ArchiveError, archiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
 import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
@@ -17,6 +17,7 @@ import { ROOT_INDEX_FILE, writeArchiveIndex } from '../reports/archive-index.js'
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import type { ArchiveFs } from './archive-fs.js';
+import { ArchiveAreas } from './archive-areas.js';
 import { discover } from './discover.js';
 import { LOCK_FILE, type LockTimes } from './lock.js';
 import { errorEntry, manifestEntry } from './manifest.js';
@@ -108,7 +109,7 @@ function groupBySource(forms: ManifestForm[]): Map<string, ManifestForm[]> {
  * system refuses, a file open in Excel): that form fails, the others go on. Any other (disk full,
  * read-only disk, I/O error) ends the run.
  */
-const formLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_ENAMETOOLONG', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES', 'FS_ELOOP']);
+const formLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'OUTPUT_INSIDE_INPUT', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_ENAMETOOLONG', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES', 'FS_ELOOP']);
 
 const sizeText = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
@@ -163,18 +164,24 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const fs = archive.fs;
   const messages: RunMessage[] = [];
 
-  // An input inside the output folder would mix the archive's files with the ones to read.
-  for (const input of inputs) {
-    const real = await realpath(input).catch(() => null);
-    if (real !== null && isInside(fs.root, real)) throw archiveError('INPUT_INSIDE_OUT', { input: toPosix(input), out: fs.shown('') }, 2);
-  }
-
   const loaded = await loadPrevious(fs);
   messages.push(...loaded.messages);
   const previous = loaded.manifest;
   const before = groupBySource(previous?.forms ?? []);
+
+  // An input in what the archive writes would mix its files with the ones to read; one beside
+  // them (an inbox next to the year folders, with --out .) is an input like any other, and no
+  // output may be written into it (see writeOutputs).
+  const areas = new ArchiveAreas(fs.root, previous);
+  const inputsInside: string[] = [];
+  for (const input of inputs) {
+    const real = await realpath(input).catch(() => null);
+    if (real === null) continue;
+    if (areas.owns(real)) throw archiveError('INPUT_INSIDE_OUT', { input: toPosix(input), out: fs.shown('') }, 2);
+    if (isInside(fs.root, real)) inputsInside.push(real);
+  }
   const outId = await stat(fs.root);
-  const found = await discover(inputs, { exclude: [{ dev: outId.dev, ino: outId.ino, real: fs.root }] });
+  const found = await discover(inputs, { exclude: [{ dev: outId.dev, ino: outId.ino }], written: (real) => areas.owns(real) });
   const { files, missing, empty } = found;
   messages.push(...found.problems);
   const sources = files.map((file) => ({ file, source: toPosix(file) }));
@@ -232,7 +239,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
   for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(baseName(o), owner(f));
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
-  await reserveUnclaimed(fs, names, previous, messages);
+  await reserveUnclaimed(fs, names, previous, messages, inputsInside);
 
   // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
   // at the end or when the run stops early), the new records and the year pages. A run that would
@@ -281,7 +288,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         stats.reused++;
       } else {
         const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve);
+        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve, inputsInside);
         if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
@@ -394,12 +401,13 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
  * person put there) are never overwritten: their names are reserved, so a new form that would take
  * one gets a suffix, unless its new output is that very file, byte for byte (then it is adopted).
  */
-async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[]): Promise<void> {
+async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[], inputsInside: string[]): Promise<void> {
   const claimed = new Set<string>();
   for (const f of previous?.forms ?? []) for (const o of outputFiles(f.outputs)) claimed.add(o.path.toLowerCase());
   for (const r of previous?.removed ?? []) for (const o of r.outputs) claimed.add(o.toLowerCase());
   for (const y of previous?.yearReports ?? []) for (const c of y.combined ?? []) claimed.add(c.path.toLowerCase());
-  const { files } = await fs.walk();
+  // Inputs beside the year folders are read, not outputs lying about (and no output is written there).
+  const { files } = await fs.walk('', (rel) => inputsInside.some((real) => isInside(real, fs.abs(rel))));
   const unclaimed: string[] = [];
   for (const rel of files) {
     const name = posix.basename(rel);
@@ -480,7 +488,17 @@ async function sameOnDisk(fs: ArchiveFs, base: string, files: FileOutcome['forms
 }
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
-async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats, reserve: number): Promise<ManifestForm[]> {
+async function writeOutputs(
+  fs: ArchiveFs,
+  result: FileOutcome,
+  item: PlanItem,
+  options: BuildOptions,
+  names: OutputNames,
+  stats: BuildStats,
+  reserve: number,
+  /** real paths of inputs inside the output folder: an output there would be read as an input next time */
+  inputsInside: string[],
+): Promise<ManifestForm[]> {
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
@@ -524,6 +542,8 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       for (const file of form.files) {
         const path = `${base}${file.extension}`;
         if (!isInside(fs.root, path)) throw archiveError('PATH_OUTSIDE', { path: fs.shown(path), out: fs.shown('') });
+        const input = inputsInside.find((real) => isInside(real, fs.abs(path)));
+        if (input) throw archiveError('OUTPUT_INSIDE_INPUT', { path: fs.shown(path), input: fs.shown(relative(fs.root, input).split(sep).join('/')) });
         await fs.write(path, file.bytes);
         paths[file.format] = path;
         sums[file.format] = sha256(file.bytes);

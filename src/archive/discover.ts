@@ -3,7 +3,6 @@ import { basename, join } from 'node:path';
 import fg from 'fast-glob';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import { errnoOf } from './fs-errors.js';
-import { isInside } from './safe-name.js';
 
 /** Office and WPS leave `~$name.xlsx` lock files and `.~name` temporaries beside open workbooks. */
 export function isIgnorable(path: string): boolean {
@@ -23,16 +22,17 @@ export interface Discovery {
   problems: RunMessage[];
 }
 
-/** A folder by identity (device and inode, as a walk meets it) and by real path (as a glob's match is checked). */
+/** A folder by identity (device and inode), as a walk meets it. */
 export interface FolderId {
   dev: number;
   ino: number;
-  real: string;
 }
 
 export interface DiscoverOptions {
-  /** folders never entered (the output folder: its outputs are not inputs) */
+  /** folders never entered by a walk (the output folder, when it lies inside an input: its outputs are not inputs) */
   exclude?: FolderId[];
+  /** a glob's matches that are not inputs, by real path (what the archive wrote: a glob may reach into it) */
+  written?: (real: string) => boolean;
 }
 
 const reasonOf = (error: unknown): string => {
@@ -89,7 +89,6 @@ export async function discover(inputs: string[], options: DiscoverOptions = {}):
   const missing: string[] = [];
   const empty: string[] = [];
   const problems: RunMessage[] = [];
-  const excluded = options.exclude ?? [];
   for (const input of inputs) {
     let found: string[] = [];
     const info = await stat(input).catch(() => null);
@@ -101,11 +100,11 @@ export async function discover(inputs: string[], options: DiscoverOptions = {}):
       problems.push(runMessage('INPUT_NOT_REGULAR', { path: input, kind: info.isFIFO() ? '命名管道 FIFO' : '特殊文件' }));
       continue;
     } else if (fg.isDynamicPattern(input)) {
-      // A glob may reach into the output folder: what it finds there is not an input.
+      // A glob may reach into the output folder: what the archive wrote there is not an input.
       const matched = await fg(input, { dot: false, onlyFiles: true, suppressErrors: true });
       for (const m of matched) {
         const real = await realpath(m).catch(() => null);
-        if (real !== null && !excluded.some((x) => isInside(x.real, real))) found.push(m);
+        if (real !== null && !options.written?.(real)) found.push(m);
       }
     }
     const kept = found.filter((f) => !isIgnorable(f));

@@ -43,7 +43,8 @@ export async function watchFolder(dir: string, runBuild: (reason: string) => Pro
     }, 200);
   };
 
-  const exclude = (options.exclude ?? []).map((p) => resolve(p));
+  // An output folder that holds the watched one (--out . beside the inbox) is not left out: only one inside it is.
+  const exclude = (options.exclude ?? []).map((p) => resolve(p)).filter((x) => !isInside(x, resolve(dir)));
   const excluded = (path: string): boolean => exclude.some((x) => isInside(x, resolve(path)));
   await runBuild('首次生成');
   const watcher = chokidarWatch(dir, {

@@ -37,7 +37,8 @@ const catalog = {
   },
   INPUT_INSIDE_OUT: {
     severity: 'error',
-    say: (a: { input: string; out: string }) => `输入“${a.input}”位于输出文件夹“${a.out}”之内(或就是它)。输出文件夹里的文件不会当作输入读取；请把要处理的表格放在输出文件夹以外，或换一个 --out。`,
+    say: (a: { input: string; out: string }) =>
+      `输入“${a.input}”是输出文件夹“${a.out}”本身，或位于归档自己写入的部分(年度文件夹、.ziping、清单等)之内。这些文件不会当作输入读取；请把要处理的表格放在别处(可以是输出文件夹中与年度文件夹并列的文件夹，如“收件箱”)，或换一个 --out。`,
   },
   RUN_INTERRUPTED: {
     severity: 'error',
@@ -66,6 +67,11 @@ const catalog = {
   OUTPUT_DAMAGED_KEPT: {
     severity: 'warning',
     say: (a: { path: string; why: string; source: string }) => `输出“${a.path}”${a.why}；其输入“${a.source}”不在本次处理范围内，无法重新生成。请把该输入一并交给 build 重新运行。`,
+  },
+  OUTPUT_INSIDE_INPUT: {
+    severity: 'error',
+    say: (a: { path: string; input: string }) =>
+      `要写入的“${a.path}”位于输入“${a.input}”之内，已拒绝写入：下次运行时它会被当作输入读取。请换一个 --out，或修改输出文件名规则(names)，使输出不落在输入文件夹中。`,
   },
   OUTPUT_UNCLAIMED: {
     severity: 'info',

@@ -86,7 +86,8 @@ export async function expectArchiveConsistent(out: string, label: string, option
   const entries = await readdir(out, { recursive: true, withFileTypes: true });
   for (const e of entries) {
     const rel = relative(out, join(e.parentPath, e.name)).split(sep).join('/');
-    if (e.isFile() && rel.split('/').length === 2 && (e.name === 'index.html' || e.name === '汇总表.xlsx'))
+    // (Only year folders: a folder of the user's beside them, with --out ., may hold an index.html of its own.)
+    if (e.isFile() && rel.split('/').length === 2 && /^(\d+|未知年度)$/.test(rel.split('/')[0] ?? '') && (e.name === 'index.html' || e.name === '汇总表.xlsx'))
       expect(years.has(rel.split('/')[0] ?? ''), `${label}: ${rel} belongs to a year with forms`).toBe(true);
     expect(e.name.startsWith('.ziping-tmp-'), `${label}: temporary left: ${rel}`).toBe(false);
     if (!options.lockMayRemain) expect(rel, `${label}: lock left`).not.toBe('.ziping-lock');
