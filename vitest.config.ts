@@ -19,6 +19,8 @@ const slow = [
   'test/browser/**/*.test.ts',
   'test/serve/serve-http.test.ts',
   'test/cli/watch-results.test.ts',
+  // bin/ziping.js under Windows' node.exe, in Wine.
+  'test/windows/**/*.test.ts',
 ];
 
 export default defineConfig({

@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, readlink, realpath, rename, rm, rmdir, statfs } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
 import { archiveError } from '../model/archive-messages.js';
+import { shownJoin } from '../model/shown-path.js';
 import { fsError, withFsErrors } from './fs-errors.js';
 import { isInside } from './safe-name.js';
 import { removeTempsSync, replaceFile, tempName, type ReplaceOptions } from './write-atomic.js';
@@ -67,10 +68,9 @@ export class ArchiveFs {
     return rel === '' ? this.root : join(this.root, ...rel.split('/'));
   }
 
-  /** How a path inside the output folder is named in messages. */
+  /** How a path inside the output folder is named in messages: under the folder as the user named it, with this system's separator. */
   shown(rel: string): string {
-    const base = this.shownRoot.replace(/\\/g, '/').replace(/\/+$/, '');
-    return rel === '' ? base : `${base}/${rel}`;
+    return shownJoin(this.shownRoot, rel);
   }
 
   private async lstatOrNull(abs: string, rel: string): Promise<Stats | null> {
@@ -112,7 +112,7 @@ export class ArchiveFs {
     }
     // Belt and braces: whatever the checks above missed (a race, a mount), the folder's real path decides.
     const real = await withFsErrors('检查', this.shown(relDir), () => realpath(this.abs(relDir)));
-    if (!isInside(this.root, real)) throw archiveError('PATH_OUTSIDE', { path: this.shown(relDir), out: this.shownRoot });
+    if (!isInside(this.root, real)) throw archiveError('PATH_OUTSIDE', { path: this.shown(relDir), out: this.shown('') });
     this.checked.add(relDir);
     return true;
   }

@@ -5,6 +5,7 @@ import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type Mani
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
 import { filedName } from '../model/form-input.js';
+import { recordedPath, shownPath } from '../model/shown-path.js';
 import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
 import { hasError, type Finding } from '../model/finding.js';
 import { addTimings, noTimings, type Timings } from '../model/timings.js';
@@ -91,7 +92,6 @@ export type BuildEvent =
       /** forms of the file left out on purpose (a blank template) */ notes: Finding[];
     };
 
-const toPosix = (p: string): string => p.replace(/\\/g, '/');
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
 const outputsOf = (forms: ManifestForm[]): string[] => forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path));
 /** An output's name without its extension: what the names of a form's files share. */
@@ -177,14 +177,14 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   for (const input of inputs) {
     const real = await realpath(input).catch(() => null);
     if (real === null) continue;
-    if (areas.owns(real)) throw archiveError('INPUT_INSIDE_OUT', { input: toPosix(input), out: fs.shown('') }, 2);
+    if (areas.owns(real)) throw archiveError('INPUT_INSIDE_OUT', { input: shownPath(input), out: fs.shown('') }, 2);
     if (isInside(fs.root, real)) inputsInside.push(real);
   }
   const outId = await stat(fs.root);
   const found = await discover(inputs, { exclude: [{ dev: outId.dev, ino: outId.ino }], written: (real) => areas.owns(real) });
   const { files, missing, empty } = found;
   messages.push(...found.problems);
-  const sources = files.map((file) => ({ file, source: toPosix(file) }));
+  const sources = files.map((file) => ({ file, source: recordedPath(file) }));
   const discovered = new Set(sources.map((s) => s.source));
   const pattern = options.namePattern ?? DEFAULT_NAME_PATTERN;
   const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: options.typeset.fontDir }));

@@ -1,4 +1,5 @@
 import { ArchiveError, archiveError, type ArchiveCode } from '../model/archive-messages.js';
+import { shownPath } from '../model/shown-path.js';
 
 /** What the run was doing when the file system said no, as the message puts it before the path. */
 export type FsAction = '读取' | '写入' | '创建文件夹' | '删除' | '改名' | '打开' | '列出文件夹' | '检查';
@@ -40,13 +41,13 @@ const placeText: Record<WritePlace, string> = { out: '输出文件夹(--out)', i
 
 /**
  * A file-system error as the user's message: the path (as the user knows it: relative to the
- * output folder they named, `/` separators), what was being done, and what to do, in the words of
+ * output folder they named, with this system's separator), what was being done, and what to do, in the words of
  * the command it comes from (`place`). An error that is already a user message passes through unchanged.
  */
 export function fsError(error: unknown, action: FsAction, path: string, place: WritePlace = 'out'): ArchiveError {
   if (error instanceof ArchiveError) return error;
   const errno = errnoOf(error);
-  const shown = path.replace(/\\/g, '/');
+  const shown = shownPath(path);
   const code = errno === null ? undefined : known[errno];
   const args = { action, path: shown, place: placeText[place] };
   if (code) return archiveError(code, args, 1, error);

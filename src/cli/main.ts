@@ -1,12 +1,15 @@
+import { resolve } from 'node:path';
 import { Argument, type Command, CommanderError, Option } from 'commander';
 import { build, type BuildEvent, type BuildResult } from '../archive/build.js';
 import { fsError, errnoOf, type FsAction } from '../archive/fs-errors.js';
+import { MANIFEST_FILE } from '../archive/manifest-file.js';
 import { openArchive, type Archive } from '../archive/session.js';
 import { ArchiveError, archiveError, messageLine, runMessage } from '../model/archive-messages.js';
 import { consoleText, jsonText, visibleText } from '../model/display-text.js';
 import { hasError, severityText } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { ScoreMode } from '../model/profile.js';
+import { shownMessage, shownPath } from '../model/shown-path.js';
 import { loadProfile, profileChoice, ProfileError } from '../profiles/load-profile.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { version } from '../version.js';
@@ -66,13 +69,16 @@ async function buildSummary(result: BuildResult, out: string, seconds: number, f
   lines.push(`本次处理 ${s.files} 个文件：重新生成 ${s.built} 个${repaired}，未变化跳过 ${s.reused} 个。`);
   if (s.files > 0 && s.built === 0) lines.push('所有输入都没有变化，没有重新生成(需要时加 --force)。');
   for (const r of s.removed) {
-    lines.push(s.pruned > 0 ? `输入“${r.source}”已不存在，已删除其输出：${r.outputs.join('、')}` : `输入“${r.source}”已不存在，其输出仍保留：${r.outputs.join('、') || '无'}(加 --prune 删除)`);
+    const [source, outputs] = [shownPath(r.source), r.outputs.map((o) => shownPath(o)).join('、')];
+    lines.push(s.pruned > 0 ? `输入“${source}”已不存在，已删除其输出：${outputs}` : `输入“${source}”已不存在，其输出仍保留：${outputs || '无'}(加 --prune 删除)`);
   }
   if (result.messages.length > 0) {
     lines.push('关于本次运行：');
     for (const m of result.messages) lines.push(`  [${severityText[m.severity]}] ${m.code} ${m.message}`);
   }
-  lines.push(`用时 ${seconds.toFixed(1)} 秒；结果在 ${out}/(清单：${out}/manifest.json)。`);
+  // Whole paths, each ending its line: what a person pastes into Explorer or a terminal.
+  lines.push(`用时 ${seconds.toFixed(1)} 秒；结果在输出文件夹：${resolve(out)}`);
+  lines.push(`清单：${resolve(out, MANIFEST_FILE)}`);
   lines.push(...(await archiveLinks(out, result.manifest.forms)));
   return lines.join('\n');
 }
@@ -99,7 +105,7 @@ async function withArchive<T>(out: string, command: string, waitMs: number, io: 
   const stop = (signal: NodeJS.Signals): void => {
     // watch stops on its own at the first Ctrl-C (it finishes the build under way).
     if (onSignal?.()) return;
-    io.err(messageLine(runMessage('RUN_INTERRUPTED', { signal, out })));
+    io.err(messageLine(runMessage('RUN_INTERRUPTED', { signal, out: shownPath(out) })));
     archive.closeSync();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -172,7 +178,7 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
             // report only for a file with problems, once per change.
             for (const form of e.forms) if (!opts.quiet || formState(form) !== 'clean') io.out(fileLine(form, e.repaired));
             for (const form of e.forms) if (form.status === 'error' || hasError(form.findings)) io.out(formReport(form));
-            for (const note of e.notes) io.out(`- 已跳过：${note.message}(${note.code})`);
+            for (const note of e.notes) io.out(`- 已跳过：${shownMessage(note.message)}(${note.code})`);
           };
           const result = await build([folder], { out: s.out, profile: s.profile, mode: s.mode, typeset: s.typeset, namePattern: s.namePattern, force: false, prune: opts.prune, archive }, onEvent);
           const fresh = result.messages.filter((m) => !said.has(messageLine(m)));

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
+import { shownMessage, shownPath } from '../model/shown-path.js';
 import { decimalOrDash, decimalText, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
 import { template } from '../template-files.js';
@@ -197,7 +198,7 @@ const count = (f: ManifestForm, s: Severity): number => f.findings.filter((x) =>
  * text taken from a form goes through visibleLine/visibleText, which show them as `\u202E`.
  */
 const findingViews = (f: ManifestForm): FindingView[] =>
-  f.findings.map((x) => ({ severity: severityText[x.severity], severityClass: x.severity, code: visibleLine(x.code), cell: visibleLine(x.cell ?? ''), message: visibleText(x.message) }));
+  f.findings.map((x) => ({ severity: severityText[x.severity], severityClass: x.severity, code: visibleLine(x.code), cell: visibleLine(x.cell ?? ''), message: visibleText(shownMessage(x.message)) }));
 
 function projectView(year: string, f: ManifestForm, i: number): ProjectView {
   return {
@@ -206,7 +207,7 @@ function projectView(year: string, f: ManifestForm, i: number): ProjectView {
     department: visibleLine(f.department || '未填写主管部门'),
     unit: visibleLine(f.implementingUnit || '—'),
     name: visibleLine(f.projectName || '未填写项目名称'),
-    source: visibleLine(f.source),
+    source: visibleLine(shownPath(f.source)),
     sheet: visibleLine(f.sheet ?? ''),
     budget: decimalOrDash(f.funds?.fullYearBudget, 4),
     executed: decimalOrDash(f.funds?.executed, 4),
@@ -269,7 +270,7 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
             ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${visibleLine(f.projectName || '未填写项目名称')}`, value: displayScore(f), grade: f.grade })),
             bestFirst(input.grades),
           ),
-    failed: failed.map((f) => ({ source: visibleLine(f.source), sheet: visibleLine(f.sheet ?? ''), findings: findingViews(f) })),
+    failed: failed.map((f) => ({ source: visibleLine(shownPath(f.source)), sheet: visibleLine(f.sheet ?? ''), findings: findingViews(f) })),
   };
   return (await template<YearIndexView>('index.hbs'))(view);
 }

@@ -1,4 +1,5 @@
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
+import { shownPath } from '../model/shown-path.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { messageLine, serveMessage } from './messages.js';
 import { openBrowser } from './open-browser.js';
@@ -49,7 +50,7 @@ export async function serveCommand(s: ServeRunSettings, opts: ServeCliOptions, i
     io.err(messageLine(code === 'EADDRINUSE' ? serveMessage('SERVE_PORT_IN_USE', { port }) : serveMessage('SERVE_LISTEN_FAILED', { host, port, reason: code ?? String(error) })));
     return 2;
   }
-  io.out(messageLine(serveMessage('SERVE_STARTED', { url: running.url, out: s.out })));
+  io.out(messageLine(serveMessage('SERVE_STARTED', { url: running.url, out: shownPath(s.out) })));
   if (opts.open) {
     const failed = await openBrowser(running.url);
     if (failed) io.err(messageLine(serveMessage('SERVE_OPEN_FAILED', { url: running.url, reason: failed })));
