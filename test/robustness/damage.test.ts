@@ -164,10 +164,12 @@ describe('where the output folder is', () => {
     expect(second.stdout).toContain('未变化跳过 3 个');
     const check = await expectArchiveConsistent(join(dir, '乙', '归档'), 'inside');
     expect(check.forms).toBe(3);
-    // The other way round is refused: an input inside --out (exit 2).
-    const refused = await ziping(['build', '乙/归档', '--out', '乙'], dir);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('INPUT_INSIDE_OUT');
+    // The other way round is refused: an input in what the archive writes, a year folder of it or the folder itself (exit 2).
+    for (const input of ['乙/归档/2022', '乙/归档']) {
+      const refused = await ziping(['build', input, '--out', '乙/归档'], dir);
+      expect(refused.code, input).toBe(2);
+      expect(refused.stderr, input).toContain('INPUT_INSIDE_OUT');
+    }
   }, 120_000);
 
   it('is the folder that holds the inbox (--out .): the inbox is read; files beside it survive build, rebuild and --prune; inputs inside what the archive writes are refused', async () => {

@@ -10,7 +10,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, statfs, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { generateInputs } from '../../src/bench/generate.js';
 import { outputFiles } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
@@ -47,6 +47,15 @@ beforeAll(async () => {
 afterAll(async () => {
   if (copied) await rm(copied, { recursive: true, force: true });
 });
+
+/** Who runs a permission case; where no one can, the case is skipped, saying why. */
+function asUnprivileged(ctx: TestContext): RunAs {
+  if (!unprivileged) {
+    console.log(`[permissions] skipped: ${noUnprivileged}`);
+    ctx.skip();
+  }
+  return unprivileged ?? {};
+}
 const stackTrace = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** A sandbox every user can enter (mkdtemp makes it 0700). */
@@ -220,14 +229,11 @@ describe('a disk that fills up (a small tmpfs)', () => {
 
 describe('permissions (as an unprivileged user)', () => {
   it('init into a folder it may not write: FS_EACCES says to choose another folder, not --out; exit 1', async (ctx) => {
-    if (!unprivileged) {
-      console.log(`[permissions] skipped: ${noUnprivileged}`);
-      ctx.skip();
-    }
+    const as = asUnprivileged(ctx);
     const dir = await sandbox('ziping-init-readonly-');
     await mkdir(join(dir, '绩效自评'));
     await chmod(join(dir, '绩效自评'), 0o555);
-    const run = await ziping(['init', '绩效自评'], dir, unprivileged ?? {});
+    const run = await ziping(['init', '绩效自评'], dir, as);
     await chmod(join(dir, '绩效自评'), 0o755);
     console.log(`[permissions] init into a read-only folder: exit ${run.code}: ${run.stderr.trim()}`);
     expect(run.code).toBe(1);
@@ -259,10 +265,7 @@ describe('permissions (as an unprivileged user)', () => {
   }, 60_000);
 
   it('a read-only output folder: a Chinese message with its code, exit 1, nothing changed', async (ctx) => {
-    if (!unprivileged) {
-      console.log(`[permissions] skipped: ${noUnprivileged}`);
-      ctx.skip();
-    }
+    const as = asUnprivileged(ctx);
     const dir = await sandbox('ziping-readonly-');
     await mkdir(join(dir, 'in'));
     await copyFile(seedPath, join(dir, 'in', 'a.xlsx'));
@@ -270,7 +273,7 @@ describe('permissions (as an unprivileged user)', () => {
     await copyFile(fixture('hebei-2019.xlsx'), join(dir, 'in', 'b.xlsx'));
     spawnSync('chmod', ['-R', 'a-w', join(dir, 'out')]);
     const before = await hashTree(join(dir, 'out'));
-    const run = await ziping(['build', 'in', '--out', 'out'], dir, unprivileged ?? {});
+    const run = await ziping(['build', 'in', '--out', 'out'], dir, as);
     spawnSync('chmod', ['-R', 'u+w', join(dir, 'out')]);
     console.log(`[readonly] exit ${run.code} in ${run.ms} ms: ${run.stderr.trim().split('\n').pop()}`);
     expect(run.code).toBe(1);
@@ -279,23 +282,20 @@ describe('permissions (as an unprivileged user)', () => {
     expect(await hashTree(join(dir, 'out'))).toEqual(before);
     // --debug adds the stack for a developer.
     spawnSync('chmod', ['-R', 'a-w', join(dir, 'out')]);
-    const debug = await ziping(['build', 'in', '--out', 'out', '--debug'], dir, unprivileged ?? {});
+    const debug = await ziping(['build', 'in', '--out', 'out', '--debug'], dir, as);
     spawnSync('chmod', ['-R', 'u+w', join(dir, 'out')]);
     expect(debug.stderr).toMatch(stackTrace);
   }, 120_000);
 
   it('an input folder it may not read: named in the summary, the rest is built, exit 1', async (ctx) => {
-    if (!unprivileged) {
-      console.log(`[permissions] skipped: ${noUnprivileged}`);
-      ctx.skip();
-    }
+    const as = asUnprivileged(ctx);
     const dir = await sandbox('ziping-unreadable-');
     await mkdir(join(dir, 'in', '可读'), { recursive: true });
     await mkdir(join(dir, 'in', '机密'), { recursive: true });
     await copyFile(seedPath, join(dir, 'in', '可读', 'a.xlsx'));
     await copyFile(fixture('hebei-2019.xlsx'), join(dir, 'in', '机密', 'b.xlsx'));
     await chmod(join(dir, 'in', '机密'), 0o000);
-    const run = await ziping(['build', 'in', '--out', 'out'], dir, unprivileged ?? {});
+    const run = await ziping(['build', 'in', '--out', 'out'], dir, as);
     await chmod(join(dir, 'in', '机密'), 0o755);
     console.log(`[unreadable] exit ${run.code} in ${run.ms} ms`);
     expect(run.code).toBe(1);
