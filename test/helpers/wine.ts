@@ -21,6 +21,8 @@ export interface WineNode {
   ziping(args: string[], cwd: string, timeoutMs: number): Promise<WineRun>;
   /** stops the prefix's wineserver and removes the prefix */
   close(): Promise<void>;
+  /** how long making the prefix took, ms */
+  prefixMs: number;
 }
 
 function onPath(command: string): boolean {
@@ -67,6 +69,7 @@ export async function windowsNode(): Promise<WineNode | { skip: string }> {
   const made = await wine(['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], prefix, env, 180_000, prefix);
   if (made.code !== 0) throw new Error(`wine could not make its prefix (exit ${made.code}): ${made.stderr}`);
   return {
+    prefixMs: made.ms,
     ziping: (args, cwd, timeoutMs) => wine([exe, winePath(bin), ...args], cwd, env, timeoutMs, prefix),
     close: async () => {
       try {

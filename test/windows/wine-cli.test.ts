@@ -46,7 +46,7 @@ beforeAll(async () => {
   first = await win.ziping(['build', '收件箱', '--out', '归档'], windowsDir, 180_000);
   second = await win.ziping(['build', '收件箱', '--out', '归档'], windowsDir, 180_000);
   const linux = await ziping(['build', '收件箱', '--out', '归档'], linuxDir);
-  console.log(`[wine] build under Windows node: ${first.ms} ms (rerun ${second.ms} ms); the same on Linux: ${linux.ms} ms`);
+  console.log(`[wine] prefix made in ${win.prefixMs} ms; build under Windows node: ${first.ms} ms (rerun ${second.ms} ms); the same on Linux: ${linux.ms} ms`);
   expect(linux.code).toBe(1);
 }, 600_000);
 
