@@ -522,16 +522,16 @@ async function writeOutputs(
       工作表: input.source.sheet,
     };
     const who = `文件“${item.source}”工作表“${input.source.sheet}”`;
-    const first = names.first(fields);
-    let base: string;
-    let clashesWith: string | null;
-    if (names.isAdoptable(first) && (await sameOnDisk(fs, first, form.files))) {
-      names.adopt(first, who);
-      base = first;
-      clashesWith = null;
-    } else {
-      ({ name: base, clashesWith } = names.next(fields, who));
+    // An unclaimed file on disk that holds exactly what this form writes (a run killed before its
+    // manifest wrote it) is taken back, the first name or a suffixed one; else the next free name.
+    let adopted: { name: string; clashesWith: string | null } | null = null;
+    for (const candidate of names.adoptableCandidates(fields)) {
+      if (!(await sameOnDisk(fs, candidate.name, form.files))) continue;
+      names.adopt(candidate.name, who);
+      adopted = candidate;
+      break;
     }
+    const { name: base, clashesWith } = adopted ?? names.next(fields, who);
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
     const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + reserve;

@@ -151,6 +151,30 @@ describe('outputs deleted or damaged by hand', () => {
   }, 120_000);
 });
 
+describe('a run killed before its manifest', () => {
+  it('leaves outputs no manifest claims: the next run takes each back, suffixed names too, and leaves none behind', async () => {
+    const dir = await sandbox('ziping-unrecorded-');
+    // Three copies of one project: 机构编制管理事务经费, -2, -3.
+    for (const n of ['2', '3']) await copyFile(seedPath, join(dir, '甲', `机构编制${n}.xlsx`));
+    const first = await ziping(['build', '甲', '--out', 'out'], dir);
+    expect(first.code, first.stderr).toBe(0);
+    const out = join(dir, 'out');
+    const outputs = await outputsOf(out, '甲');
+    // As a run killed after its forms and before its manifest and records leaves the folder.
+    await rm(join(out, 'manifest.json'));
+    await rm(join(out, '.ziping'), { recursive: true });
+    const again = await ziping(['build', '甲', '--out', 'out'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await outputsOf(out, '甲')).toEqual(outputs);
+    // The copies still say whose name they share.
+    expect((await readManifest(out)).forms.flatMap((f) => f.findings.filter((x) => x.code === 'DUPLICATE_FORM'))).toHaveLength(2);
+    const listed = new Set(outputs.keys());
+    const files = [...(await hashTree(out)).keys()].filter((f) => /\.(pdf|xlsx)$/.test(f) && !f.endsWith('/汇总表.xlsx') && !f.endsWith('/合并打印.pdf'));
+    expect(files.filter((f) => !listed.has(f))).toEqual([]);
+    await expectArchiveConsistent(out, 'taken back');
+  }, 120_000);
+});
+
 describe('where the output folder is', () => {
   it('inside the input folder: its outputs are never read as inputs', async () => {
     const dir = await sandbox('ziping-inside-');
