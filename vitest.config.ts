@@ -23,6 +23,8 @@ const slow = [
   'test/cli/watch-results.test.ts',
   // The year report of 400 forms in 60 departments, every page checked and read by four PDF readers.
   'test/reports/year-report-layout.test.ts',
+  // bin/ziping.js under Windows' node.exe, in Wine.
+  'test/windows/**/*.test.ts',
 ];
 
 export default defineConfig({

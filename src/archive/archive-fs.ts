@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, rmSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readFile, readdir, readlink, realpath, rename, rm, rmdir, statfs } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, readFile, readdir, readlink, realpath, rename, rm, rmdir, statfs } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
 import { archiveError } from '../model/archive-messages.js';
+import { shownJoin } from '../model/shown-path.js';
 import { fsError, withFsErrors } from './fs-errors.js';
 import { isInside } from './safe-name.js';
-import { TEMP_PREFIX } from './write-atomic.js';
+import { removeTempsSync, replaceFile, tempName, type ReplaceOptions } from './write-atomic.js';
 
 /**
  * Temporaries of this tool: `.ziping-tmp-<run id>-<n>-<name>`. Outputs never start with a dot
@@ -16,25 +17,9 @@ const TEMP = /^\.ziping-tmp-([0-9a-f]{16})-\d+-/;
 const LEGACY_TEMP = /^\.ziping-tmp-[0-9a-f]{12}-/;
 /** A legacy temporary this old cannot belong to a write still going on. */
 const LEGACY_TEMP_AGE_MS = 10 * 60_000;
-/** Names stay under the 255-byte limit of common file systems with the prefix added. */
-const MAX_TEMP_BASE_BYTES = 180;
-
 export type EntryKind = 'file' | 'dir' | 'symlink' | 'other' | 'missing';
 
 const kindOf = (s: Stats | null): EntryKind => (s === null ? 'missing' : s.isSymbolicLink() ? 'symlink' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other');
-
-function cutBytes(text: string, max: number): string {
-  let out = '';
-  let bytes = 0;
-  for (const ch of [...text].reverse()) {
-    // Keep the end: the extension says what the temporary will become.
-    const b = Buffer.byteLength(ch);
-    if (bytes + b > max) break;
-    out = ch + out;
-    bytes += b;
-  }
-  return out;
-}
 
 export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
@@ -83,10 +68,9 @@ export class ArchiveFs {
     return rel === '' ? this.root : join(this.root, ...rel.split('/'));
   }
 
-  /** How a path inside the output folder is named in messages. */
+  /** How a path inside the output folder is named in messages: under the folder as the user named it, with this system's separator. */
   shown(rel: string): string {
-    const base = this.shownRoot.replace(/\\/g, '/').replace(/\/+$/, '');
-    return rel === '' ? base : `${base}/${rel}`;
+    return shownJoin(this.shownRoot, rel);
   }
 
   private async lstatOrNull(abs: string, rel: string): Promise<Stats | null> {
@@ -128,7 +112,7 @@ export class ArchiveFs {
     }
     // Belt and braces: whatever the checks above missed (a race, a mount), the folder's real path decides.
     const real = await withFsErrors('检查', this.shown(relDir), () => realpath(this.abs(relDir)));
-    if (!isInside(this.root, real)) throw archiveError('PATH_OUTSIDE', { path: this.shown(relDir), out: this.shownRoot });
+    if (!isInside(this.root, real)) throw archiveError('PATH_OUTSIDE', { path: this.shown(relDir), out: this.shown('') });
     this.checked.add(relDir);
     return true;
   }
@@ -161,42 +145,16 @@ export class ArchiveFs {
     return withFsErrors('读取', this.shown(rel), () => readFile(this.abs(rel)));
   }
 
-  private tempFor(rel: string): string {
-    const dir = posix.dirname(rel);
-    const name = `${TEMP_PREFIX}${this.runId}-${++this.seq}-${cutBytes(posix.basename(rel), MAX_TEMP_BASE_BYTES)}`;
-    return dir === '.' ? name : `${dir}/${name}`;
-  }
-
   /**
-   * Writes `data` to `rel`: a temporary of this run in the same folder (created exclusively, so it
-   * never opens through a link), then renamed over the target (rename replaces a link at the target
-   * itself, never what it points to). On any failure the temporary is removed and the old file, if
-   * any, is untouched. `sync` flushes to disk before the rename (the manifest uses it).
+   * Writes `data` to `rel` (see replaceFile: a temporary of this run in the same folder, renamed
+   * over the target), after the folders on the way are checked (never a link) or made.
    */
-  async write(rel: string, data: Uint8Array | string, options: { sync?: boolean } = {}): Promise<void> {
+  async write(rel: string, data: Uint8Array | string, options: Pick<ReplaceOptions, 'sync'> = {}): Promise<void> {
     const dir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
     await this.checkDir(dir, true);
     if ((await this.kind(rel)) === 'dir') throw archiveError('FS_EISDIR', { action: '写入', path: this.shown(rel) });
-    const temp = this.tempFor(rel);
-    const tempAbs = this.abs(temp);
-    this.temps.add(tempAbs);
-    let step: '写入' | '改名' = '写入';
-    try {
-      const handle = await open(tempAbs, 'wx');
-      try {
-        await handle.writeFile(data);
-        if (options.sync) await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      step = '改名';
-      await rename(tempAbs, this.abs(rel));
-      this.temps.delete(tempAbs);
-    } catch (error) {
-      await rm(tempAbs, { force: true }).catch(() => undefined);
-      this.temps.delete(tempAbs);
-      throw fsError(error, step, this.shown(rel));
-    }
+    const temp = tempName(this.runId, ++this.seq, posix.basename(rel));
+    await replaceFile(this.abs(rel), this.abs(dir === '' ? temp : `${dir}/${temp}`), data, this.shown(rel), this.temps, options);
   }
 
   /** Removes a file (or a link) at `rel`; a folder is left alone. Returns whether something went. */
@@ -243,10 +201,10 @@ export class ArchiveFs {
 
   /**
    * Every entry under `relDir` (default: the whole output folder), found without following links:
-   * regular files and what else lies there, as relative paths. Unreadable folders are reported,
-   * not fatal: the caller decides.
+   * regular files and what else lies there, as relative paths, leaving out what `skip` says (and
+   * all below it). Unreadable folders are reported, not fatal: the caller decides.
    */
-  async walk(relDir = ''): Promise<{ files: string[]; others: Array<{ path: string; kind: EntryKind }>; unreadable: string[] }> {
+  async walk(relDir = '', skip: (rel: string) => boolean = () => false): Promise<{ files: string[]; others: Array<{ path: string; kind: EntryKind }>; unreadable: string[] }> {
     const files: string[] = [];
     const others: Array<{ path: string; kind: EntryKind }> = [];
     const unreadable: string[] = [];
@@ -260,6 +218,7 @@ export class ArchiveFs {
       }
       for (const e of entries) {
         const path = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (skip(path)) continue;
         if (e.isDirectory()) await visit(path);
         else if (e.isFile()) files.push(path);
         else others.push({ path, kind: e.isSymbolicLink() ? 'symlink' : 'other' });
@@ -301,14 +260,7 @@ export class ArchiveFs {
    * promise will run again.
    */
   removeTempsSync(): void {
-    for (const t of this.temps) {
-      try {
-        if (lstatSync(t, { throwIfNoEntry: false })) rmSync(t, { force: true });
-      } catch {
-        // Exiting anyway; the next run sweeps what is left (it carries a dead run id).
-      }
-    }
-    this.temps.clear();
+    removeTempsSync(this.temps);
   }
 }
 

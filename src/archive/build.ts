@@ -1,10 +1,11 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, extname, posix, resolve } from 'node:path';
+import { basename, extname, posix, relative, resolve, sep } from 'node:path';
 import { ArchiveError, archiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
-import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
+import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource, type YearReport } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
 import { filedName } from '../model/form-input.js';
+import { recordedPath, shownPath } from '../model/shown-path.js';
 import type { Profile, ProfileChoice, ScoreMode } from '../model/profile.js';
 import { hasError, type Finding } from '../model/finding.js';
 import { addTimings, noTimings, type Timings } from '../model/timings.js';
@@ -18,6 +19,7 @@ import { ROOT_INDEX_FILE, writeArchiveIndex } from '../reports/archive-index.js'
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import type { ArchiveFs } from './archive-fs.js';
+import { ArchiveAreas } from './archive-areas.js';
 import { discover } from './discover.js';
 import { LOCK_FILE, type LockTimes } from './lock.js';
 import { errorEntry, manifestEntry } from './manifest.js';
@@ -95,7 +97,6 @@ export type BuildEvent =
       /** forms of the file left out on purpose (a blank template) */ notes: Finding[];
     };
 
-const toPosix = (p: string): string => p.replace(/\\/g, '/');
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
 const outputsOf = (forms: ManifestForm[]): string[] => forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path));
 /** An output's name without its extension: what the names of a form's files share. */
@@ -113,7 +114,7 @@ function groupBySource(forms: ManifestForm[]): Map<string, ManifestForm[]> {
  * system refuses, a file open in Excel): that form fails, the others go on. Any other (disk full,
  * read-only disk, I/O error) ends the run.
  */
-const formLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_ENAMETOOLONG', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES', 'FS_ELOOP']);
+const formLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'OUTPUT_INSIDE_INPUT', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_ENAMETOOLONG', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES', 'FS_ELOOP']);
 
 const sizeText = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
@@ -168,21 +169,27 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const fs = archive.fs;
   const messages: RunMessage[] = [];
 
-  // An input inside the output folder would mix the archive's files with the ones to read.
-  for (const input of inputs) {
-    const real = await realpath(input).catch(() => null);
-    if (real !== null && isInside(fs.root, real)) throw archiveError('INPUT_INSIDE_OUT', { input: toPosix(input), out: fs.shown('') }, 2);
-  }
-
   const loaded = await loadPrevious(fs);
   messages.push(...loaded.messages);
   const previous = loaded.manifest;
   const before = groupBySource(previous?.forms ?? []);
+
+  // An input in what the archive writes would mix its files with the ones to read; one beside
+  // them (an inbox next to the year folders, with --out .) is an input like any other, and no
+  // output may be written into it (see writeOutputs).
+  const areas = new ArchiveAreas(fs.root, previous);
+  const inputsInside: string[] = [];
+  for (const input of inputs) {
+    const real = await realpath(input).catch(() => null);
+    if (real === null) continue;
+    if (areas.owns(real)) throw archiveError('INPUT_INSIDE_OUT', { input: shownPath(input), out: fs.shown('') }, 2);
+    if (isInside(fs.root, real)) inputsInside.push(real);
+  }
   const outId = await stat(fs.root);
-  const found = await discover(inputs, { exclude: [{ dev: outId.dev, ino: outId.ino, real: fs.root }] });
+  const found = await discover(inputs, { exclude: [{ dev: outId.dev, ino: outId.ino }], written: (real) => areas.owns(real) });
   const { files, missing, empty } = found;
   messages.push(...found.problems);
-  const sources = files.map((file) => ({ file, source: toPosix(file) }));
+  const sources = files.map((file) => ({ file, source: recordedPath(file) }));
   const discovered = new Set(sources.map((s) => s.source));
   const pattern = options.namePattern ?? DEFAULT_NAME_PATTERN;
   const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: options.typeset.fontDir }));
@@ -237,7 +244,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
   for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(baseName(o), owner(f));
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
-  await reserveUnclaimed(fs, names, previous, messages);
+  await reserveUnclaimed(fs, names, previous, messages, inputsInside);
 
   // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
   // at the end or when the run stops early), the new records and the year pages. A run that would
@@ -286,7 +293,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         stats.reused++;
       } else {
         const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve);
+        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve, inputsInside);
         if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
@@ -349,20 +356,32 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const manifest = await writeManifest(fs, draft);
   await dropRecords(fs, await writeRecords(fs, forms));
   // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
+  const indexProblem = await refreshArchiveIndex(fs, forms, reports.reports);
+  if (indexProblem) messages.push(indexProblem);
+  return { manifest, current, missing, empty, stats, messages, notes };
+}
+
+/**
+ * out/index.html drawn from the forms the manifest now records, after every manifest written,
+ * whole or partial. A page that cannot be rewritten is removed rather than left showing another
+ * manifest (the next build writes it); what went wrong is returned, to be said.
+ */
+async function refreshArchiveIndex(fs: ArchiveFs, forms: ManifestForm[], yearReports: YearReport[]): Promise<RunMessage | null> {
   try {
-    await writeArchiveIndex({ read: (path) => fs.readText(path), write: (path, text) => fs.write(path, text) }, forms, generator, reports.reports);
+    await writeArchiveIndex({ read: (path) => fs.readText(path), write: (path, text) => fs.write(path, text) }, forms, generator, yearReports);
+    return null;
   } catch (error) {
     if (!(error instanceof ArchiveError)) throw error;
-    messages.push({ code: error.code, severity: 'warning', message: error.message });
+    await fs.remove(ROOT_INDEX_FILE).catch(() => false);
+    return { code: error.code, severity: 'warning', message: error.message };
   }
-  return { manifest, current, missing, empty, stats, messages, notes };
 }
 
 /**
  * The manifest of a run that ended early: what it finished, and the old entries of what it did not
  * reach. The year pages are tried first (they may not fit on a full disk: then the manifest keeps
  * the old pages' record, and the next run rewrites them); the manifest comes before the records,
- * since it is what keeps the recorded sha256 true.
+ * since it is what keeps the recorded sha256 true; the archive's own page follows the manifest.
  */
 async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null, report: ReportOptions): Promise<void> {
   await archive.lock.assertHeld();
@@ -380,6 +399,7 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
     ...(yearReports && yearReports.length > 0 ? { yearReports } : {}),
   });
   await writeRecords(archive.fs, forms).catch(() => undefined);
+  await refreshArchiveIndex(archive.fs, forms, yearReports ?? []).catch(() => null);
 }
 
 /**
@@ -387,12 +407,13 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
  * person put there) are never overwritten: their names are reserved, so a new form that would take
  * one gets a suffix, unless its new output is that very file, byte for byte (then it is adopted).
  */
-async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[]): Promise<void> {
+async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[], inputsInside: string[]): Promise<void> {
   const claimed = new Set<string>();
   for (const f of previous?.forms ?? []) for (const o of outputFiles(f.outputs)) claimed.add(o.path.toLowerCase());
   for (const r of previous?.removed ?? []) for (const o of r.outputs) claimed.add(o.toLowerCase());
   for (const y of previous?.yearReports ?? []) for (const c of y.combined ?? []) claimed.add(c.path.toLowerCase());
-  const { files } = await fs.walk();
+  // Inputs beside the year folders are read, not outputs lying about (and no output is written there).
+  const { files } = await fs.walk('', (rel) => inputsInside.some((real) => isInside(real, fs.abs(rel))));
   const unclaimed: string[] = [];
   for (const rel of files) {
     const name = posix.basename(rel);
@@ -476,7 +497,17 @@ async function sameOnDisk(fs: ArchiveFs, base: string, files: FileOutcome['forms
 }
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
-async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, options: BuildOptions, names: OutputNames, stats: BuildStats, reserve: number): Promise<ManifestForm[]> {
+async function writeOutputs(
+  fs: ArchiveFs,
+  result: FileOutcome,
+  item: PlanItem,
+  options: BuildOptions,
+  names: OutputNames,
+  stats: BuildStats,
+  reserve: number,
+  /** real paths of inputs inside the output folder: an output there would be read as an input next time */
+  inputsInside: string[],
+): Promise<ManifestForm[]> {
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
@@ -500,16 +531,16 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       工作表: input.source.sheet,
     };
     const who = `文件“${item.source}”工作表“${input.source.sheet}”`;
-    const first = names.first(fields);
-    let base: string;
-    let clashesWith: string | null;
-    if (names.isAdoptable(first) && (await sameOnDisk(fs, first, form.files))) {
-      names.adopt(first, who);
-      base = first;
-      clashesWith = null;
-    } else {
-      ({ name: base, clashesWith } = names.next(fields, who));
+    // An unclaimed file on disk that holds exactly what this form writes (a run killed before its
+    // manifest wrote it) is taken back, the first name or a suffixed one; else the next free name.
+    let adopted: { name: string; clashesWith: string | null } | null = null;
+    for (const candidate of names.adoptableCandidates(fields)) {
+      if (!(await sameOnDisk(fs, candidate.name, form.files))) continue;
+      names.adopt(candidate.name, who);
+      adopted = candidate;
+      break;
     }
+    const { name: base, clashesWith } = adopted ?? names.next(fields, who);
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
     const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + reserve;
@@ -520,6 +551,8 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       for (const file of form.files) {
         const path = `${base}${file.extension}`;
         if (!isInside(fs.root, path)) throw archiveError('PATH_OUTSIDE', { path: fs.shown(path), out: fs.shown('') });
+        const input = inputsInside.find((real) => isInside(real, fs.abs(path)));
+        if (input) throw archiveError('OUTPUT_INSIDE_INPUT', { path: fs.shown(path), input: fs.shown(relative(fs.root, input).split(sep).join('/')) });
         await fs.write(path, file.bytes);
         paths[file.format] = path;
         sums[file.format] = sha256(file.bytes);

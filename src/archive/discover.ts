@@ -2,8 +2,8 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import fg from 'fast-glob';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
+import { recordedPath, shownPath } from '../model/shown-path.js';
 import { errnoOf } from './fs-errors.js';
-import { isInside } from './safe-name.js';
 
 /** Office and WPS leave `~$name.xlsx` lock files and `.~name` temporaries beside open workbooks. */
 export function isIgnorable(path: string): boolean {
@@ -23,16 +23,17 @@ export interface Discovery {
   problems: RunMessage[];
 }
 
-/** A folder by identity (device and inode, as a walk meets it) and by real path (as a glob's match is checked). */
+/** A folder by identity (device and inode), as a walk meets it. */
 export interface FolderId {
   dev: number;
   ino: number;
-  real: string;
 }
 
 export interface DiscoverOptions {
-  /** folders never entered (the output folder: its outputs are not inputs) */
+  /** folders never entered by a walk (the output folder, when it lies inside an input: its outputs are not inputs) */
   exclude?: FolderId[];
+  /** a glob's matches that are not inputs, by real path (what the archive wrote: a glob may reach into it) */
+  written?: (real: string) => boolean;
 }
 
 const reasonOf = (error: unknown): string => {
@@ -48,7 +49,7 @@ const reasonOf = (error: unknown): string => {
  * spelled them before (`input/sub/name.xlsx`), since the manifest knows forms by them.
  */
 async function walkFolder(input: string, options: DiscoverOptions, problems: RunMessage[]): Promise<string[]> {
-  const trimmed = input.replace(/\\/g, '/').replace(/(.)\/+$/, '$1');
+  const trimmed = recordedPath(input).replace(/(.)\/+$/, '$1');
   const prefix = trimmed === '.' || trimmed === './' ? '' : trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
   const excluded = options.exclude ?? [];
   const found: string[] = [];
@@ -57,7 +58,7 @@ async function walkFolder(input: string, options: DiscoverOptions, problems: Run
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      problems.push(runMessage('INPUT_DIR_UNREADABLE', { path: rel === '' ? trimmed : `${prefix}${rel}`, reason: reasonOf(error) }));
+      problems.push(runMessage('INPUT_DIR_UNREADABLE', { path: shownPath(rel === '' ? trimmed : `${prefix}${rel}`), reason: reasonOf(error) }));
       return;
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -72,7 +73,7 @@ async function walkFolder(input: string, options: DiscoverOptions, problems: Run
         if (spreadsheet.test(e.name) && !isIgnorable(e.name)) found.push(`${prefix}${childRel}`);
       } else if (!e.isSymbolicLink() && spreadsheet.test(e.name)) {
         const kind = e.isFIFO() ? '命名管道 FIFO' : e.isSocket() ? '套接字' : e.isBlockDevice() || e.isCharacterDevice() ? '设备文件' : '特殊文件';
-        problems.push(runMessage('INPUT_NOT_REGULAR', { path: `${prefix}${childRel}`, kind }));
+        problems.push(runMessage('INPUT_NOT_REGULAR', { path: shownPath(`${prefix}${childRel}`), kind }));
       }
     }
   };
@@ -89,7 +90,6 @@ export async function discover(inputs: string[], options: DiscoverOptions = {}):
   const missing: string[] = [];
   const empty: string[] = [];
   const problems: RunMessage[] = [];
-  const excluded = options.exclude ?? [];
   for (const input of inputs) {
     let found: string[] = [];
     const info = await stat(input).catch(() => null);
@@ -98,14 +98,14 @@ export async function discover(inputs: string[], options: DiscoverOptions = {}):
     } else if (info?.isFile()) {
       found = [input];
     } else if (info) {
-      problems.push(runMessage('INPUT_NOT_REGULAR', { path: input, kind: info.isFIFO() ? '命名管道 FIFO' : '特殊文件' }));
+      problems.push(runMessage('INPUT_NOT_REGULAR', { path: shownPath(input), kind: info.isFIFO() ? '命名管道 FIFO' : '特殊文件' }));
       continue;
     } else if (fg.isDynamicPattern(input)) {
-      // A glob may reach into the output folder: what it finds there is not an input.
+      // A glob may reach into the output folder: what the archive wrote there is not an input.
       const matched = await fg(input, { dot: false, onlyFiles: true, suppressErrors: true });
       for (const m of matched) {
         const real = await realpath(m).catch(() => null);
-        if (real !== null && !excluded.some((x) => isInside(x.real, real))) found.push(m);
+        if (real !== null && !options.written?.(real)) found.push(m);
       }
     }
     const kept = found.filter((f) => !isIgnorable(f));

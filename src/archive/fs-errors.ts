@@ -1,4 +1,5 @@
 import { ArchiveError, archiveError, type ArchiveCode } from '../model/archive-messages.js';
+import { shownPath } from '../model/shown-path.js';
 
 /** What the run was doing when the file system said no, as the message puts it before the path. */
 export type FsAction = '读取' | '写入' | '创建文件夹' | '删除' | '改名' | '打开' | '列出文件夹' | '检查';
@@ -32,25 +33,33 @@ export function errnoOf(error: unknown): string | null {
 }
 
 /**
- * A file-system error as the user's message: the path (as the user knows it: relative to the
- * output folder they named, `/` separators), what was being done, and what to do. An error that is
- * already a user message passes through unchanged.
+ * The folder a command writes, as the advice names it: build, watch and serve write the output
+ * folder (--out; serve's uploads sit beside it), init the folder named after it.
  */
-export function fsError(error: unknown, action: FsAction, path: string): ArchiveError {
+export type WritePlace = 'out' | 'init';
+const placeText: Record<WritePlace, string> = { out: '输出文件夹(--out)', init: '文件夹(ziping init 后面写的文件夹)' };
+
+/**
+ * A file-system error as the user's message: the path (as the user knows it: relative to the
+ * output folder they named, with this system's separator), what was being done, and what to do, in the words of
+ * the command it comes from (`place`). An error that is already a user message passes through unchanged.
+ */
+export function fsError(error: unknown, action: FsAction, path: string, place: WritePlace = 'out'): ArchiveError {
   if (error instanceof ArchiveError) return error;
   const errno = errnoOf(error);
-  const shown = path.replace(/\\/g, '/');
+  const shown = shownPath(path);
   const code = errno === null ? undefined : known[errno];
-  if (code) return archiveError(code, { action, path: shown }, 1, error);
+  const args = { action, path: shown, place: placeText[place] };
+  if (code) return archiveError(code, args, 1, error);
   const detail = errno ?? (error instanceof Error ? error.message.split('\n')[0] : String(error)) ?? '';
-  return archiveError('FS_OTHER', { action, path: shown, errno: detail }, 1, error);
+  return archiveError('FS_OTHER', { ...args, errno: detail }, 1, error);
 }
 
 /** Runs `fn`, turning a file-system error into the user's message for `action` on `path`. */
-export async function withFsErrors<T>(action: FsAction, path: string, fn: () => Promise<T>): Promise<T> {
+export async function withFsErrors<T>(action: FsAction, path: string, fn: () => Promise<T>, place: WritePlace = 'out'): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw fsError(error, action, path);
+    throw fsError(error, action, path, place);
   }
 }

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { archiveError, type RunMessage, runMessage } from '../model/archive-messages.js';
+import { shownJoin } from '../model/shown-path.js';
 import { generator } from '../version.js';
 import { fsError } from './fs-errors.js';
 
@@ -235,7 +236,7 @@ export async function acquireLock(outDir: string, options: AcquireOptions): Prom
     try {
       handle = await open(path, 'wx');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, '写入', `${options.shownOut.replace(/[\\/]+$/, '')}/${LOCK_FILE}`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, '写入', shownJoin(options.shownOut, LOCK_FILE));
     }
     if (handle) {
       try {
@@ -244,7 +245,7 @@ export async function acquireLock(outDir: string, options: AcquireOptions): Prom
       } catch (error) {
         await handle.close().catch(() => undefined);
         await rm(path, { force: true }).catch(() => undefined);
-        throw fsError(error, '写入', `${options.shownOut.replace(/[\\/]+$/, '')}/${LOCK_FILE}`);
+        throw fsError(error, '写入', shownJoin(options.shownOut, LOCK_FILE));
       }
       await handle.close();
       return new OutLock(path, info, options.shownOut, times.heartbeatMs);
@@ -261,11 +262,7 @@ export async function acquireLock(outDir: string, options: AcquireOptions): Prom
     }
     const waited = Date.now() - started;
     if (waited >= times.waitMs) {
-      throw archiveError(
-        'OUT_LOCKED',
-        { out: options.shownOut, holder: holderText(held.info), waited: (waited / 1000).toFixed(1), lock: `${options.shownOut.replace(/[\\/]+$/, '')}/${LOCK_FILE}` },
-        2,
-      );
+      throw archiveError('OUT_LOCKED', { out: options.shownOut, holder: holderText(held.info), waited: (waited / 1000).toFixed(1), lock: shownJoin(options.shownOut, LOCK_FILE) }, 2);
     }
     if (!announced) {
       options.onMessage?.(runMessage('OUT_LOCK_WAITING', { out: options.shownOut, holder: holderText(held.info), seconds: (times.waitMs / 1000).toFixed(0) }));

@@ -65,13 +65,17 @@ export class OutputNames {
     else this.adoptable.delete(name.toLowerCase());
   }
 
-  /** The name a form would get if nothing were taken. */
-  first(fields: NameFields): string {
-    return this.base(fields);
-  }
-
-  isAdoptable(name: string): boolean {
-    return this.adoptable.has(name.toLowerCase());
+  /**
+   * The names `next` would pass over on its way to a free one that are unclaimed files on disk, in
+   * that order, each with the form that holds the plain name (the clash a suffix means).
+   */
+  adoptableCandidates(fields: NameFields): Array<{ name: string; clashesWith: string | null }> {
+    const base = this.base(fields);
+    const found: Array<{ name: string; clashesWith: string | null }> = [];
+    for (let i = 2, name = base; this.taken.has(name.toLowerCase()); name = `${base}-${i++}`) {
+      if (this.adoptable.has(name.toLowerCase())) found.push({ name, clashesWith: name === base ? null : (this.taken.get(base.toLowerCase()) ?? null) });
+    }
+    return found;
   }
 
   /** Gives a form the name of an unclaimed file on disk that holds exactly what it would write. */

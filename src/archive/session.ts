@@ -1,5 +1,6 @@
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { archiveError, type RunMessage } from '../model/archive-messages.js';
+import { shownPath } from '../model/shown-path.js';
 import { ArchiveFs } from './archive-fs.js';
 import { fsError } from './fs-errors.js';
 import { acquireLock, type LockTimes, type OutLock } from './lock.js';
@@ -34,10 +35,10 @@ export async function openArchive(out: string, options: OpenOptions): Promise<Ar
     if (error.code === 'ENOENT') return null;
     throw fsError(error, '检查', out);
   });
-  if (info && !info.isDirectory()) throw archiveError('OUT_IS_FILE', { path: out.replace(/\\/g, '/') }, 2);
+  if (info && !info.isDirectory()) throw archiveError('OUT_IS_FILE', { path: shownPath(out) }, 2);
   if (!info) {
     await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'ENOTDIR' || error.code === 'EEXIST' ? archiveError('OUT_IS_FILE', { path: out.replace(/\\/g, '/') }, 2) : fsError(error, '创建文件夹', out);
+      throw error.code === 'ENOTDIR' || error.code === 'EEXIST' ? archiveError('OUT_IS_FILE', { path: shownPath(out) }, 2) : fsError(error, '创建文件夹', out);
     });
   }
   // The folder named may itself be a link (an archive kept on another disk): its target is the root.
@@ -46,7 +47,7 @@ export async function openArchive(out: string, options: OpenOptions): Promise<Ar
   });
   const lock = await acquireLock(root, {
     command: options.command,
-    shownOut: out,
+    shownOut: shownPath(out),
     ...(options.lockTimes ? { times: options.lockTimes } : {}),
     ...(options.onMessage ? { onMessage: options.onMessage } : {}),
   });

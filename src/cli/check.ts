@@ -5,6 +5,7 @@ import { hasError, type Finding } from '../model/finding.js';
 import { MANIFEST_SCHEMA, type Manifest, type ManifestForm } from '../model/manifest.js';
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { processFile } from '../pipeline/process.js';
+import { recordedPath } from '../model/shown-path.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { formReport } from './report-text.js';
@@ -15,11 +16,6 @@ export function exitCodeFor(forms: ManifestForm[], missing: string[], strict: bo
   if (missing.length > 0 || forms.some((f) => f.status === 'error')) return 1;
   if (strict && forms.some((f) => hasError(f.findings))) return 1;
   return 0;
-}
-
-/** Paths in the manifest and messages use `/`, whatever the system, so records compare across machines. */
-export function displayPath(path: string): string {
-  return path.replace(/\\/g, '/');
 }
 
 export interface CheckOptions {
@@ -41,7 +37,7 @@ export async function check(inputs: string[], opts: CheckOptions, out: (s: strin
   const forms: ManifestForm[] = [];
   const notes: Finding[] = [];
   for (const file of files) {
-    const outcome = await processFile(file, displayPath(file), { profile: opts.profile, mode: opts.mode, typeset: opts.typeset, render: false });
+    const outcome = await processFile(file, recordedPath(file), { profile: opts.profile, mode: opts.mode, typeset: opts.typeset, render: false });
     notes.push(...outcome.notes);
     for (const form of outcome.forms) {
       const entry = manifestEntry(form, outcome);

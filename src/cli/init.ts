@@ -1,5 +1,6 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withFsErrors } from '../archive/fs-errors.js';
 import { writeAtomic } from '../archive/write-atomic.js';
 import type { Profile } from '../model/profile.js';
 import { templateWorkbook } from '../pipeline/process.js';
@@ -23,21 +24,19 @@ async function exists(path: string): Promise<boolean> {
  * skips it as blank (INGEST_FORM_BLANK). Existing files are kept: init never overwrites someone's work.
  */
 export async function init(dir: string, profile: Profile, typeset: Typesetter): Promise<{ written: string[]; kept: string[] }> {
-  await mkdir(join(dir, TEMPLATE_FOLDER), { recursive: true });
-  await mkdir(join(dir, SAMPLE_FOLDER), { recursive: true });
   const written: string[] = [];
   const kept: string[] = [];
-  const template = join(dir, TEMPLATE_FOLDER, TEMPLATE_NAME);
-  if (await exists(template)) kept.push(template);
-  else {
-    await writeAtomic(template, await templateWorkbook(profile, typeset));
-    written.push(template);
-  }
-  const sample = join(dir, SAMPLE_FOLDER, SAMPLE_NAME);
-  if (await exists(sample)) kept.push(sample);
-  else {
-    await copyFile(join(repoRoot, 'data', SAMPLE_NAME), sample);
-    written.push(sample);
+  // Written as the archive writes (whole or not at all); a failure is said in init's words (its folder, not --out).
+  const files: Array<[string, () => Promise<Uint8Array>]> = [
+    [join(dir, TEMPLATE_FOLDER, TEMPLATE_NAME), () => templateWorkbook(profile, typeset)],
+    [join(dir, SAMPLE_FOLDER, SAMPLE_NAME), () => withFsErrors('读取', join(repoRoot, 'data', SAMPLE_NAME), () => readFile(join(repoRoot, 'data', SAMPLE_NAME)))],
+  ];
+  for (const [path, bytes] of files) {
+    if (await exists(path)) kept.push(path);
+    else {
+      await writeAtomic(path, await bytes(), { place: 'init' });
+      written.push(path);
+    }
   }
   return { written, kept };
 }

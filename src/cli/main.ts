@@ -1,12 +1,15 @@
+import { resolve } from 'node:path';
 import { Argument, type Command, CommanderError, Option } from 'commander';
 import { build, type BuildEvent, type BuildResult } from '../archive/build.js';
 import { fsError, errnoOf, type FsAction } from '../archive/fs-errors.js';
+import { MANIFEST_FILE } from '../archive/manifest-file.js';
 import { openArchive, type Archive } from '../archive/session.js';
 import { ArchiveError, archiveError, messageLine, runMessage } from '../model/archive-messages.js';
 import { consoleText, jsonText, visibleText } from '../model/display-text.js';
 import { hasError, severityText } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { ScoreMode } from '../model/profile.js';
+import { shownMessage, shownPath } from '../model/shown-path.js';
 import { loadProfile, profileChoice, ProfileError } from '../profiles/load-profile.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { version } from '../version.js';
@@ -76,13 +79,16 @@ async function buildSummary(result: BuildResult, out: string, seconds: number, f
   lines.push(`本次处理 ${s.files} 个文件：重新生成 ${s.built} 个${repaired}，未变化跳过 ${s.reused} 个。`);
   if (s.files > 0 && s.built === 0) lines.push('所有输入都没有变化，没有重新生成(需要时加 --force)。');
   for (const r of s.removed) {
-    lines.push(s.pruned > 0 ? `输入“${r.source}”已不存在，已删除其输出：${r.outputs.join('、')}` : `输入“${r.source}”已不存在，其输出仍保留：${r.outputs.join('、') || '无'}(加 --prune 删除)`);
+    const [source, outputs] = [shownPath(r.source), r.outputs.map((o) => shownPath(o)).join('、')];
+    lines.push(s.pruned > 0 ? `输入“${source}”已不存在，已删除其输出：${outputs}` : `输入“${source}”已不存在，其输出仍保留：${outputs || '无'}(加 --prune 删除)`);
   }
   if (result.messages.length > 0) {
     lines.push('关于本次运行：');
     for (const m of result.messages) lines.push(`  [${severityText[m.severity]}] ${m.code} ${m.message}`);
   }
-  lines.push(`用时 ${seconds.toFixed(1)} 秒；结果在 ${out}/(清单：${out}/manifest.json)。`);
+  // Whole paths, each ending its line: what a person pastes into Explorer or a terminal.
+  lines.push(`用时 ${seconds.toFixed(1)} 秒；结果在输出文件夹：${resolve(out)}`);
+  lines.push(`清单：${resolve(out, MANIFEST_FILE)}`);
   lines.push(...(await archiveLinks(out, result.manifest.forms)));
   return lines.join('\n');
 }
@@ -90,7 +96,7 @@ async function buildSummary(result: BuildResult, out: string, seconds: number, f
 /** Exit status of a build: the forms' (see check.ts), and 1 when the run itself reports an error (a folder it could not read). */
 const buildExitCode = (result: BuildResult, strict: boolean): number => Math.max(exitCodeFor(result.current, result.missing, strict), result.messages.some((m) => m.severity === 'error') ? 1 : 0);
 
-interface Io {
+export interface Io {
   /** human text: controls escaped, long lines cut */
   out: (s: string) => void;
   err: (s: string) => void;
@@ -109,7 +115,7 @@ async function withArchive<T>(out: string, command: string, waitMs: number, io: 
   const stop = (signal: NodeJS.Signals): void => {
     // watch stops on its own at the first Ctrl-C (it finishes the build under way).
     if (onSignal?.()) return;
-    io.err(messageLine(runMessage('RUN_INTERRUPTED', { signal, out })));
+    io.err(messageLine(runMessage('RUN_INTERRUPTED', { signal, out: shownPath(out) })));
     archive.closeSync();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -178,7 +184,7 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
             // report only for a file with problems, once per change.
             for (const form of e.forms) if (!opts.quiet || formState(form) !== 'clean') io.out(fileLine(form, e.repaired));
             for (const form of e.forms) if (form.status === 'error' || hasError(form.findings)) io.out(formReport(form));
-            for (const note of e.notes) io.out(`- 已跳过：${note.message}(${note.code})`);
+            for (const note of e.notes) io.out(`- 已跳过：${shownMessage(note.message)}(${note.code})`);
           };
           const result = await build([folder], { ...archiveSettings(s), force: false, prune: opts.prune, archive }, onEvent);
           const fresh = result.messages.filter((m) => !said.has(messageLine(m)));
@@ -252,15 +258,17 @@ export function fatalText(error: unknown, debug: boolean): string {
   return visibleText(`${messageLine(shown)}${debug ? `\n${debugText(error)}` : ''}`);
 }
 
-export async function main(
-  argv: string[],
-  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
-  progressStream: ProgressStream = process.stderr,
-): Promise<number> {
-  // Everything a person reads passes through consoleText: cell texts can hold ESC sequences and
-  // bidi overrides, and a 30,000-character name would bury the rest. JSON goes out as JSON.
-  const io: Io = { out: (s) => out(consoleText(s)), err: (s) => err(consoleText(s)), raw: out, progress: progressStream };
+/** What a command's action leaves for main to return: its exit status. */
+interface Outcome {
+  code: number;
+}
+
+/**
+ * The command line: every command with its options, help and examples, and what each runs. main()
+ * parses with it; the README's option table is written from it too (scripts/readme-options.ts), so
+ * the two cannot disagree.
+ */
+export function cliProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
   const program = chineseHelp(new ChineseCommand('ziping'))
     .description('项目支出绩效自评表：读取、复核评分、按官方版式输出 Excel 与 PDF，并按年度归档')
     .version(version, '-v, --version', '显示版本号')
@@ -270,10 +278,9 @@ export async function main(
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   withExamples(program);
   const quiet = (): boolean => program.opts<{ quiet: boolean }>().quiet;
-  let code = 0;
   withExamples(scoringOptions(program.command('check').description('读取并复核评分，只打印结果和问题，不生成文件').argument('[输入...]', '文件、文件夹或通配符，默认 data'))).action(
     async (inputs: string[], opts: ScoringOptions) => {
-      code = await check(inputs, { ...opts, quiet: quiet(), profile: profileChoice(opts.profile, 'option'), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
+      outcome.code = await check(inputs, { ...opts, quiet: quiet(), profile: profileChoice(opts.profile, 'option'), mode: opts.scores, typeset: typesetterFor() }, io.out, io.raw, io.err);
     },
   );
   withExamples(
@@ -290,7 +297,7 @@ export async function main(
         .option('--config <文件>', CONFIG_HELP),
     ),
   ).action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
-    code = await buildCommand(inputs, { ...opts, quiet: quiet() }, cmd, io);
+    outcome.code = await buildCommand(inputs, { ...opts, quiet: quiet() }, cmd, io);
   });
   withExamples(
     scoringOptions(
@@ -304,7 +311,7 @@ export async function main(
         .option('--config <文件>', CONFIG_HELP),
     ),
   ).action(async (dir: string | undefined, opts: BuildCliOptions, cmd: Command) => {
-    code = await watchCommand(dir, { ...opts, quiet: quiet() }, cmd, io);
+    outcome.code = await watchCommand(dir, { ...opts, quiet: quiet() }, cmd, io);
   });
   withExamples(
     program
@@ -334,8 +341,22 @@ export async function main(
     ),
   ).action(async (opts: BuildCliOptions & ServeCliOptions, cmd: Command) => {
     const s = await settings([], opts, cmd);
-    code = await serveCommand(s, opts, { out: io.out, err: io.err, quiet: quiet() });
+    outcome.code = await serveCommand(s, opts, { out: io.out, err: io.err, quiet: quiet() });
   });
+  return program;
+}
+
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  progressStream: ProgressStream = process.stderr,
+): Promise<number> {
+  // Everything a person reads passes through consoleText: cell texts can hold ESC sequences and
+  // bidi overrides, and a 30,000-character name would bury the rest. JSON goes out as JSON.
+  const io: Io = { out: (s) => out(consoleText(s)), err: (s) => err(consoleText(s)), raw: out, progress: progressStream };
+  const outcome: Outcome = { code: 0 };
+  const program = cliProgram(io, outcome);
   const debug = (): boolean => program.opts<{ debug: boolean }>().debug || argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -355,5 +376,5 @@ export async function main(
     if (debug()) err(visibleText(debugText(error)));
     return shown.exitCode;
   }
-  return code;
+  return outcome.code;
 }

@@ -1,5 +1,6 @@
 import type { BuildEvent } from '../archive/build.js';
 import { clipLine, visibleLine } from '../model/display-text.js';
+import { shownPath } from '../model/shown-path.js';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -29,7 +30,7 @@ export function progressReporter(stream: ProgressStream): Progress {
     }
     const state = e.reused ? '未变化，跳过' : e.forms.some((f) => f.status === 'error') ? '无法处理' : e.repaired.length > 0 ? '输出缺失或损坏，已重新生成' : '完成';
     // A file name is what a person typed: its controls are shown, not obeyed (the bar's own escapes are ours).
-    const file = visibleLine(e.file);
+    const file = visibleLine(shownPath(e.file));
     if (!stream.isTTY) {
       stream.write(`${clipLine(`[${e.done}/${e.total}] ${state}：${file}`)}\n`);
       return;

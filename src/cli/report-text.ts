@@ -3,14 +3,18 @@ import { outputFiles, type ManifestForm } from '../model/manifest.js';
 import type { LayoutVariant } from '../model/form-input.js';
 import { decimalOrDash as num } from '../model/numbers.js';
 import type { ProfileFrom } from '../model/profile.js';
+import { shownMessage, shownPath } from '../model/shown-path.js';
 
 const layoutText: Record<LayoutVariant, string> = { ningxia10: '宁夏 10 列(附件6)', national11: '全国 11 列(财预〔2020〕10号)', department: '部门整体支出绩效自评表' };
 const profileFromText: Record<ProfileFrom, string> = { layout: '按表样自动选择', option: '命令行指定', config: '配置文件指定' };
 
+/** Where a form came from, as a person finds it: its file (this system's separators) and sheet. */
+export const formWhere = (f: { source: string; sheet: string | null }): string => `${shownPath(f.source)}${f.sheet ? ` · 工作表“${f.sheet}”` : ''}`;
+
 /** The human summary of one form, in Chinese, with every finding and its cell. */
 export function formReport(form: ManifestForm): string {
   const lines: string[] = [];
-  const where = `${form.source}${form.sheet ? ` · 工作表“${form.sheet}”` : ''}`;
+  const where = formWhere(form);
   if (form.status === 'error') {
     lines.push(`✗ ${where}：未能处理`);
   } else {
@@ -27,18 +31,18 @@ export function formReport(form: ManifestForm): string {
   }
   const counts = (['error', 'warning', 'info'] as const).map((s) => `${severityText[s]} ${form.findings.filter((x) => x.severity === s).length}`).join('，');
   lines.push(form.findings.length === 0 ? '  没有发现问题。' : `  发现 ${form.findings.length} 个问题(${counts})：`);
-  for (const f of form.findings) lines.push(`   [${severityText[f.severity]}] ${f.code} ${f.message}`);
+  for (const f of form.findings) lines.push(`   [${severityText[f.severity]}] ${f.code} ${shownMessage(f.message)}`);
   return lines.join('\n');
 }
 
 /** One line per form as watch rebuilds it: where its copies went, its project, total and grade, and how many problems; or why nothing came out. */
 export function fileLine(form: ManifestForm, repaired: string[] = []): string {
-  const where = `${form.source}${form.sheet ? ` · 工作表“${form.sheet}”` : ''}`;
+  const where = formWhere(form);
   if (form.status === 'error') {
     const first = form.findings.find((f) => f.severity === 'error') ?? form.findings[0];
     return `✗ 无法处理：${where}${first ? `(${first.code})` : ''}`;
   }
-  const outputs = outputFiles(form.outputs).map((o) => o.path);
+  const outputs = outputFiles(form.outputs).map((o) => shownPath(o.path));
   const note = repaired.length > 0 ? `(输出缺失或损坏，已重新生成)` : '';
   const count = (s: 'error' | 'warning'): number => form.findings.filter((f) => f.severity === s).length;
   const problems = count('error') + count('warning') === 0 ? '没有问题' : `错误 ${count('error')} 条、警告 ${count('warning')} 条`;

@@ -4,6 +4,8 @@ import { severityText, type Finding, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { ROOT_INDEX_FILE } from '../reports/archive-index.js';
 import { INDEX_FILE, REPORT_FILE, SUMMARY_FILE, yearFolder } from '../reports/year-reports.js';
+import { shownMessage, shownPath } from '../model/shown-path.js';
+import { formWhere } from './report-text.js';
 
 /** What a run of build, check or watch ends with: counts, then every form that needs a look. */
 export interface RunOutcome {
@@ -34,8 +36,6 @@ export function countStates(forms: ManifestForm[]): Record<FormState, number> {
   return counts;
 }
 
-const where = (f: { source: string; sheet: string | null }): string => `${f.source}${f.sheet ? ` · 工作表“${f.sheet}”` : ''}`;
-
 /** `SCORE_MISMATCH(H32)、DEVIATION_REASON_MISSING(I20) 等 7 条`: the codes and cells of one severity, the first few. */
 function codesOf(findings: Finding[], shown = 4): string {
   const items = findings.map((f) => `${f.code}${f.cell ? `(${f.cell.slice(f.cell.lastIndexOf('!') + 1)})` : ''}`);
@@ -64,27 +64,27 @@ export function summaryLines(run: RunOutcome): string[] {
   };
   list('errors', '有错误项的表格', (f) => {
     const warnings = f.findings.filter((x) => x.severity === 'warning');
-    return `! ${where(f)}：错误 ${codesOf(f.findings.filter((x) => x.severity === 'error'))}${warnings.length > 0 ? `；警告 ${warnings.length} 条` : ''}`;
+    return `! ${formWhere(f)}：错误 ${codesOf(f.findings.filter((x) => x.severity === 'error'))}${warnings.length > 0 ? `；警告 ${warnings.length} 条` : ''}`;
   });
-  list('warnings', '有警告的表格', (f) => `△ ${where(f)}：警告 ${codesOf(f.findings.filter((x) => x.severity === 'warning'))}`);
+  list('warnings', '有警告的表格', (f) => `△ ${formWhere(f)}：警告 ${codesOf(f.findings.filter((x) => x.severity === 'warning'))}`);
   // What the printed copy cannot show is said in full (which character, which cell): build prints
   // no per-form report, and a box in a submitted PDF is found too late on paper.
   const boxes = run.forms.flatMap((f) => f.findings.filter((x) => x.code === 'RENDER_GLYPH_MISSING'));
   if (boxes.length > 0) {
     lines.push(`PDF 中会显示为方框的字符(${boxes.length} 处)：`);
-    for (const b of boxes.slice(0, MAX_BOXES)) lines.push(`  - ${b.message}`);
+    for (const b of boxes.slice(0, MAX_BOXES)) lines.push(`  - ${shownMessage(b.message)}`);
     if (boxes.length > MAX_BOXES) lines.push(`  … 另有 ${boxes.length - MAX_BOXES} 处，见各年度索引页。`);
   }
   list('failed', '无法处理的文件', (f) => {
     const first = f.findings.find((x) => x.severity === 'error') ?? f.findings[0];
-    return `✗ ${f.source}：${first ? `${first.code} ${first.message}` : '未记录原因'}`;
+    return `✗ ${shownPath(f.source)}：${first ? `${first.code} ${shownMessage(first.message)}` : '未记录原因'}`;
   });
   if (run.notes.length > 0) {
     lines.push(`已跳过的空白表(${run.notes.length} 份，填写后再放入即可处理)：`);
-    for (const n of run.notes) lines.push(`  - ${n.file ?? ''}${n.sheet ? ` · 工作表“${n.sheet}”` : ''}(${n.code})`);
+    for (const n of run.notes) lines.push(`  - ${shownPath(n.file ?? '')}${n.sheet ? ` · 工作表“${n.sheet}”` : ''}(${n.code})`);
   }
-  for (const m of run.missing) lines.push(`找不到输入“${m}”：请检查路径或文件名(路径中有空格时请用英文双引号括起来)。`);
-  for (const e of run.empty) lines.push(`文件夹“${e}”中还没有 .xlsx 或 .xls 表格。`);
+  for (const m of run.missing) lines.push(`找不到输入“${shownPath(m)}”：请检查路径或文件名(路径中有空格时请用英文双引号括起来)。`);
+  for (const e of run.empty) lines.push(`文件夹“${shownPath(e)}”中还没有 .xlsx 或 .xls 表格。`);
   if (run.messages && run.messages.length > 0) {
     lines.push('关于本次运行：');
     for (const m of run.messages) lines.push(`  [${severityText[m.severity]}] ${m.code} ${m.message}`);

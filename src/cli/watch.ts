@@ -4,6 +4,7 @@ import { watch as chokidarWatch } from 'chokidar';
 import { isIgnorable } from '../archive/discover.js';
 import { looksComplete } from '../archive/complete-file.js';
 import { isInside } from '../archive/safe-name.js';
+import { shownPath } from '../model/shown-path.js';
 
 export interface WatchOptions {
   /** how long a file's size must stay the same before it is read, ms */
@@ -43,7 +44,8 @@ export async function watchFolder(dir: string, runBuild: (reason: string) => Pro
     }, 200);
   };
 
-  const exclude = (options.exclude ?? []).map((p) => resolve(p));
+  // An output folder that holds the watched one (--out . beside the inbox) is not left out: only one inside it is.
+  const exclude = (options.exclude ?? []).map((p) => resolve(p)).filter((x) => !isInside(x, resolve(dir)));
   const excluded = (path: string): boolean => exclude.some((x) => isInside(x, resolve(path)));
   await runBuild('首次生成');
   const watcher = chokidarWatch(dir, {
@@ -67,7 +69,7 @@ export async function watchFolder(dir: string, runBuild: (reason: string) => Pro
   watcher.on('unlink', (p) => spreadsheet.test(p) && schedule(`删除“${p}”`));
   watcher.on('error', (e) => log(`监视出错：${e instanceof Error ? e.message : String(e)}`));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  log(`正在监视“${dir}”，放入或修改表格后会自动生成。按 Ctrl-C 停止。`);
+  log(`正在监视“${shownPath(dir)}”，放入或修改表格后会自动生成。按 Ctrl-C 停止。`);
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });

@@ -6,6 +6,18 @@ import type { Severity } from './finding.js';
  * person can search for, and a Chinese text that names the path and says what to do. These are not
  * bound to a cell, so they carry their own path instead of a location prefix.
  */
+/** What a file-system message says: what was being done, to which path, and the folder the user can change instead (default the output folder). */
+interface FsArgs {
+  action: string;
+  path: string;
+  place?: string;
+}
+
+const OUT_PLACE = '输出文件夹(--out)';
+
+/** Actions that only read: no advice about somewhere else to write. */
+const reading = new Set(['读取', '列出文件夹', '检查', '打开']);
+
 const catalog = {
   // ── the output folder and its lock ──
   OUT_IS_FILE: { severity: 'error', say: (a: { path: string }) => `--out 指定的“${a.path}”是一个文件，不是文件夹。请换一个文件夹名，或把该文件移走后重试。` },
@@ -25,7 +37,8 @@ const catalog = {
   },
   INPUT_INSIDE_OUT: {
     severity: 'error',
-    say: (a: { input: string; out: string }) => `输入“${a.input}”位于输出文件夹“${a.out}”之内(或就是它)。输出文件夹里的文件不会当作输入读取；请把要处理的表格放在输出文件夹以外，或换一个 --out。`,
+    say: (a: { input: string; out: string }) =>
+      `输入“${a.input}”是输出文件夹“${a.out}”本身，或位于归档自己写入的部分(年度文件夹、.ziping、清单等)之内。这些文件不会当作输入读取；请把要处理的表格放在别处(可以是输出文件夹中与年度文件夹并列的文件夹，如“收件箱”)，或换一个 --out。`,
   },
   RUN_INTERRUPTED: {
     severity: 'error',
@@ -55,6 +68,11 @@ const catalog = {
     severity: 'warning',
     say: (a: { path: string; why: string; source: string }) => `输出“${a.path}”${a.why}；其输入“${a.source}”不在本次处理范围内，无法重新生成。请把该输入一并交给 build 重新运行。`,
   },
+  OUTPUT_INSIDE_INPUT: {
+    severity: 'error',
+    say: (a: { path: string; input: string }) =>
+      `要写入的“${a.path}”位于输入“${a.input}”之内，已拒绝写入：下次运行时它会被当作输入读取。请换一个 --out，或修改输出文件名规则(names)，使输出不落在输入文件夹中。`,
+  },
   OUTPUT_UNCLAIMED: {
     severity: 'info',
     say: (a: { count: string; example: string }) => `输出文件夹中有 ${a.count} 个文件不在清单中(如“${a.example}”)，已原样保留；新生成的文件不会覆盖它们(同名时加后缀)。`,
@@ -79,35 +97,39 @@ const catalog = {
   PATH_OUTSIDE: { severity: 'error', say: (a: { path: string; out: string }) => `要写入的“${a.path}”实际位于输出文件夹“${a.out}”之外，已拒绝写入。请检查输出文件夹中的链接。` },
 
   // ── the file system, one code per error the system gives ──
+  // `place` is the folder the command writes as its user names it (`输出文件夹(--out)`, init's folder): what to change.
   FS_EACCES: {
     severity: 'error',
-    say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时没有权限。请检查该文件或文件夹的权限(是否只读、是否属于其他用户)，或换一个有写入权限的 --out。`,
+    say: (a: FsArgs) =>
+      reading.has(a.action)
+        ? `${a.action}“${a.path}”时没有权限。请检查该文件或文件夹的读取权限(是否属于其他用户)后重试。`
+        : `${a.action}“${a.path}”时没有权限。请检查该文件或文件夹的权限(是否只读、是否属于其他用户)，或换一个有写入权限的${a.place ?? OUT_PLACE}。`,
   },
   FS_EPERM: {
     severity: 'error',
-    say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时操作被拒绝。文件可能正在 Excel/WPS 中打开或被杀毒软件占用，关闭后重试；也请检查它是否设为只读。`,
+    say: (a: FsArgs) => `${a.action}“${a.path}”时操作被拒绝。文件可能正在 Excel/WPS 中打开或被杀毒软件占用，关闭后重试；也请检查它是否设为只读。`,
   },
-  FS_EBUSY: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时文件正被占用。文件可能正在 Excel/WPS 中打开，关闭后重试。` },
+  FS_EBUSY: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时文件正被占用。文件可能正在 Excel/WPS 中打开，关闭后重试。` },
   FS_ENOSPC: {
     severity: 'error',
-    say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时磁盘已满。本次写了一半的临时文件已删除，之前的输出保持原样。请清理磁盘空间(或换一个 --out)后重新运行。`,
+    say: (a: FsArgs) => `${a.action}“${a.path}”时磁盘已满。本次写了一半的临时文件已删除，之前的输出保持原样。请清理磁盘空间，或换一个${a.place ?? OUT_PLACE}，然后重新运行。`,
   },
   DISK_SPACE_LOW: {
     severity: 'error',
     say: (a: { out: string; path: string; free: string; need: string }) =>
       `输出文件夹“${a.out}”所在磁盘只剩 ${a.free}，写入“${a.path}”并保存清单约需 ${a.need}。为免写到一半，本次在此停下：已完成的表格已记入清单，之前的输出保持原样。请清理磁盘空间(或换一个 --out)后重新运行。`,
   },
-  FS_EDQUOT: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时超出了磁盘配额。本次的临时文件已删除。请清理空间或请管理员调整配额后重新运行。` },
-  FS_EROFS: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时发现所在磁盘是只读的。请换一个可写的 --out(或解除磁盘的只读状态)。` },
-  FS_ENOTDIR: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时，路径中的某一段是文件而不是文件夹。请把该文件移走或改名后重试。` },
-  FS_EISDIR: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时，发现它是一个文件夹，这里需要的是文件。请把该文件夹移走或改名后重试。` },
-  FS_EEXIST: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时，该名称已被占用。请把同名的文件或文件夹移走后重试。` },
-  FS_EMFILE: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时同时打开的文件太多。请关闭其他程序，或用更小的 --jobs 重试。` },
-  FS_ENAMETOOLONG: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时路径太长。请换一个层级更浅的 --out 后重试。` },
-  FS_ELOOP: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时遇到循环的符号链接。请检查并删除这些链接后重试。` },
-  FS_EIO: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时磁盘读写出错(I/O 错误)。磁盘或网络盘可能有故障，请检查后重试。` },
-  FS_ENOENT: { severity: 'error', say: (a: { action: string; path: string }) => `${a.action}“${a.path}”时找不到它(可能刚被移走或删除)。请检查路径后重试。` },
-  FS_OTHER: { severity: 'error', say: (a: { action: string; path: string; errno: string }) => `${a.action}“${a.path}”时出错(${a.errno})。请检查该路径和磁盘后重试。` },
+  FS_EDQUOT: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时超出了磁盘配额。本次的临时文件已删除。请清理空间或请管理员调整配额后重新运行。` },
+  FS_EROFS: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时发现所在磁盘是只读的。请换一个可写的${a.place ?? OUT_PLACE}，或解除磁盘的只读状态。` },
+  FS_ENOTDIR: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时，路径中的某一段是文件而不是文件夹。请把该文件移走或改名后重试。` },
+  FS_EISDIR: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时，发现它是一个文件夹，这里需要的是文件。请把该文件夹移走或改名后重试。` },
+  FS_EEXIST: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时，该名称已被占用。请把同名的文件或文件夹移走后重试。` },
+  FS_EMFILE: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时同时打开的文件太多。请关闭其他程序后重试(ziping build 还可以用更小的 --jobs)。` },
+  FS_ENAMETOOLONG: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时路径太长。请换一个层级更浅的${a.place ?? OUT_PLACE}后重试。` },
+  FS_ELOOP: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时遇到循环的符号链接。请检查并删除这些链接后重试。` },
+  FS_EIO: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时磁盘读写出错(I/O 错误)。磁盘或网络盘可能有故障，请检查后重试。` },
+  FS_ENOENT: { severity: 'error', say: (a: FsArgs) => `${a.action}“${a.path}”时找不到它(可能刚被移走或删除)。请检查路径后重试。` },
+  FS_OTHER: { severity: 'error', say: (a: FsArgs & { errno: string }) => `${a.action}“${a.path}”时出错(${a.errno})。请检查该路径和磁盘后重试。` },
 } satisfies Record<string, { severity: Severity; say: (a: never) => string }>;
 
 export type ArchiveCode = keyof typeof catalog;

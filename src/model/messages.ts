@@ -160,7 +160,7 @@ const catalog = {
   },
   DUPLICATE_FORM: {
     severity: 'warning',
-    say: (a: { name: string; other: string; output: string }) => `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门。两份都已保留，本份输出为“${a.output}”。请确认是否重复填报。`,
+    say: (a: { name: string; other: string; output: string }) => `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门。两份都已保留，本份输出为文件“${a.output}”。请确认是否重复填报。`,
   },
   OUTPUT_WRITE_FAILED: {
     severity: 'error',

@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
-import { decimalOrDash, percentOrDash } from '../model/numbers.js';
+import { shownMessage, shownPath } from '../model/shown-path.js';
+import { decimalOrDash, decimalText, percentOrDash } from '../model/numbers.js';
 import type { Profile } from '../model/profile.js';
 import { template } from '../template-files.js';
 
@@ -166,6 +167,8 @@ interface YearIndexView {
   departments: string[];
   gradeChoices: string[];
   gradeOrder: string;
+  /** the footer's statement of the grade lines */
+  gradeLines: string;
   /** the year's 汇总表, beside the page */
   summaryHref: string;
   /** the year's printed report, beside the page */
@@ -176,6 +179,21 @@ interface YearIndexView {
 
 const bestFirst = (grades: Profile['grades']): Profile['grades'] => [...grades].sort((a, b) => b.min - a.min);
 
+/**
+ * The grade lines of the profile, best first, as the footer states them: `优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60`
+ * (the lowest grade, taking every score below the one above it, by that bound).
+ */
+export function gradeLines(grades: Profile['grades']): string {
+  const sorted = bestFirst(grades);
+  return sorted
+    .map((g, i) => {
+      const above = sorted[i - 1];
+      if (i === sorted.length - 1 && g.min <= 0) return above ? `${g.grade} < ${decimalText(above.min)}` : `一律为${g.grade}`;
+      return `${g.grade} ≥ ${decimalText(g.min)}`;
+    })
+    .join('，');
+}
+
 const count = (f: ManifestForm, s: Severity): number => f.findings.filter((x) => x.severity === s).length;
 
 /*
@@ -184,7 +202,7 @@ const count = (f: ManifestForm, s: Severity): number => f.findings.filter((x) =>
  * text taken from a form goes through visibleLine/visibleText, which show them as `\u202E`.
  */
 const findingViews = (f: ManifestForm): FindingView[] =>
-  f.findings.map((x) => ({ severity: severityText[x.severity], severityClass: x.severity, code: visibleLine(x.code), cell: visibleLine(x.cell ?? ''), message: visibleText(x.message) }));
+  f.findings.map((x) => ({ severity: severityText[x.severity], severityClass: x.severity, code: visibleLine(x.code), cell: visibleLine(x.cell ?? ''), message: visibleText(shownMessage(x.message)) }));
 
 function projectView(year: string, f: ManifestForm, i: number): ProjectView {
   return {
@@ -193,7 +211,7 @@ function projectView(year: string, f: ManifestForm, i: number): ProjectView {
     department: visibleLine(f.department || '未填写主管部门'),
     unit: visibleLine(f.implementingUnit || '—'),
     name: visibleLine(f.projectName || '未填写项目名称'),
-    source: visibleLine(f.source),
+    source: visibleLine(shownPath(f.source)),
     sheet: visibleLine(f.sheet ?? ''),
     budget: decimalOrDash(f.funds?.fullYearBudget, 4),
     executed: decimalOrDash(f.funds?.executed, 4),
@@ -247,6 +265,7 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
     departments: [...new Set(projects.map((p) => p.department))].sort(collator.compare),
     gradeChoices: [...gradeOrder.filter((g) => shownGrades.has(g)), ...[...shownGrades].filter((g) => !gradeOrder.includes(g)).sort(collator.compare)],
     gradeOrder: gradeOrder.join(' '),
+    gradeLines: gradeLines(input.grades),
     summaryHref: encodeURIComponent(SUMMARY_HREF),
     reportHref: input.report ? encodeURIComponent(input.report) : null,
     chart:
@@ -256,7 +275,7 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
             ok.map((f, i) => ({ anchor: `p${i + 1}`, name: `${i + 1}. ${visibleLine(f.projectName || '未填写项目名称')}`, value: displayScore(f), grade: f.grade })),
             bestFirst(input.grades),
           ),
-    failed: failed.map((f) => ({ source: visibleLine(f.source), sheet: visibleLine(f.sheet ?? ''), findings: findingViews(f) })),
+    failed: failed.map((f) => ({ source: visibleLine(shownPath(f.source)), sheet: visibleLine(f.sheet ?? ''), findings: findingViews(f) })),
   };
   return (await template<YearIndexView>('index.hbs'))(view);
 }

@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { visibleLine, visibleText } from '../model/display-text.js';
+import { shownMessage, shownPath } from '../model/shown-path.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
 import { segmentsFromYear, sortForms } from './year-index.js';
@@ -196,7 +197,7 @@ function failedSheet(wb: ExcelJS.Workbook, failed: ManifestForm[]): void {
   ws.addRow(['源文件', '工作表', '问题代码', '问题说明']);
   for (const f of failed) {
     const first = f.findings.find((x) => x.severity === 'error') ?? f.findings[0];
-    ws.addRow([visibleLine(f.source), visibleLine(f.sheet ?? ''), first?.code ?? '', visibleText(first?.message ?? '未记录原因')]);
+    ws.addRow([visibleLine(shownPath(f.source)), visibleLine(f.sheet ?? ''), first?.code ?? '', visibleText(shownMessage(first?.message ?? '未记录原因'))]);
   }
   ws.eachRow((row, n) => {
     if (n === 1) return;

@@ -1,4 +1,5 @@
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
+import { shownPath } from '../model/shown-path.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { allowedName, isLoopbackAddress, TOKEN_PATTERN } from './access.js';
 import { messageLine, serveMessage, type ServeMessage } from './messages.js';
@@ -69,7 +70,7 @@ export async function serveCommand(s: ServeRunSettings, opts: ServeCliOptions, i
   // Judged by the address listened on: `--host mypc` is as open as the address it stands for.
   const exposed = !isLoopbackAddress(running.bound);
   if (exposed) io.err(messageLine(serveMessage('SERVE_HOST_EXPOSED', { host })));
-  io.out(messageLine(serveMessage('SERVE_STARTED', { url: running.url, out: s.out })));
+  io.out(messageLine(serveMessage('SERVE_STARTED', { url: running.url, out: shownPath(s.out) })));
   if (exposed) io.out(messageLine(serveMessage('SERVE_WHO_NETWORK', { urls: running.outsideUrls.join('  ') || '(这台电脑现在没有局域网地址)' })));
   else io.out(messageLine(serveMessage(running.token ? 'SERVE_WHO_LOCAL_TOKEN' : 'SERVE_WHO_LOCAL', { host: running.bound })));
   if (opts.open) {

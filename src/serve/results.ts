@@ -6,6 +6,7 @@ import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
 import { ROOT_INDEX_FILE } from '../reports/archive-index.js';
 import { INDEX_FILE, SUMMARY_FILE, UNKNOWN_YEAR, yearFolder } from '../reports/year-reports.js';
+import { shownMessage } from '../model/shown-path.js';
 
 /** Where the server hands out files under --out: `/files/<path>`, each segment percent-encoded. */
 export const FILES_PREFIX = '/files/';
@@ -54,7 +55,7 @@ const findingView = (f: Finding): FindingView => ({
   severityText: severityText[f.severity],
   code: f.code,
   cell: visibleLine(f.cell ? f.cell.slice(f.cell.lastIndexOf('!') + 1) : ''),
-  message: visibleText(f.message),
+  message: visibleText(shownMessage(f.message)),
 });
 
 export function formView(f: ManifestForm): FormView {

@@ -10,6 +10,7 @@ import { outputFiles, type ManifestForm } from '../model/manifest.js';
 import type { Finding } from '../model/finding.js';
 import type { ProfileChoice, ScoreMode } from '../model/profile.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
+import { shownPath } from '../model/shown-path.js';
 import { template } from '../template-files.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { writeZip } from '../zip/zip-file.js';
@@ -266,7 +267,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
   async function sendPage(res: ServerResponse): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
     const html = (await template<PageView>('serve.hbs'))({
-      out: visibleLine(settings.out),
+      out: visibleLine(shownPath(settings.out)),
       limitBytes: limit,
       // The page checks a file's size before sending it, and says it in the server's words.
       tooLarge: serveMessage('UPLOAD_TOO_LARGE', { name: '{name}', limit: megabytes(limit) }).message,

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArchiveFs } from '../../src/archive/archive-fs.js';
+import { fsError } from '../../src/archive/fs-errors.js';
+import { tempName, writeAtomic } from '../../src/archive/write-atomic.js';
 import { loadPrevious, manifestText, writeManifest, writeRecords } from '../../src/archive/manifest-file.js';
 import { ArchiveError } from '../../src/model/archive-messages.js';
 import { type Manifest } from '../../src/model/manifest.js';
@@ -85,6 +87,37 @@ describe('ArchiveFs', () => {
     expect(await fs.sweep()).toBe(2);
     expect((await readdir(join(out, '2021'))).sort()).toEqual([names.own, names.lookalike, names.legacyYoung, names.output, '.ziping-tmp-folder'].sort());
     expect(await readdir(join(out, '2021', '.ziping-tmp-folder'))).toEqual(['inside.pdf']);
+  });
+});
+
+describe('one atomic writer, in the archive and outside it (init, the bench, serve uploads)', () => {
+  it("outside the archive: a temporary named with a run id (a dead run's is swept), none left, a failure named by its target", async () => {
+    const { dir, fs } = await archive();
+    const target = join(dir, 'out', '模板', '空白模板.xlsx');
+    await writeAtomic(target, 'xlsx');
+    expect(await readFile(target, 'utf8')).toBe('xlsx');
+    expect(await readdir(join(dir, 'out', '模板'))).toEqual(['空白模板.xlsx']);
+    // A folder where the file goes: the user's message names the file, not the temporary, and no temporary is left.
+    await mkdir(join(dir, 'out', '模板', '占位.xlsx'));
+    const error = await thrown(writeAtomic(join(dir, 'out', '模板', '占位.xlsx'), 'x', { place: 'init' }));
+    expect(error.code).toMatch(/^FS_E(ISDIR|EXIST)$/);
+    expect(error.message).toContain(`“${join(dir, 'out', '模板', '占位.xlsx')}”`);
+    expect((await readdir(join(dir, 'out', '模板'))).sort()).toEqual(['占位.xlsx', '空白模板.xlsx']);
+    // Its temporaries are named as the archive's are: a run that died leaving one, the next archive run sweeps it.
+    const leftover = tempName('cccccccccccccccc', 7, '空白模板.xlsx');
+    await writeFile(join(dir, 'out', '模板', leftover), 'half');
+    expect(await fs.sweep()).toBe(1);
+  });
+
+  it("says what to change in the words of the command: --out for build, init's folder for init; nothing to change for a read", () => {
+    const eacces = Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    expect(fsError(eacces, '写入', 'out/a.pdf').message).toContain('或换一个有写入权限的输出文件夹(--out)。');
+    const init = fsError(eacces, '创建文件夹', '绩效自评/模板', 'init').message;
+    expect(init).toContain('或换一个有写入权限的文件夹(ziping init 后面写的文件夹)。');
+    expect(init).not.toContain('--out');
+    expect(fsError(eacces, '读取', '收件箱/表.xlsx').message).toBe('读取“收件箱/表.xlsx”时没有权限。请检查该文件或文件夹的读取权限(是否属于其他用户)后重试。');
+    const enospc = Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+    expect(fsError(enospc, '写入', '绩效自评/模板/a.xlsx', 'init').message).not.toContain('--out');
   });
 });
 

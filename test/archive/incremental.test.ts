@@ -115,6 +115,6 @@ describe('the real CLI over a folder, run after run', () => {
     expect(run.stderr).toContain('[2/2] 无法处理：data/broken.xlsx');
     expect(run.stdout).toMatch(/共 2 份：成功 1 份\(其中没有问题 0 份、有警告 1 份、有错误项 0 份\)，无法处理 1 份/);
     expect(run.stdout).toContain('✗ data/broken.xlsx');
-    expect(run.stdout).toMatch(/用时 \d+\.\d 秒；结果在 out\//);
+    expect(run.stdout).toContain(`结果在输出文件夹：${join(dir, 'out')}\n清单：${join(dir, 'out', 'manifest.json')}\n`);
   });
 });

@@ -52,21 +52,30 @@ describe('ziping watch', () => {
     }
   });
 
-  it('with --out inside the watched folder, its own outputs do not trigger rebuilds', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ziping-watch-inside-'));
-    await mkdir(join(dir, 'inbox'));
-    const live = zipingLive(['watch', 'inbox', '--out', 'inbox/归档'], dir);
-    try {
-      await live.waitFor(/正在监视/, 20_000);
-      await writeFile(join(dir, 'inbox', '新表.xlsx'), await readFile(seedPath));
-      await live.waitFor(/重新生成 1 个/, 30_000);
-      // Longer than the watcher's stability wait and debounce: a rebuild for the outputs would have started.
-      await sleep(3000);
-      expect(live.output().match(/开始生成/g)).toHaveLength(2);
-      live.child.kill('SIGINT');
-      expect(await new Promise<number | null>((resolve) => live.child.on('close', resolve))).toBe(0);
-    } finally {
-      if (live.child.exitCode === null) live.child.kill('SIGKILL');
-    }
-  }, 60_000);
+  it.each([
+    ['inside the watched folder', 'inbox', 'inbox/归档'],
+    ['. from the folder that holds the watched inbox', '收件箱', '.'],
+  ])(
+    'with --out %s: a form dropped in is built, and its outputs trigger no rebuild',
+    async (_, inbox, out) => {
+      const dir = await mkdtemp(join(tmpdir(), 'ziping-watch-out-'));
+      await mkdir(join(dir, inbox));
+      const live = zipingLive(['watch', inbox, '--out', out], dir);
+      try {
+        await live.waitFor(/正在监视/, 20_000);
+        await writeFile(join(dir, inbox, '新表.xlsx'), await readFile(seedPath));
+        await live.waitFor(/重新生成 1 个/, 30_000);
+        const manifest = Manifest.parse(JSON.parse(await readFile(join(dir, out, 'manifest.json'), 'utf8')));
+        expect(manifest.forms.map((f) => [f.source, f.status])).toEqual([[`${inbox}/新表.xlsx`, 'ok']]);
+        // Longer than the watcher's stability wait and debounce: a rebuild for the outputs would have started.
+        await sleep(3000);
+        expect(live.output().match(/开始生成/g)).toHaveLength(2);
+        live.child.kill('SIGINT');
+        expect(await new Promise<number | null>((resolve) => live.child.on('close', resolve))).toBe(0);
+      } finally {
+        if (live.child.exitCode === null) live.child.kill('SIGKILL');
+      }
+    },
+    60_000,
+  );
 });

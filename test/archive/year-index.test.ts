@@ -70,6 +70,18 @@ describe('renderYearIndex (out/<年度>/index.html)', () => {
     expect(html).toContain('INGEST_NO_FORM');
   });
 
+  it('states the grade lines of the profile the year was scored by, not fixed ones', async () => {
+    expect(html).toContain('等级线：优 ≥ 90，良 ≥ 80，中 ≥ 60，差 &lt; 60。');
+    const own = [
+      { min: 85, grade: '优秀' },
+      { min: 70.5, grade: '合格' },
+      { min: -1e9, grade: '不合格' },
+    ];
+    const page = await renderYearIndex({ year: '2021', forms, generator: 'ziping 0.1.0', grades: own });
+    expect(page).toContain('等级线：优秀 ≥ 85，合格 ≥ 70.5，不合格 &lt; 70.5。');
+    expect(page).not.toContain('优 ≥ 90');
+  });
+
   it('does not depend on the clock or on the order of the forms', async () => {
     const again = await renderYearIndex({ year: '2021', forms: [...forms].reverse(), generator: 'ziping 0.1.0', grades });
     expect(again).toBe(await renderYearIndex({ year: '2021', forms, generator: 'ziping 0.1.0', grades }));

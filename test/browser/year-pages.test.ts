@@ -85,6 +85,36 @@ describe.skipIf(!hasChromium)('the year index, opened from the folder (file://)'
     expect(problems).toEqual([]);
   });
 
+  it('sorts by a click anywhere in a header cell (below the text too), and from the keyboard', async () => {
+    const { page, problems } = await open(join(out, '2021', 'index.html'));
+    // 项目名称 is one line in a header row that two-line headers (全年预算数 / (万元)) make taller.
+    const cell = page.locator('#projects thead th', { has: page.getByRole('button', { name: '项目名称' }) });
+    const box = await cell.boundingBox();
+    const text = await page.getByRole('button', { name: '项目名称' }).boundingBox();
+    if (!box || !text) throw new Error('the header cell is not shown');
+    expect(box.y + box.height - (text.y + text.height)).toBeGreaterThan(8);
+    const names = await column(page, 4);
+    const ascending = [...names].sort(new Intl.Collator('zh-CN').compare);
+    expect(names).not.toEqual(ascending);
+    // A click 3 px above the cell's bottom edge, and one near its right edge, below the text.
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height - 3);
+    expect(await column(page, 4)).toEqual(ascending);
+    expect(await cell.getAttribute('aria-sort')).toBe('ascending');
+    await page.mouse.click(box.x + box.width - 4, box.y + box.height - 3);
+    expect(await column(page, 4)).toEqual([...ascending].reverse());
+    // Keyboard: Tab reaches the header's button; Enter and Space sort.
+    const total = page.getByRole('button', { name: '本次总分' });
+    await page.getByRole('button', { name: '复核总分' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await total.evaluate((b) => b === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    const totals = (await column(page, 11)).map(Number);
+    expect(totals).toEqual([...totals].sort((a, b) => a - b));
+    await page.keyboard.press('Space');
+    expect((await column(page, 11)).map(Number)).toEqual([...totals].sort((a, b) => b - a));
+    expect(problems).toEqual([]);
+  });
+
   it('filters by department and by grade, says how many it shows, and links the 汇总表 and the archive page', async () => {
     const { page, problems } = await open(join(out, '2021', 'index.html'));
     await expect.poll(() => page.locator('[data-filter-count]').innerText()).toBe('显示 3 / 3 项');

@@ -11,6 +11,7 @@ import { expect } from 'vitest';
 import { manifestText } from '../../src/archive/manifest-file.js';
 import { visibleLine } from '../../src/model/display-text.js';
 import { Manifest, outputFiles } from '../../src/model/manifest.js';
+import { renderArchiveIndex } from '../../src/reports/archive-index.js';
 import { formsByYear } from '../../src/reports/year-reports.js';
 import { loadWorkbook } from './xlsx.js';
 
@@ -37,6 +38,13 @@ export async function readManifest(out: string): Promise<Manifest> {
   // Written by this tool, untouched since: its checksum holds.
   expect(manifestText(manifest).text, 'manifest.json checksum').toBe(text);
   return manifest;
+}
+
+/** The archive's own page (out/index.html) shows exactly what the manifest holds. */
+export async function expectRootIndexOf(out: string, manifest: Manifest, label: string): Promise<void> {
+  const page = await readFile(join(out, 'index.html'), 'utf8').catch(() => null);
+  expect(page, `${label}: index.html is there`).not.toBeNull();
+  expect(page, `${label}: index.html shows the manifest's forms`).toBe(await renderArchiveIndex(manifest.forms, manifest.generator));
 }
 
 export interface ArchiveCheck {
@@ -73,11 +81,13 @@ export async function expectArchiveConsistent(out: string, label: string, option
     const recorded = manifest.yearReports?.find((r) => r.year === year);
     expect(recorded, `${label}: manifest records the pages of ${year}`).toBeDefined();
   }
+  if (manifest.forms.length > 0) await expectRootIndexOf(out, manifest, label);
   // No year keeps pages without forms, no temporaries, no lock.
   const entries = await readdir(out, { recursive: true, withFileTypes: true });
   for (const e of entries) {
     const rel = relative(out, join(e.parentPath, e.name)).split(sep).join('/');
-    if (e.isFile() && rel.split('/').length === 2 && (e.name === 'index.html' || e.name === '汇总表.xlsx'))
+    // (Only year folders: a folder of the user's beside them, with --out ., may hold an index.html of its own.)
+    if (e.isFile() && rel.split('/').length === 2 && /^(\d+|未知年度)$/.test(rel.split('/')[0] ?? '') && (e.name === 'index.html' || e.name === '汇总表.xlsx'))
       expect(years.has(rel.split('/')[0] ?? ''), `${label}: ${rel} belongs to a year with forms`).toBe(true);
     expect(e.name.startsWith('.ziping-tmp-'), `${label}: temporary left: ${rel}`).toBe(false);
     if (!options.lockMayRemain) expect(rel, `${label}: lock left`).not.toBe('.ziping-lock');

@@ -10,13 +10,15 @@ export interface RunAs {
   gid?: number;
   /** SIGKILL after this many ms (a run that hangs fails the test instead of the whole suite) */
   timeoutMs?: number;
+  /** the command to run (a copy another user can read, see cli-for-user.ts); default this checkout's */
+  bin?: string;
 }
 
 /** Runs the real command (the compiled CLI, as a user would) and collects its output. */
 export function ziping(args: string[], cwd: string, as: RunAs = {}): Promise<{ code: number | null; stdout: string; stderr: string; signal: NodeJS.Signals | null; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [as.bin ?? bin, ...args], {
       cwd,
       env: { ...process.env, FORCE_COLOR: '0' },
       ...(as.uid !== undefined ? { uid: as.uid } : {}),

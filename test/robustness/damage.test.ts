@@ -151,6 +151,30 @@ describe('outputs deleted or damaged by hand', () => {
   }, 120_000);
 });
 
+describe('a run killed before its manifest', () => {
+  it('leaves outputs no manifest claims: the next run takes each back, suffixed names too, and leaves none behind', async () => {
+    const dir = await sandbox('ziping-unrecorded-');
+    // Three copies of one project: 机构编制管理事务经费, -2, -3.
+    for (const n of ['2', '3']) await copyFile(seedPath, join(dir, '甲', `机构编制${n}.xlsx`));
+    const first = await ziping(['build', '甲', '--out', 'out'], dir);
+    expect(first.code, first.stderr).toBe(0);
+    const out = join(dir, 'out');
+    const outputs = await outputsOf(out, '甲');
+    // As a run killed after its forms and before its manifest and records leaves the folder.
+    await rm(join(out, 'manifest.json'));
+    await rm(join(out, '.ziping'), { recursive: true });
+    const again = await ziping(['build', '甲', '--out', 'out'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await outputsOf(out, '甲')).toEqual(outputs);
+    // The copies still say whose name they share.
+    expect((await readManifest(out)).forms.flatMap((f) => f.findings.filter((x) => x.code === 'DUPLICATE_FORM'))).toHaveLength(2);
+    const listed = new Set(outputs.keys());
+    const files = [...(await hashTree(out)).keys()].filter((f) => /\.(pdf|xlsx)$/.test(f) && !f.endsWith('/汇总表.xlsx') && !f.endsWith('/合并打印.pdf'));
+    expect(files.filter((f) => !listed.has(f))).toEqual([]);
+    await expectArchiveConsistent(out, 'taken back');
+  }, 120_000);
+});
+
 describe('where the output folder is', () => {
   it('inside the input folder: its outputs are never read as inputs', async () => {
     const dir = await sandbox('ziping-inside-');
@@ -164,11 +188,75 @@ describe('where the output folder is', () => {
     expect(second.stdout).toContain('未变化跳过 3 个');
     const check = await expectArchiveConsistent(join(dir, '乙', '归档'), 'inside');
     expect(check.forms).toBe(3);
-    // The other way round is refused: an input inside --out (exit 2).
-    const refused = await ziping(['build', '乙/归档', '--out', '乙'], dir);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('INPUT_INSIDE_OUT');
+    // The other way round is refused: an input in what the archive writes, a year folder of it or the folder itself (exit 2).
+    for (const input of ['乙/归档/2022', '乙/归档']) {
+      const refused = await ziping(['build', input, '--out', '乙/归档'], dir);
+      expect(refused.code, input).toBe(2);
+      expect(refused.stderr, input).toContain('INPUT_INSIDE_OUT');
+    }
   }, 120_000);
+
+  it('is the folder that holds the inbox (--out .): the inbox is read; files beside it survive build, rebuild and --prune; inputs inside what the archive writes are refused', async () => {
+    const dir = await sandbox('ziping-out-here-');
+    // The user's own files beside the inbox: none is an input or an output, none may change.
+    await writeFile(join(dir, '说明.txt'), '收件箱里放各单位的自评表');
+    await copyFile(fixture('hebei-2019.xlsx'), join(dir, '去年的表.xlsx'));
+    await mkdir(join(dir, '资料'));
+    await writeFile(join(dir, '资料', 'index.html'), '<p>mine</p>');
+    await writeFile(join(dir, '资料', '机构编制管理事务经费.pdf'), 'not an output');
+    const user = async (): Promise<Map<string, string>> => new Map([...(await hashTree(dir))].filter(([k]) => /^(说明|去年的表|资料|甲|乙)/.test(k)));
+    const before = await user();
+
+    const first = await ziping(['build', '甲', '--out', '.'], dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('本次处理 2 个文件');
+    expect((await expectArchiveConsistent(dir, 'out .')).manifest.forms.map((f) => f.source)).toEqual(['甲/机构编制.xlsx', '甲/河北.xlsx']);
+    expect(await user()).toEqual(before);
+    const again = await ziping(['build', '甲', '--out', '.'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('未变化跳过 2 个');
+    // The inbox's spreadsheets are inputs, not outputs the archive found lying about.
+    expect(again.stdout).not.toMatch(/OUTPUT_UNCLAIMED.*甲\//);
+    // A glob into the inbox is the inbox; one over the whole folder leaves out what the archive wrote.
+    const glob = await ziping(['build', '甲/*.xlsx', '--out', '.'], dir);
+    expect(glob.stdout, glob.stderr).toContain('未变化跳过 2 个');
+    const everything = await ziping(['build', '**/*.xlsx', '--out', '.'], dir);
+    expect(everything.code, everything.stderr).toBe(0);
+    expect((await readManifest(dir)).forms.map((f) => f.source).sort()).toEqual(['乙/云南.xlsx', '乙/四川.xlsx', '乙/安徽.xlsx', '去年的表.xlsx', '甲/机构编制.xlsx', '甲/河北.xlsx'].sort());
+    expect(await user()).toEqual(before);
+
+    // Forms leave the inbox; --prune deletes their outputs and nothing else.
+    await rm(join(dir, '甲', '河北.xlsx'));
+    await rm(join(dir, '乙'), { recursive: true });
+    const pruned = await ziping(['build', '甲', '去年的表.xlsx', '--out', '.', '--prune'], dir);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    const after = await expectArchiveConsistent(dir, 'pruned');
+    expect(after.manifest.forms.map((f) => f.source)).toEqual(['去年的表.xlsx', '甲/机构编制.xlsx']);
+    expect(await user()).toEqual(new Map([...before].filter(([k]) => k !== '甲/河北.xlsx' && !k.startsWith('乙'))));
+
+    // What the archive writes is no input: a year folder, a form's folder in it, its records, the folder as a whole.
+    for (const input of ['2021', '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室', '.ziping', '.']) {
+      const refused = await ziping(['build', input, '--out', '.'], dir);
+      expect(refused.code, input).toBe(2);
+      expect(refused.stderr, input).toContain('INPUT_INSIDE_OUT');
+    }
+    expect(await user()).toEqual(new Map([...before].filter(([k]) => k !== '甲/河北.xlsx' && !k.startsWith('乙'))));
+  }, 180_000);
+
+  it('never writes an output into an input beside the year folders, whatever the name pattern', async () => {
+    const dir = await sandbox('ziping-out-into-inbox-');
+    await writeFile(join(dir, 'ziping.config.json'), JSON.stringify({ names: '甲/{{项目名称}}' }));
+    const before = await hashTree(join(dir, '甲'));
+    const run = await ziping(['build', '甲', '--out', '.'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('OUTPUT_INSIDE_INPUT：要写入的“./甲/机构编制管理事务经费.xlsx”位于输入“./甲”之内，已拒绝写入');
+    expect(await hashTree(join(dir, '甲'))).toEqual(before);
+    const m = await readManifest(dir);
+    expect(m.forms.map((f) => [f.source, f.status])).toEqual([
+      ['甲/机构编制.xlsx', 'error'],
+      ['甲/河北.xlsx', 'error'],
+    ]);
+  }, 60_000);
 
   it('a year folder (or a folder or file below it) that is a link to elsewhere: nothing is written outside', async () => {
     const dir = await sandbox('ziping-symlink-');

@@ -10,24 +10,52 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, statfs, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { generateInputs } from '../../src/bench/generate.js';
 import { outputFiles } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { ArchiveFs } from '../../src/archive/archive-fs.js';
 import { ArchiveError } from '../../src/model/archive-messages.js';
-import { expectArchiveConsistent, hashTree, readManifest } from '../helpers/archive-check.js';
+import { expectArchiveConsistent, expectRootIndexOf, hashTree, readManifest } from '../helpers/archive-check.js';
 import { writeSeedVariant } from '../helpers/hostile.js';
 import { fixture, seedPath, typeset } from '../helpers/pipeline.js';
+import { cliForUser } from '../helpers/cli-for-user.js';
 import { ziping, zipingLive, type RunAs } from '../helpers/spawn-cli.js';
 
 const posix = process.platform !== 'win32';
 const root = posix && process.getuid?.() === 0;
 /**
- * Permissions only bind an unprivileged user: as root the CLI runs as nobody (uid/gid 65534);
- * as anyone else, as that user. On Windows these cases are skipped.
+ * Permissions only bind an unprivileged user: as root the CLI runs as nobody (uid/gid 65534), from
+ * a copy nobody can read (the checkout may sit in a private home); as anyone else, as that user.
+ * On Windows, or where nobody cannot run node, these cases are skipped with the reason.
  */
-const unprivileged: RunAs | null = !posix ? null : root ? { uid: 65534, gid: 65534 } : {};
+let unprivileged: RunAs | null = null;
+let noUnprivileged = posix ? '' : 'Windows: no uid to switch to';
+let copied = '';
+beforeAll(async () => {
+  if (!posix || !root) {
+    if (posix) unprivileged = {};
+    return;
+  }
+  const cli = await cliForUser(65534, 65534);
+  if ('skip' in cli) noUnprivileged = cli.skip;
+  else {
+    unprivileged = { uid: 65534, gid: 65534, bin: cli.bin };
+    copied = cli.dir;
+  }
+});
+afterAll(async () => {
+  if (copied) await rm(copied, { recursive: true, force: true });
+});
+
+/** Who runs a permission case; where no one can, the case is skipped, saying why. */
+function asUnprivileged(ctx: TestContext): RunAs {
+  if (!unprivileged) {
+    console.log(`[permissions] skipped: ${noUnprivileged}`);
+    ctx.skip();
+  }
+  return unprivileged ?? {};
+}
 const stackTrace = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** A sandbox every user can enter (mkdtemp makes it 0700). */
@@ -104,6 +132,7 @@ describe('a disk that fills up (a small tmpfs)', () => {
     expect(full.stderr).toMatch(/(DISK_SPACE_LOW：输出文件夹“disk\/out”所在磁盘只剩 .+，写入“disk\/out\/.+”并保存清单约需 .+。为免写到一半，本次在此停下|FS_ENOSPC：.+时磁盘已满)/);
     expect(full.stderr).not.toMatch(stackTrace);
     const after = await expectRecordedTruly(out, 'stopped');
+    await expectRootIndexOf(out, await readManifest(out), 'stopped');
     for (const path of earlierOutputs) expect(after.get(path), path).toBe(earlier.get(path));
 
     // Room again: the next run completes and the archive is whole.
@@ -131,6 +160,7 @@ describe('a disk that fills up (a small tmpfs)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/DISK_SPACE_LOW|FS_ENOSPC/);
     await expectRecordedTruly(out, 'stopped while replacing');
+    await expectRootIndexOf(out, after, 'stopped while replacing');
     const changed = after.forms.filter((f) => f.scores === 'computed' && before.forms.some((b) => b.source === f.source && b.outputs?.sha256.pdf !== f.outputs?.sha256.pdf));
     expect(changed.length).toBeGreaterThan(0);
     expect(after.forms.length).toBeGreaterThan(32);
@@ -175,11 +205,67 @@ describe('a disk that fills up (a small tmpfs)', () => {
     expect(await readFile(join(disk, 'out', 'manifest.json'))).toEqual(old);
     expect((await readdir(join(disk, 'out'))).filter((f) => f.startsWith('.ziping-tmp-'))).toEqual([]);
   });
+  it("init on a full disk: FS_ENOSPC in init's words (its folder, not --out), no temporary left, exit 1", async (ctx) => {
+    if (!mounted) {
+      console.log(`[enospc] skipped: ${why}`);
+      ctx.skip();
+    }
+    const target = join(disk, '新');
+    // The folders exist: the write of the template itself meets the full disk.
+    await mkdir(join(target, '模板'), { recursive: true });
+    await mkdir(join(target, '示例'), { recursive: true });
+    await fill(0);
+    const run = await ziping(['init', 'disk/新'], dir);
+    await rm(join(disk, 'filler'));
+    console.log(`[enospc] init on a full disk: exit ${run.code}: ${run.stderr.trim().split('\n').pop() ?? ''}`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('FS_ENOSPC：写入“disk/新/模板/项目支出绩效自评表-空白模板.xlsx”时磁盘已满。本次写了一半的临时文件已删除');
+    expect(run.stderr).toContain('或换一个文件夹(ziping init 后面写的文件夹)');
+    expect(run.stderr).not.toContain('--out');
+    expect(run.stderr).not.toMatch(stackTrace);
+    expect([...(await hashTree(target)).keys()].sort()).toEqual(['模板', '示例']);
+  }, 60_000);
 });
 
 describe('permissions (as an unprivileged user)', () => {
+  it('init into a folder it may not write: FS_EACCES says to choose another folder, not --out; exit 1', async (ctx) => {
+    const as = asUnprivileged(ctx);
+    const dir = await sandbox('ziping-init-readonly-');
+    await mkdir(join(dir, '绩效自评'));
+    await chmod(join(dir, '绩效自评'), 0o555);
+    const run = await ziping(['init', '绩效自评'], dir, as);
+    await chmod(join(dir, '绩效自评'), 0o755);
+    console.log(`[permissions] init into a read-only folder: exit ${run.code}: ${run.stderr.trim()}`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('FS_EACCES：创建文件夹“绩效自评/模板”时没有权限。');
+    expect(run.stderr).toContain('或换一个有写入权限的文件夹(ziping init 后面写的文件夹)。');
+    expect(run.stderr).not.toContain('--out');
+    expect(await readdir(join(dir, '绩效自评'))).toEqual([]);
+  }, 60_000);
+
+  it('runs as nobody from a checkout nobody may enter (a clone in a private home, mode 700)', async (ctx) => {
+    if (!unprivileged?.bin) {
+      console.log(`[permissions] skipped: ${noUnprivileged || 'not root: runs as this user, from this checkout'}`);
+      ctx.skip();
+    }
+    const home = await mkdtemp(join(tmpdir(), 'ziping-private-home-'));
+    const checkout = join(home, 'ziping');
+    // A checkout as the command sees it: a copy of the runtime, inside a folder only root may enter.
+    expect(spawnSync('cp', ['-R', join(unprivileged?.bin ?? '', '..', '..'), checkout]).status).toBe(0);
+    const dir = await sandbox('ziping-private-run-');
+    const direct = await ziping(['--version'], dir, { uid: 65534, gid: 65534, bin: join(checkout, 'bin', 'ziping.js') });
+    expect(direct.stderr).toContain('Cannot find module');
+    const cli = await cliForUser(65534, 65534, checkout);
+    if ('skip' in cli) throw new Error(cli.skip);
+    const run = await ziping(['--version'], dir, { uid: 65534, gid: 65534, bin: cli.bin });
+    await rm(cli.dir, { recursive: true });
+    await rm(home, { recursive: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  }, 60_000);
+
   it('a read-only output folder: a Chinese message with its code, exit 1, nothing changed', async (ctx) => {
-    if (!unprivileged) ctx.skip();
+    const as = asUnprivileged(ctx);
     const dir = await sandbox('ziping-readonly-');
     await mkdir(join(dir, 'in'));
     await copyFile(seedPath, join(dir, 'in', 'a.xlsx'));
@@ -187,7 +273,7 @@ describe('permissions (as an unprivileged user)', () => {
     await copyFile(fixture('hebei-2019.xlsx'), join(dir, 'in', 'b.xlsx'));
     spawnSync('chmod', ['-R', 'a-w', join(dir, 'out')]);
     const before = await hashTree(join(dir, 'out'));
-    const run = await ziping(['build', 'in', '--out', 'out'], dir, unprivileged ?? {});
+    const run = await ziping(['build', 'in', '--out', 'out'], dir, as);
     spawnSync('chmod', ['-R', 'u+w', join(dir, 'out')]);
     console.log(`[readonly] exit ${run.code} in ${run.ms} ms: ${run.stderr.trim().split('\n').pop()}`);
     expect(run.code).toBe(1);
@@ -196,20 +282,20 @@ describe('permissions (as an unprivileged user)', () => {
     expect(await hashTree(join(dir, 'out'))).toEqual(before);
     // --debug adds the stack for a developer.
     spawnSync('chmod', ['-R', 'a-w', join(dir, 'out')]);
-    const debug = await ziping(['build', 'in', '--out', 'out', '--debug'], dir, unprivileged ?? {});
+    const debug = await ziping(['build', 'in', '--out', 'out', '--debug'], dir, as);
     spawnSync('chmod', ['-R', 'u+w', join(dir, 'out')]);
     expect(debug.stderr).toMatch(stackTrace);
   }, 120_000);
 
   it('an input folder it may not read: named in the summary, the rest is built, exit 1', async (ctx) => {
-    if (!unprivileged) ctx.skip();
+    const as = asUnprivileged(ctx);
     const dir = await sandbox('ziping-unreadable-');
     await mkdir(join(dir, 'in', '可读'), { recursive: true });
     await mkdir(join(dir, 'in', '机密'), { recursive: true });
     await copyFile(seedPath, join(dir, 'in', '可读', 'a.xlsx'));
     await copyFile(fixture('hebei-2019.xlsx'), join(dir, 'in', '机密', 'b.xlsx'));
     await chmod(join(dir, 'in', '机密'), 0o000);
-    const run = await ziping(['build', 'in', '--out', 'out'], dir, unprivileged ?? {});
+    const run = await ziping(['build', 'in', '--out', 'out'], dir, as);
     await chmod(join(dir, 'in', '机密'), 0o755);
     console.log(`[unreadable] exit ${run.code} in ${run.ms} ms`);
     expect(run.code).toBe(1);

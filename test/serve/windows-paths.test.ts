@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { displayPath } from '../../src/cli/check.js';
+import { recordedPath, shownJoin, shownMessage, shownPath } from '../../src/model/shown-path.js';
 import { openerFor } from '../../src/serve/open-browser.js';
 import { fileUrl } from '../../src/serve/results.js';
 import { resolveArchiveFile } from '../../src/serve/static-files.js';
@@ -53,8 +53,29 @@ describe('upload names on Windows', () => {
 });
 
 describe('paths in messages and links', () => {
-  it('show a Windows source path with forward slashes, as the manifest records it', () => {
-    expect(displayPath('C:\\Users\\张 三\\收件箱\\表 1.xlsx')).toBe('C:/Users/张 三/收件箱/表 1.xlsx');
+  it('record a Windows source path with forward slashes (the manifest), and show it with backslashes (what people read)', () => {
+    expect(recordedPath('C:\\Users\\张 三\\收件箱\\表 1.xlsx')).toBe('C:/Users/张 三/收件箱/表 1.xlsx');
+    expect(shownPath('C:/Users/张 三/收件箱/表 1.xlsx', path.win32.sep)).toBe('C:\\Users\\张 三\\收件箱\\表 1.xlsx');
+    expect(shownPath('收件箱/表 1.xlsx', path.posix.sep)).toBe('收件箱/表 1.xlsx');
+    // Elsewhere a backslash is part of a name, not a separator.
+    expect(shownPath('收件箱/a\\b.xlsx', path.posix.sep)).toBe('收件箱/a\\b.xlsx');
+  });
+
+  it('join a path under the folder as the user named it, whole: one separator, the platform one', () => {
+    expect(shownJoin('D:\\绩效归档\\', '2021/财政局/项目.pdf', '\\')).toBe('D:\\绩效归档\\2021\\财政局\\项目.pdf');
+    expect(shownJoin('D:/绩效归档', '2021/汇总表.xlsx', '\\')).toBe('D:\\绩效归档\\2021\\汇总表.xlsx');
+    expect(shownJoin('D:\\', 'manifest.json', '\\')).toBe('D:\\manifest.json');
+    expect(shownJoin('.', '2021/a.pdf', '\\')).toBe('.\\2021\\a.pdf');
+    expect(shownJoin('归档/', '', '\\')).toBe('归档\\');
+    expect(shownJoin('/srv/归档/', '2021/a.pdf', '/')).toBe('/srv/归档/2021/a.pdf');
+  });
+
+  it('show the files a message names with the platform separator, and nothing else a cell holds', () => {
+    const recorded = '文件“收件箱/表.xlsx”工作表“Sheet1”单元格 H32：指标“人/次”的年度指标值“2021/12/31”…与 文件“收件箱/乙.xlsx”工作表“Sheet1” 中的项目同名，本份输出为文件“2021/局/项目-2.xlsx”。';
+    expect(shownMessage(recorded, '\\')).toBe(
+      '文件“收件箱\\表.xlsx”工作表“Sheet1”单元格 H32：指标“人/次”的年度指标值“2021/12/31”…与 文件“收件箱\\乙.xlsx”工作表“Sheet1” 中的项目同名，本份输出为文件“2021\\局\\项目-2.xlsx”。',
+    );
+    expect(shownMessage(recorded, '/')).toBe(recorded);
   });
 
   it('link archive files with every segment encoded: spaces, Chinese, # and %', () => {
