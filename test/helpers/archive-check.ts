@@ -44,7 +44,7 @@ export async function readManifest(out: string): Promise<Manifest> {
 export async function expectRootIndexOf(out: string, manifest: Manifest, label: string): Promise<void> {
   const page = await readFile(join(out, 'index.html'), 'utf8').catch(() => null);
   expect(page, `${label}: index.html is there`).not.toBeNull();
-  expect(page, `${label}: index.html shows the manifest's forms`).toBe(await renderArchiveIndex(manifest.forms, manifest.generator));
+  expect(page, `${label}: index.html shows the manifest's forms and year reports`).toBe(await renderArchiveIndex(manifest.forms, manifest.generator, manifest.yearReports ?? []));
 }
 
 export interface ArchiveCheck {

@@ -78,10 +78,13 @@ describe.skipIf(!win)('the CLI under Windows node (Wine)', () => {
       `全部年度：${out}\\index.html`,
       `2019年度索引页：${out}\\2019\\index.html`,
       `2019年度汇总表：${out}\\2019\\汇总表.xlsx`,
+      `2019年度报告：${out}\\2019\\年度报告.pdf`,
       `2021年度索引页：${out}\\2021\\index.html`,
       `2021年度汇总表：${out}\\2021\\汇总表.xlsx`,
+      `2021年度报告：${out}\\2021\\年度报告.pdf`,
       `2022年度索引页：${out}\\2022\\index.html`,
       `2022年度汇总表：${out}\\2022\\汇总表.xlsx`,
+      `2022年度报告：${out}\\2022\\年度报告.pdf`,
     ]);
   });
 
