@@ -315,7 +315,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
           if (problems.every((x) => x === null)) partial.push(f);
         }
     }
-    await commitPartial(archive, previous, partial.sort(bySource), (name) => gradesOf(name, options.profile)).catch(() => undefined);
+    await commitPartial(archive, previous, partial.sort(bySource), (name) => gradesOf(name, options.profile), options.typeset).catch(() => undefined);
     throw error;
   } finally {
     await pool.close();
@@ -326,10 +326,10 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   await archive.lock.assertHeld();
   let reports;
   try {
-    reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile));
+    reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile), options.typeset);
   } catch (error) {
     // The forms are written: their manifest goes first, the pages are left for the next run.
-    await commitPartial(archive, previous, forms, null).catch(() => undefined);
+    await commitPartial(archive, previous, forms, null, options.typeset).catch(() => undefined);
     throw error;
   }
   messages.push(...reports.messages);
@@ -358,11 +358,11 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
  * the old pages' record, and the next run rewrites them); the manifest comes before the records,
  * since it is what keeps the recorded sha256 true.
  */
-async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null): Promise<void> {
+async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null, typeset: Typesetter): Promise<void> {
   await archive.lock.assertHeld();
   let yearReports = previous?.yearReports;
   try {
-    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades)).reports;
+    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades, typeset)).reports;
   } catch {
     // Kept as they were.
   }

@@ -1,6 +1,7 @@
 import { ArchiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
 import type { ManifestForm, YearReport } from '../model/manifest.js';
 import type { Profile } from '../model/profile.js';
+import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
@@ -54,6 +55,8 @@ export async function writeYearReports(
   forms: ManifestForm[],
   previous: { reports: YearReport[] | undefined; forms: ManifestForm[] } | null,
   gradesOf: (profile: string) => Profile['grades'],
+  /** the faces the forms were drawn with: the combined PDFs embed them once for all their forms */
+  typeset: Typesetter,
 ): Promise<YearReportsResult> {
   const years = formsByYear(forms);
   const reports: YearReport[] = [];
@@ -72,6 +75,7 @@ export async function writeYearReports(
         fs,
         groups.filter((g) => g.year === year),
         before?.combined ?? [],
+        typeset,
       );
       written.push(...combined.written);
       messages.push(...combined.messages);
