@@ -18,20 +18,16 @@ export function subsetCff(font: CffFont, glyphs: readonly number[]): Uint8Array 
   const charset = encodeCharset(gids.map((g) => font.cids[g] ?? 0));
   const fdSelect = encodeFdSelect(gids.map((g) => fdIndex.get(font.fdOf[g] ?? 0) ?? 0));
   const charStrings = encodeIndex(gids.map((g) => font.charString(g)));
-
-  // Private DICTs, each followed by its local subroutines (their offset is from the DICT's start).
-  const privates = usedFds.map((fd) => {
-    const source = font.fontDicts[fd];
-    if (!source) throw new CffError(`no font dict ${fd}`);
-    const entries = withoutOps(readDict(source.privateBytes), [OP.subrs]);
-    const fixed = concat(entries.map(encodeEntry));
-    const dict = source.subrs ? concat([fixed, encodeEntry(intEntry(OP.subrs, [fixed.length + 6]))]) : fixed;
-    return { dict, subrs: source.subrs };
+  const { top: topFixed, fontDicts } = fixedParts(font);
+  const used = usedFds.map((fd) => {
+    const d = fontDicts[fd];
+    if (!d) throw new CffError(`no font dict ${fd}`);
+    return d;
   });
 
   const top = (at: { charset: number; fdSelect: number; charStrings: number; fdArray: number }): Uint8Array =>
     concat([
-      ...withoutOps(font.topDict, [OP.charset, OP.encoding, OP.charStrings, OP.private, OP.fdArray, OP.fdSelect]).map(encodeEntry),
+      topFixed,
       encodeEntry(intEntry(OP.charset, [at.charset])),
       encodeEntry(intEntry(OP.fdSelect, [at.fdSelect])),
       encodeEntry(intEntry(OP.charStrings, [at.charStrings])),
@@ -40,11 +36,9 @@ export function subsetCff(font: CffFont, glyphs: readonly number[]): Uint8Array 
   const fdArray = (privateAt: number): Uint8Array => {
     let at = privateAt;
     return encodeIndex(
-      usedFds.map((fd, i) => {
-        const p = privates[i];
-        const size = p?.dict.length ?? 0;
-        const dict = concat([...withoutOps(font.fontDicts[fd]?.dict ?? [], [OP.private]).map(encodeEntry), encodeEntry(intEntry(OP.private, [size, at]))]);
-        at += size + (p?.subrs?.length ?? 0);
+      used.map((d) => {
+        const dict = concat([d.dict, encodeEntry(intEntry(OP.private, [d.privateDict.length, at]))]);
+        at += d.privateDict.length + (d.subrs?.length ?? 0);
         return dict;
       }),
     );
@@ -69,8 +63,40 @@ export function subsetCff(font: CffFont, glyphs: readonly number[]): Uint8Array 
     fdSelect,
     charStrings,
     fdArray(privateAt),
-    ...privates.flatMap((p) => (p.subrs ? [p.dict, p.subrs] : [p.dict])),
+    ...used.flatMap((d) => (d.subrs ? [d.privateDict, d.subrs] : [d.privateDict])),
   ]);
+}
+
+/** The parts of a font's dicts that no subset changes, encoded once per font. */
+interface FixedParts {
+  /** the Top DICT without the offsets a subset rewrites */
+  top: Uint8Array;
+  fontDicts: Array<{
+    /** the font dict without its Private entry */
+    dict: Uint8Array;
+    /** the Private DICT, its Subrs (when it has them) pointing right after it */
+    privateDict: Uint8Array;
+    subrs: Uint8Array | null;
+  }>;
+}
+
+const fixed = new WeakMap<CffFont, FixedParts>();
+
+function fixedParts(font: CffFont): FixedParts {
+  let parts = fixed.get(font);
+  if (!parts) {
+    parts = {
+      top: concat(withoutOps(font.topDict, [OP.charset, OP.encoding, OP.charStrings, OP.private, OP.fdArray, OP.fdSelect]).map(encodeEntry)),
+      fontDicts: font.fontDicts.map((d) => {
+        const entries = concat(withoutOps(readDict(d.privateBytes), [OP.subrs]).map(encodeEntry));
+        // A Subrs entry is 6 bytes: its offset, from the DICT's start, is the DICT's length.
+        const privateDict = d.subrs ? concat([entries, encodeEntry(intEntry(OP.subrs, [entries.length + 6]))]) : entries;
+        return { dict: concat(withoutOps(d.dict, [OP.private]).map(encodeEntry)), privateDict, subrs: d.subrs };
+      }),
+    };
+    fixed.set(font, parts);
+  }
+  return parts;
 }
 
 const withoutOps = (dict: DictEntry[], ops: number[]): DictEntry[] => dict.filter((e) => !ops.includes(e.op));
