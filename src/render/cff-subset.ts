@@ -17,7 +17,9 @@ export function subsetCff(font: CffFont, glyphs: readonly number[]): Uint8Array 
   const fdIndex = new Map(usedFds.map((fd, i) => [fd, i]));
   const charset = encodeCharset(gids.map((g) => font.cids[g] ?? 0));
   const fdSelect = encodeFdSelect(gids.map((g) => fdIndex.get(font.fdOf[g] ?? 0) ?? 0));
-  const charStrings = encodeIndex(gids.map((g) => font.charString(g)));
+  // Kept as parts: the charstrings, most of the subset's bytes, are copied once, into the result.
+  const charStrings = indexParts(gids.map((g) => font.charString(g)));
+  const charStringsLength = charStrings.reduce((n, p) => n + p.length, 0);
   const { top: topFixed, fontDicts } = fixedParts(font);
   const used = usedFds.map((fd) => {
     const d = fontDicts[fd];
@@ -51,7 +53,7 @@ export function subsetCff(font: CffFont, glyphs: readonly number[]): Uint8Array 
   const charsetAt = header.length + font.nameIndex.length + topIndexSize + font.stringIndex.length + font.globalSubrs.length;
   const fdSelectAt = charsetAt + charset.length;
   const charStringsAt = fdSelectAt + fdSelect.length;
-  const fdArrayAt = charStringsAt + charStrings.length;
+  const fdArrayAt = charStringsAt + charStringsLength;
   const privateAt = fdArrayAt + fdArray(0).length;
   return concat([
     header,
@@ -61,7 +63,7 @@ export function subsetCff(font: CffFont, glyphs: readonly number[]): Uint8Array 
     font.globalSubrs,
     charset,
     fdSelect,
-    charStrings,
+    ...charStrings,
     fdArray(privateAt),
     ...used.flatMap((d) => (d.subrs ? [d.privateDict, d.subrs] : [d.privateDict])),
   ]);
@@ -160,8 +162,13 @@ function encodeFdSelect(fds: number[]): Uint8Array {
 }
 
 /** An INDEX with the smallest offset size its data allows. */
-export function encodeIndex(items: Uint8Array[]): Uint8Array {
-  if (items.length === 0) return new Uint8Array(2);
+function encodeIndex(items: Uint8Array[]): Uint8Array {
+  return concat(indexParts(items));
+}
+
+/** An INDEX as its header followed by its items, not yet joined. */
+function indexParts(items: Uint8Array[]): Uint8Array[] {
+  if (items.length === 0) return [new Uint8Array(2)];
   const total = items.reduce((n, i) => n + i.length, 0);
   const size = total + 1 < 0x100 ? 1 : total + 1 < 0x10000 ? 2 : total + 1 < 0x1000000 ? 3 : 4;
   const head = new Uint8Array(3 + (items.length + 1) * size);
@@ -173,7 +180,7 @@ export function encodeIndex(items: Uint8Array[]): Uint8Array {
     for (let k = 0; k < size; k++) head[3 + i * size + k] = (offset >> (8 * (size - 1 - k))) & 0xff;
     offset += items[i]?.length ?? 0;
   }
-  return concat([head, ...items]);
+  return [head, ...items];
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
