@@ -109,13 +109,14 @@ class SharedFaces {
     }
     const text = bfchars(toUnicode.toString('latin1'));
     if (!text || subsetTag(source, cids) !== tag) return null;
+    // The tag says the subset was made from this very file, so each of its CIDs is a glyph here.
+    if (cids.some((cid) => source.cff.gidOf(cid) === undefined)) return null;
     let face = this.faces.get(source.face);
     if (!face) {
       face = new EmbeddedFace(this.file, source.face, this.typeset);
       this.faces.set(source.face, face);
     }
-    // The tag is this file's: each CID is a glyph of it.
-    for (const cid of cids) if (!face.include(cid, text.get(cid) ?? [])) return null;
+    for (const cid of cids) face.include(cid, text.get(cid) ?? []);
     return face.ref;
   }
 

@@ -41,11 +41,18 @@ export function sourceFace(typeset: Typesetter, face: FaceName): SourceFace {
     const tables = tableDirectory(bytes);
     const cff = tables.get('CFF ');
     const head = tables.get('head');
-    if (!cff || !head) throw new Error(`字体文件 ${faceFiles[face]} 不是 CFF 字形的 OpenType 字体(.otf)，无法嵌入 PDF。请换用思源/Noto CJK 等 .otf 字体。`);
+    const refuse = (why: string): Error => new Error(`字体文件 ${faceFiles[face]} ${why}，无法嵌入 PDF。请换用思源/Noto CJK 等 CID 字体(.otf)。`);
+    if (!cff || !head) throw refuse('不是 CFF 字形的 OpenType 字体');
+    let table: CffFont;
+    try {
+      table = new CffFont(bytes.subarray(cff.offset, cff.offset + cff.length));
+    } catch (error) {
+      throw refuse(`的 CFF 字形表无法读取(${error instanceof Error ? error.message : String(error)})`);
+    }
     const checksum = new DataView(bytes.buffer, bytes.byteOffset + head.offset + 8, 4).getUint32(0);
     source = {
       face,
-      cff: new CffFont(bytes.subarray(cff.offset, cff.offset + cff.length)),
+      cff: table,
       baseName: typeset.font(face).postscriptName.replace(/ /g, '_'),
       identity: `${checksum.toString(16)}-${bytes.length}`,
     };
@@ -104,13 +111,12 @@ export class EmbeddedFace {
     return cid;
   }
 
-  /** A CID some page shows, and its text (a form's page copied into a combined PDF); false when the font has no such CID. */
-  include(cid: number, text: number[]): boolean {
-    if (this.glyphs.has(cid)) return true;
+  /** A CID some page shows, and its text (a form's page copied into a combined PDF); the font must have it. */
+  include(cid: number, text: number[]): void {
+    if (this.glyphs.has(cid)) return;
     const gid = this.source.cff.gidOf(cid);
-    if (gid === undefined) return false;
+    if (gid === undefined) throw new Error(`${this.source.baseName}: no CID ${cid}`);
     this.glyphs.set(cid, { gid, text });
-    return true;
   }
 
   /** The font's objects, once every page is drawn. */

@@ -1,9 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { layoutForm } from '../../src/layout/layout-form.js';
+import { loadProfile } from '../../src/profiles/load-profile.js';
+import { renderPdf } from '../../src/render/pdf.js';
 import { CffFont, readDict, tableDirectory, OP } from '../../src/render/cff-font.js';
 import { subsetCff } from '../../src/render/cff-subset.js';
 import { Name, PdfFile, Ref, type PdfValue } from '../../src/render/pdf-objects.js';
 import { isDict, PdfReader, RawStream } from '../../src/render/pdf-read.js';
-import { faceNames, type FaceName } from '../../src/typeset/faces.js';
+import { defaultFontDir, faceFiles, faceNames, type FaceName } from '../../src/typeset/faces.js';
+import { Typesetter } from '../../src/typeset/typesetter.js';
 import { pageImages, readers } from '../helpers/pdf-readers.js';
 import { renderForm, scoreFile, seedPath, typeset } from '../helpers/pipeline.js';
 
@@ -86,5 +94,20 @@ describe('CFF subsets that keep the font’s CIDs', () => {
       expect(actual.length, r).toBe(2);
       actual.forEach((image, i) => expect(image.equals(expected[i] ?? Buffer.alloc(0)), `${r} page ${i + 1}`).toBe(true));
     }
+  });
+});
+
+describe('a face that is not a CID-keyed CFF font', () => {
+  it('is refused with the file named, in Chinese, when a PDF would embed it', async () => {
+    // A TrueType font (Carlito, which .ci/run installs for LibreOffice) where the serif face goes: its Latin letters and digits draw.
+    const trueType = execFileSync('fc-match', ['-f', '%{file}', 'Carlito'], { encoding: 'utf8' });
+    expect(trueType).toMatch(/Carlito.*\.ttf$/);
+    const dir = mkdtempSync(join(tmpdir(), 'ziping-not-cff-'));
+    for (const face of faceNames) writeFileSync(join(dir, faceFiles[face]), readFileSync(face === 'serif' ? trueType : join(defaultFontDir, faceFiles[face])));
+    const [scored] = await scoreFile(seedPath);
+    if (!scored) throw new Error('seed not read');
+    const other = new Typesetter(dir);
+    const { sheet } = layoutForm(scored, loadProfile('ningxia'), typeset);
+    await expect(renderPdf(sheet, { typeset: other })).rejects.toThrow(`字体文件 ${faceFiles.serif} 不是 CFF 字形的 OpenType 字体，无法嵌入 PDF`);
   });
 });
