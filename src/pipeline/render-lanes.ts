@@ -20,6 +20,13 @@ function workerScript(): URL {
   return existsSync(fileURLToPath(here)) ? here : pathToFileURL(join(packageRoot, 'dist', 'render-worker.js'));
 }
 
+/**
+ * A worker's young generation at Node 20's size (16 MB semi-spaces). Node 24 sizes it from the
+ * machine's memory, 64 MB semi-spaces here: 1,000 forms of one department peaked at 611 MB on
+ * Node 24 against 410 MB on Node 20, and one worker isolate's share of that is this.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 48 };
+
 interface Lane {
   worker: Worker | null;
   busy: boolean;
@@ -50,7 +57,7 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
   let closing = false;
 
   const start = (): Lane => {
-    const worker = new Worker(script);
+    const worker = new Worker(script, { resourceLimits: WORKER_LIMITS });
     const lane: Lane = { worker, busy: false };
     let drew = false;
     worker.on('message', (m: WorkerReply) => {

@@ -129,7 +129,7 @@ class SharedFaces {
 function decoded(stream: RawStream | null): Buffer | null {
   if (!stream) return null;
   const filter = stream.dict.Filter;
-  if (filter === undefined) return Buffer.from(stream.data);
+  if (filter === undefined) return Buffer.from(stream.data.buffer, stream.data.byteOffset, stream.data.byteLength);
   if (!(filter instanceof Name) || filter.name !== 'FlateDecode' || stream.dict.DecodeParms !== undefined) return null;
   try {
     return inflateSync(stream.data);
@@ -226,7 +226,8 @@ class Copier {
     const value = this.reader.get(ref);
     if (value instanceof RawStream) {
       const { Length: _length, ...dict } = value.dict;
-      this.file.stream(this.copy(dict) as Dict, value.data, { deflate: false }, to);
+      // A copy of the bytes, not a view: a view would keep the whole form's file in memory until the combined file is written.
+      this.file.stream(this.copy(dict) as Dict, value.data.slice(), { deflate: false }, to);
     } else {
       this.file.set(to, this.copy(value));
     }

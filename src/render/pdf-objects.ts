@@ -132,7 +132,9 @@ export class PdfFile {
         offset += p.length;
       }
     });
-    const id = createHash('sha256').update(Buffer.concat(chunks)).digest('hex').slice(0, 32).toUpperCase();
+    const hash = createHash('sha256');
+    for (const c of chunks) hash.update(c);
+    const id = hash.digest('hex').slice(0, 32).toUpperCase();
     const xref = ['xref', `0 ${this.objects.length + 1}`, '0000000000 65535 f ', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `)].join('\n');
     const trailer = `trailer\n${serialise({ Size: this.objects.length + 1, Root: root, Info: info, ID: [new Literal(`<${id}>`), new Literal(`<${id}>`)] })}\nstartxref\n${offset}\n%%EOF\n`;
     chunks.push(Buffer.from(`${xref}\n${trailer}`, 'latin1'));
