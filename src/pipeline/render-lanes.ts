@@ -7,7 +7,8 @@ import type { ScoredForm } from '../model/scored-form.js';
 import { packageRoot } from '../package-root.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { drawHere, type Draw, type DrawnForm } from './process.js';
-import type { WorkerReply, WorkerRequest } from './render-worker.js';
+import type { WorkerReply, WorkerRequest, WorkerStart } from './render-worker.js';
+import type { SharedFaces } from '../typeset/typesetter.js';
 
 export interface RenderLanes {
   render: Draw;
@@ -55,9 +56,13 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
   let workersWanted = workers;
   let deadBeforeDrawing = 0;
   let closing = false;
+  /** the faces' bytes, read once and shared with every worker */
+  let faces: SharedFaces | undefined;
 
   const start = (): Lane => {
-    const worker = new Worker(script, { resourceLimits: WORKER_LIMITS });
+    faces ??= typeset.sharedFaces();
+    const workerData: WorkerStart = { fontDir: typeset.fontDir, faces };
+    const worker = new Worker(script, { resourceLimits: WORKER_LIMITS, workerData });
     const lane: Lane = { worker, busy: false };
     let drew = false;
     worker.on('message', (m: WorkerReply) => {
