@@ -13,8 +13,8 @@ import { generateInputs } from './generate.js';
 
 /**
  * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N]
- *                  [--one-department] [--sizes] [--node PATH]… [--jobs N] [--stages] [--keep]
- * npm run bench -- --acceptance      (all of the above that issue 22's acceptance asks for)
+ *                  [--one-department] [--sizes] [--node PATH]… [--jobs N] [--stages] [--idle] [--keep]
+ * npm run bench -- --acceptance      (what issue 22's acceptance asks for, and --idle)
  *
  * Times whole commands as a user runs them: `node bin/ziping.js build` as a new process (loading,
  * fonts and JIT warm-up included; the inputs are in the OS file cache, as they are after being
@@ -26,7 +26,9 @@ import { generateInputs } from './generate.js';
  * (default 1,000), their rate against the --forms rate, peak RSS and a rerun; --one-department
  * makes them all one 主管部门's, so one 合并打印.pdf holds all N. --sizes: the seed's PDF, the
  * bench forms' PDFs and the combined PDFs, in bytes. --stages: where the time goes, per stage,
- * in-process. Peak RSS is the process's (worker threads included), from /usr/bin/time when it is there.
+ * in-process. --idle: the main thread's idle and garbage-collection time in one more cold build
+ * of the --forms forms on each Node (V8's CPU profile). Peak RSS is the process's (worker threads
+ * included), from /usr/bin/time when it is there.
  */
 const { values } = parseArgs({
   options: {
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     'one-department': { type: 'boolean', default: false },
     sizes: { type: 'boolean', default: false },
     stages: { type: 'boolean', default: false },
+    idle: { type: 'boolean', default: false },
     acceptance: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -135,9 +138,11 @@ async function checkBuilt(out: string, forms: number): Promise<void> {
 }
 
 /** One cold `ziping build` of `input` into a fresh folder, checked. */
-async function zipingBuild(node: Runtime, input: string, forms: number, out: string): Promise<Run> {
+const zipingBuild = (node: Runtime, input: string, forms: number, out: string): Promise<Run> => zipingBuildWith(node, [], input, forms, out);
+
+async function zipingBuildWith(node: Runtime, flags: string[], input: string, forms: number, out: string): Promise<Run> {
   await rm(out, { recursive: true, force: true });
-  const run = await timed(node.path, [cli, 'build', input, '--out', out, ...jobArgs]);
+  const run = await timed(node.path, [...flags, cli, 'build', input, '--out', out, ...jobArgs]);
   await checkBuilt(out, forms);
   return run;
 }
@@ -214,6 +219,43 @@ async function stages(input: string, work: string): Promise<void> {
   const renders = Object.entries(t.render).map(([format, x]) => `${format} ${per(x)}`);
   console.log(`stages, in-process (${process.version}), one thread, per form (${r.stats.built} forms in ${fmt(ms / 1000)} s, CPU ${fmt((cpu.user + cpu.system) / 1000 / 1000)} s):`);
   console.log(`  read ${per(t.read)}, ingest ${per(t.ingest)}, score ${per(t.score)}, layout ${per(t.layout)}, ${renders.join(', ')}, write ${per(t.write)} (write overlaps the next form)`);
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Where the main thread's time goes in one cold build (V8's CPU profile of the process's main
+ * thread): working, idle (waiting for the disk or a worker) and collecting garbage, in all and
+ * in the last quarter of the run, where the year pages, the combined PDFs and the manifest are
+ * written one after another.
+ */
+async function mainThreadProfile(node: Runtime, input: string, forms: number, work: string): Promise<void> {
+  const dir = join(work, `profile-${node.version}`);
+  const out = join(work, `out-profile-${node.version}`);
+  await zipingBuildWith(node, ['--cpu-prof', `--cpu-prof-dir=${dir}`], input, forms, out);
+  const [file] = await readdir(dir);
+  const profile = JSON.parse(await readFile(join(dir, file ?? ''), 'utf8')) as CpuProfile;
+  const names = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
+  const sum = { idle: 0, gc: 0, lateIdle: 0, late: 0 };
+  let t = 0;
+  profile.samples.forEach((id, i) => {
+    const d = profile.timeDeltas[i] ?? 0;
+    t += d;
+    const name = names.get(id);
+    const late = t > total * 0.75;
+    if (late) sum.late += d;
+    if (name === '(idle)') {
+      sum.idle += d;
+      if (late) sum.lateIdle += d;
+    } else if (name === '(garbage collector)') sum.gc += d;
+  });
+  const s = (us: number): string => `${fmt(us / 1e6)} s`;
+  console.log(`main thread, ${forms} forms [node ${node.version}]: ${s(total)} in all, idle ${s(sum.idle)}, garbage collection ${s(sum.gc)}; last quarter idle ${s(sum.lateIdle)} of ${s(sum.late)}`);
 }
 
 /** The closing table: one row per measure, one column per Node (and LibreOffice). */
@@ -307,6 +349,7 @@ try {
     rows.push({ measure: `bench form PDF, median of ${bench.forms.length}`, cells: [medianKb(bench.forms)] });
   }
   if (values.stages) await stages(input, work);
+  if (all || values.idle) for (const node of nodes) await mainThreadProfile(node, input, count, work);
 
   console.log('');
   console.log(`| measure | ${nodes.map((n) => `node ${n.version}`).join(' | ')} | LibreOffice |`);
