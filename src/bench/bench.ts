@@ -1,30 +1,55 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { link, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from '../archive/build.js';
 import { packageRoot } from '../package-root.js';
 import { loadProfile } from '../profiles/load-profile.js';
 import { typesetterFor } from '../typeset/typesetter.js';
 import { generateInputs } from './generate.js';
-import { abandonUpload, driveLoad, loadFiles, loadProblems, p50, p95, peakRssMb, startServe } from './serve-load.js';
-import { reportChild, type ReportFigures } from './report-bench.js';
+import {
+  fmt,
+  kb,
+  libreOfficeBatch,
+  mb,
+  medianKb,
+  onPath,
+  pdfSizes,
+  rerun,
+  runtimes,
+  say,
+  subset,
+  summarise,
+  zipingBuild,
+  zipingBuildWith,
+  type BuildArgs,
+  type Run,
+  type Runtime,
+  type Summary,
+} from './measure.js';
+import { reportBench, reportChild } from './report-bench.js';
+import { serveLoadBench } from './serve-load-bench.js';
 
 /**
- * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N] [--jobs N] [--stages] [--keep]
+ * npm run bench -- [--forms N] [--runs 3] [--vs-libreoffice] [--one] [--rerun] [--scale N]
+ *                  [--one-department] [--sizes] [--node PATH]… [--jobs N] [--stages] [--idle] [--keep]
+ * npm run bench -- --acceptance      (what issue 22's acceptance asks for, and --idle)
  * npm run bench -- --serve-load [--clients 8] [--each 25] [--runs 3] [--keep]
+ * npm run bench -- --report 1,100,1000,2000 [--runs 3]
  *
  * Times whole commands as a user runs them: `node bin/ziping.js build` as a new process (loading,
  * fonts and JIT warm-up included; the inputs are in the OS file cache, as they are after being
- * copied in), each run into a fresh folder, the median of --runs runs; with --vs-libreoffice,
- * LibreOffice's batch conversion of the same inputs, taken in turns with ziping's runs, each with a
- * fresh user profile (about 0.3 s of its ~9 s), and the ratio of the medians.
+ * copied in), each run into a fresh folder, the median of --runs runs; on every Node given with
+ * --node (default: this one, and Node 24 where .ci/run installs it), taken in turns; with
+ * --vs-libreoffice, LibreOffice's batch conversion of the same inputs in the same turns, each with
+ * a fresh user profile (about 0.3 s of its ~9 s), and the ratio of the medians.
  * --one: one form, cold. --rerun: the same build again over unchanged inputs. --scale N: N forms
- * (default 1,000), their rate against the --forms rate, peak RSS and a rerun. --stages: where the
- * time goes, per stage, in-process. Peak RSS is the process's (worker threads included), from
- * /usr/bin/time when it is there.
+ * (default 1,000), their rate against the --forms rate, peak RSS and a rerun; --one-department
+ * makes them all one 主管部门's, so one 合并打印.pdf holds all N. --sizes: the seed's PDF, the
+ * bench forms' PDFs and the combined PDFs, in bytes. --stages: where the time goes, per stage,
+ * in-process. --idle: the main thread's idle and garbage-collection time in one more cold build
+ * of the --forms forms on each Node (V8's CPU profile). Peak RSS is the process's (worker threads
+ * included), from /usr/bin/time when it is there.
  * --serve-load: --clients colleagues uploading --each forms each (one in ten broken) to one
  * `ziping serve` at once, plus one whose browser closes mid-upload; the whole load's time against
  * a cold `ziping build` of the same files (taken in turns), each upload's time from sending to its
@@ -39,11 +64,16 @@ const { values } = parseArgs({
     forms: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     jobs: { type: 'string' },
+    node: { type: 'string', multiple: true },
     'vs-libreoffice': { type: 'boolean', default: false },
     one: { type: 'boolean', default: false },
     rerun: { type: 'boolean', default: false },
     scale: { type: 'string' },
+    'one-department': { type: 'boolean', default: false },
+    sizes: { type: 'boolean', default: false },
     stages: { type: 'boolean', default: false },
+    idle: { type: 'boolean', default: false },
+    acceptance: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'serve-load': { type: 'boolean', default: false },
     clients: { type: 'string', default: '8' },
@@ -59,108 +89,21 @@ if (values['report-child'] !== undefined) {
   console.log(JSON.stringify(await reportChild(values['report-child'], values.attention)));
   process.exit(0);
 }
-const count = Number(values.forms);
-const reportSizes = values.report === undefined ? [] : (values.report || '1,100,1000,2000').split(',').map(Number);
-const runs = Math.max(1, Number(values.runs));
-const scaleCount = values.scale === undefined ? 0 : Number(values.scale || '1000');
-if (scaleCount !== 0 && scaleCount <= count) throw new Error(`--scale ${scaleCount} must be more than --forms ${count}`);
-const jobArgs = values.jobs ? ['--jobs', values.jobs] : [];
-const cli = join(packageRoot, 'bin', 'ziping.js');
-const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
-interface Run {
-  seconds: number;
-  peakMb: number | null;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+const all = values.acceptance;
+const want = {
+  libreOffice: all || values['vs-libreoffice'],
+  one: all || values.one,
+  rerun: all || values.rerun,
+  oneDepartment: all || values['one-department'],
+  sizes: all || values.sizes,
 };
-const fmt = (x: number, d = 2): string => x.toFixed(d);
-
-/** One command, its wall time and (with GNU time) its peak resident memory. */
-function timed(command: string, args: string[], exitCodes = [0]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const [file, argv] = gnuTime ? [gnuTime, ['-f', 'ZIPING_BENCH_RSS %M', command, ...args]] : [command, args];
-    const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (!exitCodes.includes(code ?? -1)) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`));
-      const kb = /ZIPING_BENCH_RSS (\d+)/.exec(err)?.[1];
-      resolve({ seconds, peakMb: kb ? Number(kb) / 1024 : null });
-    });
-  });
-}
-
-function summary(label: string, forms: number, rs: Run[]): { rate: number; seconds: number; peakMb: number | null } {
-  const seconds = median(rs.map((r) => r.seconds));
-  const peaks = rs.map((r) => r.peakMb).filter((p): p is number => p !== null);
-  const peakMb = peaks.length ? Math.max(...peaks) : null;
-  const each = rs.map((r) => `${fmt(r.seconds)} s`).join(', ');
-  console.log(`${label}: median ${fmt(seconds)} s (${each}) → ${fmt(forms / seconds, 1)} forms/s${peakMb === null ? '' : `, peak RSS ${fmt(peakMb, 0)} MB (largest of ${rs.length})`}`);
-  return { rate: forms / seconds, seconds, peakMb };
-}
-
-/** One cold `ziping build` of `input` into a fresh folder, checked. */
-async function zipingBuild(input: string, forms: number, out: string, exitCodes = [0]): Promise<Run> {
-  await rm(out, { recursive: true, force: true });
-  const run = await timed(process.execPath, [cli, 'build', input, '--out', out, ...jobArgs], exitCodes);
-  await checkBuilt(out, forms);
-  return run;
-}
-
-async function zipingBuilds(label: string, input: string, forms: number, work: string): Promise<{ rate: number; seconds: number; peakMb: number | null; out: string }> {
-  const rs: Run[] = [];
-  let out = '';
-  for (let i = 0; i < runs; i++) {
-    out = join(work, `out-${basename(input)}-${i}`);
-    rs.push(await zipingBuild(input, forms, out));
-  }
-  return { ...summary(label, forms, rs), out };
-}
-
-/** A bench of a failing build would time the failure: every form must be in the manifest, built. */
-async function checkBuilt(out: string, forms: number): Promise<void> {
-  const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { forms: Array<{ status: string }> };
-  const built = manifest.forms.filter((f) => f.status !== 'error').length;
-  if (built !== forms) throw new Error(`${out}: ${built} of ${forms} forms built`);
-}
-
-/** Whether a command is on PATH (GNU time would run a missing one and exit 127). */
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
-}
-
-/** One batch conversion by LibreOffice, with a fresh user profile (as a first run on a machine has). */
-async function libreOfficeBatch(files: string[], out: string): Promise<Run> {
-  const profileDir = await mkdtemp(join(tmpdir(), 'ziping-bench-lo-'));
-  try {
-    const run = await timed('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${profileDir}`, '--convert-to', 'pdf', '--outdir', out, ...files]);
-    const pdfs = (await readdir(out)).filter((f) => f.endsWith('.pdf')).length;
-    if (pdfs !== files.length) throw new Error(`LibreOffice made ${pdfs} of ${files.length} PDFs`);
-    return run;
-  } finally {
-    await rm(profileDir, { recursive: true, force: true });
-  }
-}
-
-/** The first `n` inputs in a folder of their own (hard links), so both tools get the same files. */
-async function subset(files: string[], n: number, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  return Promise.all(
-    files.slice(0, n).map(async (f) => {
-      const to = join(dir, basename(f));
-      await link(f, to);
-      return to;
-    }),
-  );
-}
+const count = Number(values.forms);
+const runs = Math.max(1, Number(values.runs));
+const scaleCount = values.scale === undefined ? (all ? 1000 : 0) : Number(values.scale || '1000');
+if (scaleCount !== 0 && scaleCount <= count) throw new Error(`--scale ${scaleCount} must be more than --forms ${count}`);
+const reportSizes = values.report === undefined ? [] : (values.report || '1,100,1000,2000').split(',').map(Number);
+const args: BuildArgs = { jobArgs: values.jobs ? ['--jobs', values.jobs] : [] };
+const SEED = join(packageRoot, 'data', '2021-机构编制管理事务经费.xlsx');
 
 async function stages(input: string, work: string): Promise<void> {
   const typeset = typesetterFor();
@@ -172,162 +115,155 @@ async function stages(input: string, work: string): Promise<void> {
   const t = r.stats.timings;
   const per = (x: number): string => `${fmt(x / r.stats.built, 1)} ms`;
   const renders = Object.entries(t.render).map(([format, x]) => `${format} ${per(x)}`);
-  console.log(`stages, in-process, one thread, per form (${r.stats.built} forms in ${fmt(ms / 1000)} s, CPU ${fmt((cpu.user + cpu.system) / 1000 / 1000)} s):`);
+  console.log(`stages, in-process (${process.version}), one thread, per form (${r.stats.built} forms in ${fmt(ms / 1000)} s, CPU ${fmt((cpu.user + cpu.system) / 1000 / 1000)} s):`);
   console.log(`  read ${per(t.read)}, ingest ${per(t.ingest)}, score ${per(t.score)}, layout ${per(t.layout)}, ${renders.join(', ')}, write ${per(t.write)} (write overlaps the next form)`);
 }
 
-/** The serve load against a build of the same files, `runs` times in turns. */
-async function serveLoad(work: string): Promise<void> {
-  const clients = Number(values.clients);
-  const total = clients * Number(values.each);
-  console.log(`ziping bench --serve-load: ${clients} clients × ${values.each} uploads, ${runs} run(s), ${cpus().length} CPU(s), node ${process.version}`);
-  const files = await loadFiles(join(work, 'forms'), total, 18);
-  const good = files.filter((f) => f.good).length;
-  const builds: Run[] = [];
-  const loads: Array<{ seconds: number; p50: number; p95: number; peakMb: number | null; batch: number }> = [];
-  let failed = false;
-  for (let i = 0; i < runs; i++) {
-    // Exit 1: the broken files are reported as such.
-    builds.push(await zipingBuild(join(work, 'forms'), good, join(work, `out-build-${i}`), [1]));
-    const home = join(work, `serve-${i}`);
-    await mkdir(home);
-    const live = await startServe(cli, ['--out', '归档', '--quiet'], home);
-    try {
-      const abandoned = abandonUpload(live.url, '中途断开.xlsx', files[0]?.bytes ?? Buffer.alloc(0));
-      const result = await driveLoad(live.url, files, clients, 600_000);
-      await abandoned;
-      const peakMb = await peakRssMb(live.child.pid);
-      const problems = await loadProblems(join(home, '归档'), join(home, '归档-上传的表格'), files, result);
-      const answered = [...result.statuses.values()];
-      console.log(
-        `  run ${i + 1}: build ${fmt(builds[i]?.seconds ?? 0)} s; serve load ${fmt(result.totalMs / 1000)} s, ${answered.length} answers (${answered.filter((s) => s === 202).length} × 202, ${answered.filter((s) => s >= 500).length} × 5xx), largest batch ${result.largestBatch}, ${problems.length === 0 ? 'all checks pass' : `PROBLEMS: ${problems.join('; ')}`}`,
-      );
-      failed ||= problems.length > 0;
-      loads.push({ seconds: result.totalMs / 1000, p50: p50(result.perUploadMs) / 1000, p95: p95(result.perUploadMs) / 1000, peakMb, batch: result.largestBatch });
-    } finally {
-      await live.stop();
-    }
-  }
-  const build = summary(`ziping build, ${total} files (${total - good} broken), cold command`, total, builds);
-  const seconds = median(loads.map((l) => l.seconds));
-  const peaks = loads.map((l) => l.peakMb).filter((p): p is number => p !== null);
-  console.log(
-    `serve load, ${clients} clients × ${values.each} uploads: median ${fmt(seconds)} s (${loads.map((l) => `${fmt(l.seconds)} s`).join(', ')}); per upload, from sending to its result: p50 ${fmt(median(loads.map((l) => l.p50)))} s, p95 ${fmt(median(loads.map((l) => l.p95)))} s (medians of the runs)${peaks.length ? `; serve's peak RSS ${fmt(Math.max(...peaks), 0)} MB` : ''}`,
-  );
-  const ratio = seconds / build.seconds;
-  console.log(`ratio serve load / build of the same files: ${fmt(ratio)}× (limit 3×)`);
-  if (failed || ratio > 3) {
-    console.log(failed ? 'serve load: a check failed (see the runs above)' : 'serve load: slower than 3× the build');
-    process.exitCode = 1;
-  }
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string } }>;
+  samples: number[];
+  timeDeltas: number[];
 }
 
-/** A fresh `node dist/bench.js --report-child OUT` and what it measured. */
-async function reportRun(out: string, attention: boolean): Promise<ReportFigures[]> {
-  const { spawnSync } = await import('node:child_process');
-  const child = spawnSync(process.execPath, [process.argv[1] ?? '', '--report-child', out, ...(attention ? ['--attention'] : [])], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`report child failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '[]') as ReportFigures[];
+/**
+ * Where the main thread's time goes in one cold build (V8's CPU profile of the process's main
+ * thread): working, idle (waiting for the disk or a worker) and collecting garbage, in all and
+ * in the last quarter of the run, where the year pages, the combined PDFs and the manifest are
+ * written one after another.
+ */
+async function mainThreadProfile(node: Runtime, input: string, forms: number, work: string): Promise<void> {
+  const dir = join(work, `profile-${node.version}`);
+  const out = join(work, `out-profile-${node.version}`);
+  await zipingBuildWith(node, ['--cpu-prof', `--cpu-prof-dir=${dir}`], input, forms, out, args);
+  const [file] = await readdir(dir);
+  const profile = JSON.parse(await readFile(join(dir, file ?? ''), 'utf8')) as CpuProfile;
+  const names = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
+  const sum = { idle: 0, gc: 0, lateIdle: 0, late: 0 };
+  let t = 0;
+  profile.samples.forEach((id, i) => {
+    const d = profile.timeDeltas[i] ?? 0;
+    t += d;
+    const name = names.get(id);
+    const late = t > total * 0.75;
+    if (late) sum.late += d;
+    if (name === '(idle)') {
+      sum.idle += d;
+      if (late) sum.lateIdle += d;
+    } else if (name === '(garbage collector)') sum.gc += d;
+  });
+  const s = (us: number): string => `${fmt(us / 1e6)} s`;
+  console.log(`main thread, ${forms} forms [node ${node.version}]: ${s(total)} in all, idle ${s(sum.idle)}, garbage collection ${s(sum.gc)}; last quarter idle ${s(sum.lateIdle)} of ${s(sum.late)}`);
 }
 
-async function reportBench(all: string[], work: string): Promise<void> {
-  for (const n of reportSizes) {
-    const input = join(work, `in-report-${n}`);
-    await subset(all, n, input);
-    const out = join(work, `out-report-${n}`);
-    const built = await zipingBuild(input, n, out);
-    for (const attention of [false, true]) {
-      const runsOf: ReportFigures[] = [];
-      for (let i = 0; i < runs; i++) runsOf.push(...(await reportRun(out, attention)));
-      const ms = median(runsOf.map((r) => r.ms));
-      const r = runsOf[0];
-      if (!r) continue;
-      console.log(
-        `report of a ${n}-form year${attention ? ', a third on the attention list' : ''}: median ${fmt(ms / 1000)} s cold (${runsOf.map((x) => `${fmt(x.ms / 1000)} s`).join(', ')}), ${r.pages} pages, ${fmt(r.bytes / 1024, 0)} KB, RSS ${fmt(r.rssBeforeMb, 0)} MB before → peak ${fmt(Math.max(...runsOf.map((x) => x.peakMb)), 0)} MB (the whole build: ${fmt(built.seconds)} s)`,
-      );
-    }
-  }
-  // Where a build of 1,000 forms (or the largest year) spends its time, the report among the rest (one thread, in-process).
-  const largest = reportSizes.includes(1000) ? 1000 : Math.max(...reportSizes);
-  const typeset = typesetterFor();
-  const t0 = performance.now();
-  const r = await build([join(work, `in-report-${largest}`)], { out: join(work, `out-report-stages-${largest}`), profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1 });
-  const t = r.stats.timings;
-  const parts: Array<[string, number]> = [
-    ['read', t.read],
-    ['ingest', t.ingest],
-    ['score', t.score],
-    ['layout', t.layout],
-    ...Object.entries(t.render),
-    ['write', t.write],
-    ['report', r.stats.reportMs],
-  ];
-  console.log(
-    `build of ${largest} forms, in-process, one thread, ${fmt((performance.now() - t0) / 1000)} s; summed per part: ${parts
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => `${k} ${fmt(v / 1000)} s`)
-      .join(', ')}`,
-  );
+/** The closing table: one row per measure, one column per Node (and LibreOffice). */
+const rows: Array<{ measure: string; cells: string[]; lo?: string }> = [];
+const cell = (s: Summary, forms: number): string => `${fmt(s.seconds)} s${forms > 1 ? `, ${fmt(s.rate, 1)}/s` : ''}${s.peakMb === null ? '' : `, ${fmt(s.peakMb, 0)} MB`}`;
+
+/** `measure` on every Node, taken in turns, the median of the runs for each. */
+async function eachNode(nodes: Runtime[], measure: string, forms: number, once: (node: Runtime, run: number) => Promise<Run>): Promise<Summary[]> {
+  const rs: Run[][] = nodes.map(() => []);
+  for (let i = 0; i < runs; i++) for (const [k, node] of nodes.entries()) rs[k]?.push(await once(node, i));
+  const sums = rs.map((r) => summarise(forms, r));
+  sums.forEach((s, k) => say(`${measure} [node ${nodes[k]?.version}]`, s));
+  rows.push({ measure, cells: sums.map((s) => cell(s, forms)) });
+  return sums;
 }
 
-/** Build speed: whole commands over generated forms, against LibreOffice, at scale, by stage. */
-async function speed(work: string): Promise<void> {
-  const total = Math.max(count, scaleCount, ...reportSizes);
-  console.log(
-    `ziping bench: ${count} forms${scaleCount ? ` and ${scaleCount}` : ''}, ${runs} run(s) each, ${cpus().length} CPU(s), node ${process.version}${values.jobs ? `, --jobs ${values.jobs}` : ''}`,
-  );
-  const g0 = performance.now();
-  const all = await generateInputs(join(work, 'all'), total, loadProfile('ningxia'), typesetterFor());
-  console.log(`generated ${all.length} seed-sized inputs in ${fmt((performance.now() - g0) / 1000)} s (${work})`);
-  const files = await subset(all, count, join(work, `in-${count}`));
-  const input = join(work, `in-${count}`);
-
-  let ours: { rate: number; out: string };
-  if (values['vs-libreoffice'] && onPath('soffice')) {
-    // Taken in turns, so a change in the machine's load falls on both alike.
-    const mine: Run[] = [];
-    const theirs: Run[] = [];
-    let out = '';
-    for (let i = 0; i < runs; i++) {
-      out = join(work, `out-${count}-${i}`);
-      mine.push(await zipingBuild(input, count, out));
-      theirs.push(await libreOfficeBatch(files, join(work, `lo-${i}`)));
-    }
-    ours = { ...summary(`ziping build, ${count} forms, cold command`, count, mine), out };
-    const lo = summary(`libreoffice --convert-to pdf, one batch, ${count} forms`, count, theirs);
-    console.log(`ratio ziping / libreoffice (medians of ${runs}, runs taken in turns): ${fmt(ours.rate / lo.rate, 1)}×`);
-  } else {
-    ours = await zipingBuilds(`ziping build, ${count} forms, cold command`, input, count, work);
-    if (values['vs-libreoffice']) console.log('LibreOffice (soffice) not installed: no comparison');
-  }
-  if (values.rerun) {
-    const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) rs.push(await timed(process.execPath, [cli, 'build', input, '--out', ours.out, ...jobArgs]));
-    summary(`rerun over ${count} unchanged forms`, count, rs);
-  }
-  if (values.one) {
-    const one = await subset(files, 1, join(work, 'in-1'));
-    const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) {
-      const out = join(work, `out-one-${i}`);
-      rs.push(await zipingBuild(one[0] ?? '', 1, out));
-    }
-    summary('one form, cold command', 1, rs);
-  }
-  if (scaleCount) {
-    const big = await zipingBuilds(`ziping build, ${scaleCount} forms, cold command`, join(work, 'all'), scaleCount, work);
-    console.log(`rate at ${scaleCount} against ${count} forms: ${fmt(big.rate / ours.rate)}×`);
-    const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) rs.push(await timed(process.execPath, [cli, 'build', join(work, 'all'), '--out', big.out, ...jobArgs]));
-    summary(`rerun over ${scaleCount} unchanged forms`, scaleCount, rs);
-  }
-  if (values.stages) await stages(input, work);
-  if (reportSizes.length > 0) await reportBench(all, work);
-}
-
+const nodes = runtimes(values.node);
 const work = await mkdtemp(join(tmpdir(), 'ziping-bench-'));
 try {
-  await (values['serve-load'] ? serveLoad(work) : speed(work));
+  if (values['serve-load']) await serveLoadBench(work, { clients: Number(values.clients), each: Number(values.each), runs, args });
+  else if (reportSizes.length > 0 && !all) await reportBench(work, { sizes: reportSizes, runs, args });
+  else await speed();
 } finally {
   if (!values.keep) await rm(work, { recursive: true, force: true });
+}
+
+/** Build speed: whole commands over generated forms, on each Node, against LibreOffice, at scale, by stage. */
+async function speed(): Promise<void> {
+  console.log(
+    `ziping bench: ${count} forms${scaleCount ? ` and ${scaleCount}${want.oneDepartment ? ' of one department' : ''}` : ''}, ${runs} run(s) each, ${cpus().length} CPU(s)${values.jobs ? `, --jobs ${values.jobs}` : ''}`,
+  );
+  console.log(`runtimes: ${nodes.map((n) => `node ${n.version} (${n.path})`).join('; ')}`);
+  const g0 = performance.now();
+  const typeset = typesetterFor();
+  const profile = loadProfile('ningxia');
+  const generated = await generateInputs(join(work, 'gen'), count, profile, typeset);
+  const input = join(work, `in-${count}`);
+  const files = await subset(generated, count, input);
+  const scaleInput = join(work, `in-${scaleCount}`);
+  if (scaleCount) await generateInputs(scaleInput, scaleCount, profile, typeset, want.oneDepartment ? '自治区财政厅' : undefined);
+  console.log(`generated ${count + scaleCount} seed-sized inputs in ${fmt((performance.now() - g0) / 1000)} s (${work})`);
+
+  const lastOut = new Map<string, string>();
+  const build100 = (node: Runtime, i: number): Promise<Run> => {
+    const out = join(work, `out-${count}-${node.version}-${i}`);
+    lastOut.set(node.version, out);
+    return zipingBuild(node, input, count, out, args);
+  };
+  const label = `${count} forms, cold command`;
+  if (want.libreOffice && onPath('soffice')) {
+    // Taken in turns (each Node, then LibreOffice), so a change in the machine's load falls on all alike.
+    const mine: Run[][] = nodes.map(() => []);
+    const theirs: Run[] = [];
+    for (let i = 0; i < runs; i++) {
+      for (const [k, node] of nodes.entries()) mine[k]?.push(await build100(node, i));
+      theirs.push(await libreOfficeBatch(files, join(work, `lo-${i}`)));
+    }
+    const lo = summarise(count, theirs);
+    say(`libreoffice --convert-to pdf, one batch, ${count} forms`, lo);
+    const sums = mine.map((r) => summarise(count, r));
+    sums.forEach((s, k) => {
+      say(`${label} [node ${nodes[k]?.version}]`, s);
+      console.log(`  ratio ziping / libreoffice (medians of ${runs}, runs taken in turns): ${fmt(s.rate / lo.rate, 1)}×`);
+    });
+    rows.push({ measure: label, cells: sums.map((s) => `${cell(s, count)} (${fmt(s.rate / lo.rate, 1)}× LibreOffice)`), lo: cell(lo, count) });
+  } else {
+    await eachNode(nodes, label, count, build100);
+    if (want.libreOffice) console.log('LibreOffice (soffice) not installed: no comparison');
+  }
+  if (want.rerun) await eachNode(nodes, `rerun over ${count} unchanged forms`, count, (node) => rerun(node, input, lastOut.get(node.version) ?? '', args));
+  if (want.one) {
+    const [one] = await subset(files, 1, join(work, 'in-1'));
+    await eachNode(nodes, 'one form, cold command', 1, (node, i) => zipingBuild(node, one ?? '', 1, join(work, `out-one-${node.version}-${i}`), args));
+  }
+  if (scaleCount) {
+    const scaleOut = new Map<string, string>();
+    const what = `${scaleCount} forms${want.oneDepartment ? ' of one department' : ''}, cold command`;
+    await eachNode(nodes, what, scaleCount, (node, i) => {
+      const out = join(work, `out-${scaleCount}-${node.version}-${i}`);
+      scaleOut.set(node.version, out);
+      return zipingBuild(node, scaleInput, scaleCount, out, args);
+    });
+    await eachNode(nodes, `rerun over ${scaleCount} unchanged forms`, scaleCount, (node) => rerun(node, scaleInput, scaleOut.get(node.version) ?? '', args));
+    if (want.sizes) {
+      const sizes = await pdfSizes(scaleOut.get(nodes[0]?.version ?? '') ?? '');
+      const biggest = Math.max(0, ...sizes.combined);
+      console.log(`sizes, ${scaleCount} forms: largest 合并打印.pdf ${mb(biggest)} (${sizes.combined.length} combined file(s)); forms' PDFs ${mb(sizes.forms.reduce((a, b) => a + b, 0))} together`);
+      rows.push({ measure: `${scaleCount} forms: largest 合并打印.pdf`, cells: [mb(biggest)] });
+    }
+  }
+  if (want.sizes) {
+    const seedOut = join(work, 'out-seed');
+    await zipingBuild(nodes[0] ?? { path: process.execPath, version: process.version }, SEED, 1, seedOut, args);
+    const seed = (await pdfSizes(seedOut)).forms[0] ?? 0;
+    const bench = await pdfSizes(lastOut.get(nodes[0]?.version ?? '') ?? '');
+    console.log(
+      `sizes: seed form PDF ${kb(seed)}; ${count} bench forms' PDFs median ${medianKb(bench.forms)}, one-page ones median ${medianKb(bench.onePage)} (${bench.onePage.length} of ${bench.forms.length}); 合并打印.pdf ${bench.combined.map(kb).join(', ')}`,
+    );
+    rows.push({ measure: 'seed form PDF (2 pages)', cells: [kb(seed)] });
+    rows.push({ measure: `bench form PDF, median of ${bench.forms.length}`, cells: [medianKb(bench.forms)] });
+  }
+  if (values.stages) await stages(input, work);
+  if (all || values.idle) for (const node of nodes) await mainThreadProfile(node, input, count, work);
+
+  console.log('');
+  console.log(`| measure | ${nodes.map((n) => `node ${n.version}`).join(' | ')} | LibreOffice |`);
+  console.log(`| --- | ${nodes.map(() => '---').join(' | ')} | --- |`);
+  for (const r of rows) {
+    const cells = r.cells.length === 1 && nodes.length > 1 ? [r.cells[0] ?? '', ...nodes.slice(1).map(() => '(same)')] : r.cells;
+    console.log(`| ${r.measure} | ${cells.join(' | ')} | ${r.lo ?? ''} |`);
+  }
+  if (reportSizes.length > 0) await reportBench(work, { sizes: reportSizes, runs, args });
 }

@@ -20,8 +20,8 @@ const groups: Array<[string, string, (i: number) => [string, string]]> = [
 const departments = ['自治区财政厅', '自治区教育厅', '自治区卫生健康委员会', '自治区交通运输厅', '自治区农业农村厅', '自治区民政厅'];
 const goal = '围绕年度重点工作，按计划完成项目建设、培训、调研、宣传和评估等任务，提升公共服务水平和资金使用效益。';
 
-/** A varied, realistic form: `n` is its number, `lines` its indicator count. */
-export function benchForm(n: number, lines: number, profile: Profile): FormInput {
+/** A varied, realistic form: `n` is its number, `lines` its indicator count; `department` fixed, or one of six by `n`. */
+export function benchForm(n: number, lines: number, profile: Profile, department: string = departments[n % departments.length] ?? ''): FormInput {
   const base = blankFormInput(profile);
   const t = (text: string) => ({ text, cell: null });
   const num = (value: number) => ({ value, text: String(value), cell: null });
@@ -48,8 +48,8 @@ export function benchForm(n: number, lines: number, profile: Profile): FormInput
     title: t(profile.texts.title),
     year: { value: 2023, text: '(2023年度)', cell: null },
     projectName: t(`第${n}号专项资金项目${n % 10 === 3 ? '（含多个子项目的综合性建设与运行维护经费）' : ''}`),
-    department: t(departments[n % departments.length] ?? ''),
-    implementingUnit: t(`${departments[n % departments.length] ?? ''}本级`),
+    department: t(department),
+    implementingUnit: t(`${department}本级`),
     funds: {
       ...base.funds,
       total: { ...base.funds.total, initialBudget: num(budget), fullYearBudget: num(budget), executed: num(Math.round(budget * (0.7 + (n % 30) / 100) * 100) / 100), weight: num(10) },
@@ -63,12 +63,12 @@ export function benchForm(n: number, lines: number, profile: Profile): FormInput
 /** Indicator counts: mostly seed-sized (20–30 lines), every 25th form long (100 lines). */
 export const linesFor = (n: number): number => (n % 25 === 24 ? 100 : 20 + (n % 11));
 
-/** Writes `count` input workbooks with the project's own renderer. */
-export async function generateInputs(dir: string, count: number, profile: Profile, typeset: Typesetter): Promise<string[]> {
+/** Writes `count` input workbooks with the project's own renderer; all of one department if it is given. */
+export async function generateInputs(dir: string, count: number, profile: Profile, typeset: Typesetter, department?: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (let n = 0; n < count; n++) {
-    const input = benchForm(n, linesFor(n), profile);
+    const input = benchForm(n, linesFor(n), profile, department);
     const path = join(dir, `form-${String(n).padStart(4, '0')}.xlsx`);
     await writeAtomic(path, await formWorkbook(input, profile, typeset));
     files.push(path);

@@ -7,7 +7,8 @@ import type { ScoredForm } from '../model/scored-form.js';
 import { packageRoot } from '../package-root.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { drawHere, type Draw, type DrawnForm } from './process.js';
-import type { WorkerReply, WorkerRequest } from './render-worker.js';
+import type { WorkerReply, WorkerRequest, WorkerStart } from './render-worker.js';
+import type { SharedFaces } from '../typeset/typesetter.js';
 
 export interface RenderLanes {
   render: Draw;
@@ -19,6 +20,13 @@ function workerScript(): URL {
   const here = new URL('./render-worker.js', import.meta.url);
   return existsSync(fileURLToPath(here)) ? here : pathToFileURL(join(packageRoot, 'dist', 'render-worker.js'));
 }
+
+/**
+ * A worker's young generation at Node 20's size (16 MB semi-spaces). Node 24 sizes it from the
+ * machine's memory, 64 MB semi-spaces here: 1,000 forms of one department peaked at 611 MB on
+ * Node 24 against 410 MB on Node 20, and one worker isolate's share of that is this.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 48 };
 
 interface Lane {
   worker: Worker | null;
@@ -48,9 +56,13 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
   let workersWanted = workers;
   let deadBeforeDrawing = 0;
   let closing = false;
+  /** the faces' bytes, read once and shared with every worker */
+  let faces: SharedFaces | undefined;
 
   const start = (): Lane => {
-    const worker = new Worker(script);
+    faces ??= typeset.sharedFaces();
+    const workerData: WorkerStart = { fontDir: typeset.fontDir, faces };
+    const worker = new Worker(script, { resourceLimits: WORKER_LIMITS, workerData });
     const lane: Lane = { worker, busy: false };
     let drew = false;
     worker.on('message', (m: WorkerReply) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { FIXED_DATE } from '../zip/fixed-date.js';
 
 /**
  * The objects of a PDF file and their serialisation (PDF 32000-1 §7.3, §7.5): what a form's PDF
@@ -97,10 +98,12 @@ export class PdfFile {
     return this.set(this.ref(), value);
   }
 
-  /** A stream; `deflate` compresses it (page content, CMaps) — font programs are stored as they are. */
-  stream(dict: Record<string, PdfValue | undefined>, data: Uint8Array | string, options: { deflate: boolean }): Ref {
+  /**
+   * A stream; `deflate` compresses it (page content, CMaps) — font programs, and streams copied
+   * from another file (their dictionary says how they are encoded), are stored as they are.
+   */
+  stream(dict: Record<string, PdfValue | undefined>, data: Uint8Array | string, options: { deflate: boolean }, ref: Ref = this.ref()): Ref {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-    const ref = this.ref();
     this.objects[ref.id - 1] = options.deflate ? { dict: { ...dict, Filter: name('FlateDecode') }, data: deflateSync(bytes) } : { dict, data: bytes };
     return ref;
   }
@@ -129,7 +132,9 @@ export class PdfFile {
         offset += p.length;
       }
     });
-    const id = createHash('sha256').update(Buffer.concat(chunks)).digest('hex').slice(0, 32).toUpperCase();
+    const hash = createHash('sha256');
+    for (const c of chunks) hash.update(c);
+    const id = hash.digest('hex').slice(0, 32).toUpperCase();
     const xref = ['xref', `0 ${this.objects.length + 1}`, '0000000000 65535 f ', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `)].join('\n');
     const trailer = `trailer\n${serialise({ Size: this.objects.length + 1, Root: root, Info: info, ID: [new Literal(`<${id}>`), new Literal(`<${id}>`)] })}\nstartxref\n${offset}\n%%EOF\n`;
     chunks.push(Buffer.from(`${xref}\n${trailer}`, 'latin1'));
@@ -139,4 +144,16 @@ export class PdfFile {
 
 function isStream(object: PdfValue | Stream): object is Stream {
   return typeof object === 'object' && object !== null && 'data' in object && object.data instanceof Uint8Array;
+}
+
+/** A PDF date string for a fixed date (§7.9.4). */
+function pdfDate(date: Date): Literal {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return new Literal(`(D:${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}Z)`);
+}
+
+/** The document information dictionary (§14.3.3) of every PDF this tool writes: dated with the fixed date, so the same content gives the same bytes. */
+export function documentInfo(file: PdfFile, title: string): Ref {
+  const date = pdfDate(FIXED_DATE);
+  return file.add({ Title: new Text(title), Author: new Text('ziping'), Creator: new Text('ziping'), Producer: new Text('ziping'), CreationDate: date, ModDate: date });
 }

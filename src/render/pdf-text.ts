@@ -9,7 +9,7 @@ import { pdfNumber, type PdfFile } from './pdf-objects.js';
  * is embedded once per document, with the glyphs its pages used.
  */
 export class GlyphWriter {
-  private readonly faces = new Map<FaceName, EmbeddedFace>();
+  private readonly faces = new Map<FaceName, { face: EmbeddedFace; resource: string }>();
   private ops: string[] = [];
   /** the faces the current page uses, by resource name */
   private pageFaces = new Map<string, EmbeddedFace>();
@@ -20,10 +20,11 @@ export class GlyphWriter {
     private readonly pageHeight: number,
   ) {}
 
-  private face(name: FaceName): EmbeddedFace {
+  /** The face and the resource name pages use for it (`F1`). */
+  private face(name: FaceName): { face: EmbeddedFace; resource: string } {
     let f = this.faces.get(name);
     if (!f) {
-      f = new EmbeddedFace(this.file, name, `F${this.faces.size + 1}`, this.typeset);
+      f = { face: new EmbeddedFace(this.file, name, this.typeset), resource: `F${this.faces.size + 1}` };
       this.faces.set(name, f);
     }
     return f;
@@ -31,12 +32,12 @@ export class GlyphWriter {
 
   /** One run of text in one face on a baseline `baseline` points below the page's top. */
   show(name: FaceName, size: number, x: number, baseline: number, text: string): void {
-    const face = this.face(name);
-    this.pageFaces.set(face.resource, face);
+    const { face, resource } = this.face(name);
+    this.pageFaces.set(resource, face);
     let hex = '';
     for (const g of this.typeset.glyphs(name, text)) hex += hex4(face.cid(g));
     const y = this.pageHeight - baseline;
-    this.ops.push(`/${face.resource} ${pdfNumber(size)} Tf 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(y)} Tm <${hex}> Tj`);
+    this.ops.push(`/${resource} ${pdfNumber(size)} Tf 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(y)} Tm <${hex}> Tj`);
   }
 
   /** The page's text as one text object, and the fonts it uses; ready for the next page. */
@@ -49,6 +50,6 @@ export class GlyphWriter {
 
   /** Every face's objects, once all pages are drawn. */
   embedFaces(): void {
-    for (const f of this.faces.values()) f.embed(this.file);
+    for (const f of this.faces.values()) f.face.embed(this.file);
   }
 }

@@ -1,11 +1,9 @@
 import { A4, PAD_X, PAD_Y, cellWidth, columnX, type CellStyle, type FormSheet } from '../model/form-sheet.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { FIXED_DATE } from '../zip/fixed-date.js';
 import { cellParts, type CellPart } from './pdf-parts.js';
 import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
-import { pdfDate } from './pdf-font.js';
-import { name, PdfFile, pdfNumber, Text, type Ref } from './pdf-objects.js';
+import { documentInfo, name, PdfFile, pdfNumber, type Ref } from './pdf-objects.js';
 import { GlyphWriter } from './pdf-text.js';
 
 /** Border width of every cell, points. */
@@ -80,7 +78,5 @@ export async function renderPdf(sheet: FormSheet, { typeset }: RenderContext): P
   text.embedFaces();
   file.set(pagesRef, { Type: name('Pages'), Kids: kids, Count: kids.length });
   const root = file.add({ Type: name('Catalog'), Pages: pagesRef });
-  const date = pdfDate(FIXED_DATE);
-  const info = file.add({ Title: new Text(sheet.title), Author: new Text('ziping'), Creator: new Text('ziping'), Producer: new Text('ziping'), CreationDate: date, ModDate: date });
-  return file.bytes(root, info);
+  return file.bytes(root, documentInfo(file, sheet.title));
 }

@@ -2,6 +2,8 @@ import { posix } from 'node:path';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import type { CombinedPdf, ManifestForm } from '../model/manifest.js';
+import { combinePdfs, type CombinedPart } from '../render/pdf-combine.js';
+import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { yearFolder } from './year-folder.js';
 
@@ -53,15 +55,28 @@ export function combinedGroups(forms: ManifestForm[]): CombinedGroup[] {
   return groups.sort((a, b) => codeUnits(a.path, b.path));
 }
 
+/** What a combined file is written from; the version of the way it is assembled (2: the faces shared across forms) is part of it. */
 const digestOf = (group: CombinedGroup): string =>
-  sha256Hex(canonicalJson({ generator, forms: group.forms.map((f) => ({ pdf: f.outputs?.pdf, sha256: f.outputs?.sha256.pdf, title: f.projectName })) }));
+  sha256Hex(canonicalJson({ generator, assembly: 2, forms: group.forms.map((f) => ({ pdf: f.outputs?.pdf, sha256: f.outputs?.sha256.pdf, title: f.projectName })) }));
+
+/** A form's PDF that is gone or changed since the build verified it (moved away during the run). */
+class PartMissing extends Error {
+  constructor(readonly path: string) {
+    super(path);
+  }
+}
 
 /**
  * Writes the combined PDF of each group whose forms changed since the last build, or whose file
  * on disk is missing or differs from what was written (said: someone edited or deleted it), and
- * keeps the others.
+ * keeps the others. The forms' PDFs are read one at a time as they are copied in.
  */
-export async function writeCombinedPdfs(fs: ArchiveFs, groups: CombinedGroup[], previous: CombinedPdf[]): Promise<{ combined: CombinedPdf[]; written: string[]; messages: RunMessage[] }> {
+export async function writeCombinedPdfs(
+  fs: ArchiveFs,
+  groups: CombinedGroup[],
+  previous: CombinedPdf[],
+  typeset: Typesetter,
+): Promise<{ combined: CombinedPdf[]; written: string[]; messages: RunMessage[] }> {
   const combined: CombinedPdf[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
@@ -73,29 +88,30 @@ export async function writeCombinedPdfs(fs: ArchiveFs, groups: CombinedGroup[], 
       combined.push(before);
       continue;
     }
-    const parts = [];
-    let missing: string | null = null;
-    for (const f of group.forms) {
+    const parts: CombinedPart[] = group.forms.map((f) => {
       const path = f.outputs?.pdf ?? f.source;
-      const pdf = f.outputs ? await fs.readBytes(f.outputs.pdf) : null;
-      // The build has just verified or written every form's PDF; one gone now (moved away during
-      // the run) is said, and the combined file waits for the next build rather than leave it out.
-      if (pdf === null || sha256Hex(pdf) !== f.outputs?.sha256.pdf) {
-        missing = path;
-        break;
-      }
-      parts.push({ title: f.projectName ?? posix.basename(path, '.pdf'), pdf });
-    }
-    if (missing !== null) {
+      return {
+        title: f.projectName ?? posix.basename(path, '.pdf'),
+        pdf: async () => {
+          const pdf = f.outputs ? await fs.readBytes(f.outputs.pdf) : null;
+          // The build has just verified or written every form's PDF; one gone now is said, and the
+          // combined file waits for the next build rather than leave it out.
+          if (pdf === null || sha256Hex(pdf) !== f.outputs?.sha256.pdf) throw new PartMissing(path);
+          return pdf;
+        },
+      };
+    });
+    const title = `${/^\d{4}$/.test(group.year) ? `${group.year}年度 ` : ''}${group.department} 项目支出绩效自评表(合并打印)`;
+    let bytes: Uint8Array;
+    try {
+      bytes = await combinePdfs(parts, title, typeset);
+    } catch (error) {
+      if (!(error instanceof PartMissing)) throw error;
       if (before) combined.push(before);
-      messages.push(runMessage('COMBINED_PDF_SKIPPED', { path: fs.shown(group.path), missing: fs.shown(missing) }));
+      messages.push(runMessage('COMBINED_PDF_SKIPPED', { path: fs.shown(group.path), missing: fs.shown(error.path) }));
       continue;
     }
     if (before && before.forms === digest) messages.push(runMessage('COMBINED_PDF_REPAIRED', { path: fs.shown(group.path) }));
-    const title = `${/^\d{4}$/.test(group.year) ? `${group.year}年度 ` : ''}${group.department} 项目支出绩效自评表(合并打印)`;
-    // pdf-lib is loaded by the first build that has a folder to combine, not by every command.
-    const { combinedPdf } = await import('./combined-pdf.js');
-    const bytes = await combinedPdf(parts, title);
     await fs.write(group.path, bytes);
     written.push(group.path);
     combined.push({ path: group.path, sha256: sha256Hex(bytes), forms: digest });

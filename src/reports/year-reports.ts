@@ -1,6 +1,7 @@
 import { ArchiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
 import type { ManifestForm, YearReport } from '../model/manifest.js';
 import type { Profile } from '../model/profile.js';
+
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
@@ -88,6 +89,7 @@ export async function writeYearReports(
         fs,
         groups.filter((g) => g.year === year),
         before?.combined ?? [],
+        options.typeset,
       );
       written.push(...combined.written);
       messages.push(...combined.messages);

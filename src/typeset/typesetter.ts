@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import type { FontRole } from '../model/form-sheet.js';
-import { defaultFontDir, faceChain, facePath, type FaceName } from './faces.js';
+import { defaultFontDir, faceChain, faceNames, facePath, type FaceName } from './faces.js';
 import { fitText } from './line-break.js';
+
+/** Face files' bytes in shared memory, handed to worker threads. */
+export type SharedFaces = Partial<Record<FaceName, SharedArrayBuffer>>;
 
 interface FaceMetrics {
   font: fontkit.Font;
@@ -77,7 +80,13 @@ export class Typesetter {
   private readonly fitted = new Map<string, Fitted>();
   private readonly lineHeights = new Map<string, number>();
 
-  constructor(readonly fontDir: string = defaultFontDir) {}
+  /** `shared`: the faces' bytes another thread already read (sharedFaces), used instead of reading the files again. */
+  constructor(
+    readonly fontDir: string = defaultFontDir,
+    shared?: SharedFaces,
+  ) {
+    for (const [face, sab] of Object.entries(shared ?? {})) this.bytes.set(face as FaceName, Buffer.from(sab));
+  }
 
   faceBytes(face: FaceName): Buffer {
     let b = this.bytes.get(face);
@@ -86,6 +95,29 @@ export class Typesetter {
       this.bytes.set(face, b);
     }
     return b;
+  }
+
+  /**
+   * Every face's bytes in memory all threads can read, for worker threads (each would otherwise
+   * read its own 26 MB copy of the four files). A face this thread has not read yet is read
+   * straight into shared memory and used here too.
+   */
+  sharedFaces(): SharedFaces {
+    const out: SharedFaces = {};
+    for (const face of faceNames) {
+      const had = this.bytes.get(face);
+      if (had && had.buffer instanceof SharedArrayBuffer && had.byteOffset === 0 && had.byteLength === had.buffer.byteLength) {
+        out[face] = had.buffer;
+        continue;
+      }
+      const source = had ?? readFileSync(facePath(this.fontDir, face));
+      const sab = new SharedArrayBuffer(source.length);
+      const view = Buffer.from(sab);
+      view.set(source);
+      if (!had) this.bytes.set(face, view);
+      out[face] = sab;
+    }
+    return out;
   }
 
   private face(name: FaceName): FaceMetrics {
@@ -253,11 +285,11 @@ export class Typesetter {
 
 const byDir = new Map<string, Typesetter>();
 
-/** One typesetter per font folder and thread, so faces are read and parsed once. */
-export function typesetterFor(fontDir: string = defaultFontDir): Typesetter {
+/** One typesetter per font folder and thread, so faces are read and parsed once (or not read at all, when another thread shares them). */
+export function typesetterFor(fontDir: string = defaultFontDir, shared?: SharedFaces): Typesetter {
   let t = byDir.get(fontDir);
   if (!t) {
-    t = new Typesetter(fontDir);
+    t = new Typesetter(fontDir, shared);
     byDir.set(fontDir, t);
   }
   return t;

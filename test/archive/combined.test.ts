@@ -2,8 +2,9 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/archive/archive-fs.js';
+import { ArchiveFs, sha256Hex } from '../../src/archive/archive-fs.js';
 import { Manifest } from '../../src/model/manifest.js';
+import { combinedGroups, writeCombinedPdfs } from '../../src/reports/combined-pdfs.js';
 import { formWorkbook } from '../../src/pipeline/process.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { pdfInfo, pdfPages, pdfOutline } from '../helpers/pdf.js';
@@ -110,5 +111,35 @@ describe('one PDF per department and year for printing (合并打印.pdf)', () =
     expect((await readManifest(dir)).yearReports?.some((r) => r.combined)).toBe(false);
     await expect(stat(join(dir, 'out', '合并打印.pdf'))).rejects.toThrow();
     await expect(stat(join(dir, 'out', '2021', '合并打印.pdf'))).rejects.toThrow();
+  }, 120_000);
+
+  it('waits for the next build when a form’s PDF changes after the build checked it, keeping what was written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ziping-combined-moved-'));
+    await mkdir(join(dir, 'in'));
+    for (const [i, name] of ['甲项目', '乙项目'].entries())
+      await writeFile(join(dir, 'in', `${i}.xlsx`), Buffer.from(await formWorkbook(syntheticForm(10 + i, name), loadProfile('ningxia'), typeset)));
+    expect((await ziping(['build', 'in', '--out', 'out'], dir)).code).toBe(0);
+    const manifest = await readManifest(dir);
+    const recorded = manifest.yearReports?.flatMap((r) => r.combined ?? []) ?? [];
+    expect(recorded).toHaveLength(1);
+    const combinedPath = join(dir, 'out', recorded[0]?.path ?? '');
+    const before = await readFile(combinedPath);
+    // A form's PDF replaced between the build's check and the combining (another program wrote it).
+    const first = manifest.forms.find((f) => f.projectName === '乙项目')?.outputs?.pdf ?? '';
+    await writeFile(join(dir, 'out', first), Buffer.from('%PDF-1.4\n'));
+    const fs = new ArchiveFs(join(dir, 'out'), 'out', '0123456789abcdef');
+    const groups = combinedGroups(manifest.forms);
+    // Asked to write it again (its record's digest no longer matches), it says which form is missing and keeps the record.
+    const result = await writeCombinedPdfs(
+      fs,
+      groups,
+      recorded.map((c) => ({ ...c, forms: 'changed' })),
+      typeset,
+    );
+    expect(result.messages.map((m) => m.code)).toEqual(['COMBINED_PDF_SKIPPED']);
+    expect(result.messages[0]?.message).toContain(`out/${first}`);
+    expect(result.combined).toEqual([{ ...recorded[0], forms: 'changed' }]);
+    expect(result.written).toEqual([]);
+    expect((await readFile(combinedPath)).equals(before)).toBe(true);
   }, 120_000);
 });

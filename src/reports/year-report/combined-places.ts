@@ -28,9 +28,9 @@ export async function formPages(f: ManifestForm, readPdf: (path: string) => Prom
   const bytes = f.outputs ? await readPdf(f.outputs.pdf) : null;
   if (bytes === null) return null;
   try {
-    // pdf-lib is loaded only for such old entries, and only once an archive has one.
-    const { PDFDocument } = await import('pdf-lib');
-    return (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+    // The forms' PDFs are this tool's own: its reader counts their pages.
+    const { PdfReader } = await import('../../render/pdf-read.js');
+    return new PdfReader(bytes).pages().length;
   } catch {
     return null;
   }
