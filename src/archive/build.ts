@@ -1,7 +1,7 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, posix } from 'node:path';
 import { ArchiveError, archiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
-import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
+import { hasEveryFormat, MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
 import { filedName } from '../model/form-input.js';
@@ -216,7 +216,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     const old = before.get(source);
     let reuse: ManifestForm[] | null = null;
     const repaired: Array<{ path: string; why: string }> = [];
-    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint)) {
+    // A form recorded before a format was added to the registry is rebuilt to have it.
+    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint && (f.status === 'error' || hasEveryFormat(f.outputs)))) {
       for (const f of old)
         for (const o of outputFiles(f.outputs)) {
           const why = await outputProblem(fs, o.path, o.sha256);

@@ -28,15 +28,21 @@ function byFormat<T extends z.ZodType>(value: T) {
 
 /**
  * Where a form's copies were written, relative to the output folder: one path per output format
- * (`xlsx`, `pdf`, … as the renderer registry names them) and the `sha256` of each by the same key.
+ * (`xlsx`, `pdf`, `html`, … as the renderer registry names them) and the `sha256` of each by the
+ * same key. A manifest written before a format was added lacks its key: read as '' (no such
+ * copy), and the form is rebuilt when its input is at hand (see `hasEveryFormat`).
  */
-export const ManifestOutputs = byFormat(z.string()).extend({ sha256: byFormat(z.string()) });
+export const ManifestOutputs = byFormat(z.string().default('')).extend({ sha256: byFormat(z.string().default('')) });
 export type ManifestOutputs = z.infer<typeof ManifestOutputs>;
 
-/** The output files of a manifest entry, in registry order: format, path (relative to out) and sha256. */
+/** The output files of a manifest entry, in registry order: format, path (relative to out) and sha256 ('' for a format it was not written in). */
 export function outputFiles(outputs: ManifestOutputs | undefined): Array<{ format: Format; path: string; sha256: string }> {
-  return outputs ? formats.map((format) => ({ format, path: outputs[format], sha256: outputs.sha256[format] })) : [];
+  if (!outputs) return [];
+  return formats.flatMap((format) => (outputs[format] !== '' ? [{ format, path: outputs[format], sha256: outputs.sha256[format] }] : []));
 }
+
+/** Whether an entry has a copy in every format the registry now has (one from before a new format has not). */
+export const hasEveryFormat = (outputs: ManifestOutputs | undefined): boolean => outputFiles(outputs).length === formats.length;
 
 export const ManifestForm = z.object({
   source: z.string(),
