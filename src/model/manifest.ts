@@ -44,6 +44,27 @@ export function outputFiles(outputs: ManifestOutputs | undefined): Array<{ forma
 /** Whether an entry has a copy in every format the registry now has (one from before a new format has not). */
 export const hasEveryFormat = (outputs: ManifestOutputs | undefined): boolean => outputFiles(outputs).length === formats.length;
 
+/** The form with an Excel note on each cell a finding names (`<主管部门>/复核批注/<项目名称>.xlsx`): only a form with findings has one. */
+export const AnnotatedCopy = z.object({ path: z.string(), sha256: z.string() });
+export type AnnotatedCopy = z.infer<typeof AnnotatedCopy>;
+
+/** A finding as the history keeps it: enough to say later what was corrected. */
+export const FindingKey = z.object({ code: z.string(), cell: z.string().nullable() });
+export type FindingKey = z.infer<typeof FindingKey>;
+
+/** An earlier result of a form whose source has since changed (a corrected file). */
+export const HistoryEntry = z.object({
+  /** when that result was made (ISO time) */
+  at: z.string(),
+  sourceSha256: z.string(),
+  total: z.number().nullable(),
+  findings: z.array(FindingKey),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** How many earlier results a form keeps. */
+export const HISTORY_KEPT = 10;
+
 export const ManifestForm = z.object({
   source: z.string(),
   sheet: z.string().nullable(),
@@ -79,8 +100,18 @@ export const ManifestForm = z.object({
   outputs: ManifestOutputs.optional(),
   /** sha256 of everything an output depends on (input bytes, profile, options, tool version): equal → up to date */
   fingerprint: z.string().optional(),
+  annotated: AnnotatedCopy.optional(),
+  /** when this result was made (ISO time): what the history says of it once the source changes */
+  builtAt: z.string().optional(),
+  /** earlier results of this form (its source changed since: a corrected file), newest first, at most HISTORY_KEPT */
+  history: z.array(HistoryEntry).optional(),
 });
 export type ManifestForm = z.infer<typeof ManifestForm>;
+
+/** Every file a form entry owns, relative to out: its copy in each format, then its annotated copy. */
+export function formFiles(f: Pick<ManifestForm, 'outputs' | 'annotated'>): Array<{ path: string; sha256: string }> {
+  return [...outputFiles(f.outputs), ...(f.annotated ? [f.annotated] : [])];
+}
 
 /** Outputs of an input that no longer exists, kept on disk until `build --prune`. */
 export const RemovedSource = z.object({
@@ -100,6 +131,17 @@ export const CombinedPdf = z.object({
 export type CombinedPdf = z.infer<typeof CombinedPdf>;
 
 /**
+ * A department folder's 复核意见.xlsx (one row per finding, to send back): its path, sha256, and a
+ * digest of the findings it lists.
+ */
+export const ReviewSheet = z.object({
+  path: z.string(),
+  sha256: z.string(),
+  forms: z.string(),
+});
+export type ReviewSheet = z.infer<typeof ReviewSheet>;
+
+/**
  * A year's index page and 汇总表 as last written: their paths (relative to out), sha256, and a
  * digest of the forms they list, so a later build knows whether they still agree with the forms
  * and with what is on disk, and which year pages are its own to remove.
@@ -113,6 +155,8 @@ export const YearReport = z.object({
   forms: z.string(),
   /** each department folder's forms in one PDF for printing (two or more forms) */
   combined: z.array(CombinedPdf).optional(),
+  /** each department folder's 复核意见.xlsx (only folders with findings) */
+  review: z.array(ReviewSheet).optional(),
 });
 export type YearReport = z.infer<typeof YearReport>;
 

@@ -6,6 +6,7 @@ import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.
 import { isInside, safeSegment } from '../archive/safe-name.js';
 import { combinedGroups, removeCombinedPdfs, writeCombinedPdfs } from './combined-pdfs.js';
 import { UNKNOWN_YEAR, yearFolder } from './year-folder.js';
+import { removeReviewSheets, reviewGroups, writeReviewSheets } from './review-sheets.js';
 
 export { UNKNOWN_YEAR, yearFolder };
 import { renderYearIndex } from './year-index.js';
@@ -60,6 +61,7 @@ export async function writeYearReports(
   const written: string[] = [];
   const messages: RunMessage[] = [];
   const groups = combinedGroups(forms);
+  const reviewing = reviewGroups(forms);
   for (const [year, yearForms] of years) {
     const index = `${year}/${INDEX_FILE}`;
     const summary = `${year}/${SUMMARY_FILE}`;
@@ -76,18 +78,29 @@ export async function writeYearReports(
       written.push(...combined.written);
       messages.push(...combined.messages);
       const links = groups.filter((g) => combined.combined.some((c) => c.path === g.path)).map((g) => ({ department: g.department, path: g.path, count: g.forms.length }));
+      // Each department's 复核意见.xlsx, checked on every run like the combined PDFs.
+      const reviewed = await writeReviewSheets(
+        fs,
+        reviewing.filter((g) => g.year === year),
+        before?.review ?? [],
+      );
+      written.push(...reviewed.written);
+      messages.push(...reviewed.messages);
+      const reviewLinks = reviewing
+        .filter((g) => reviewed.review.some((r) => r.path === g.path))
+        .map((g) => ({ department: g.department, path: g.path, count: g.forms.reduce((n, f) => n + f.findings.length, 0) }));
       // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
       // The combined files the page links are part of what it shows.
-      const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms, combined: links }));
+      const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms, combined: links, ...(reviewLinks.length > 0 ? { review: reviewLinks } : {}) }));
       const record = (r: YearReport): YearReport => {
-        const { combined: _was, ...pages } = r;
-        return combined.combined.length > 0 ? { ...pages, combined: combined.combined } : pages;
+        const { combined: _was, review: _reviewed, ...pages } = r;
+        return { ...pages, ...(combined.combined.length > 0 ? { combined: combined.combined } : {}), ...(reviewed.review.length > 0 ? { review: reviewed.review } : {}) };
       };
       if (before && before.forms === digest && (await fs.hash(index)) === before.sha256.index && (await fs.hash(summary)) === before.sha256.summary) {
         reports.push(record(before));
         continue;
       }
-      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links });
+      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links, review: reviewLinks });
       const book = await renderYearSummary({ year, forms: yearForms });
       await fs.write(index, page);
       await fs.write(summary, book);
@@ -107,6 +120,13 @@ export async function writeYearReports(
       fs,
       (previous?.reports ?? []).flatMap((r) => r.combined ?? []),
       kept,
+    )),
+  );
+  messages.push(
+    ...(await removeReviewSheets(
+      fs,
+      (previous?.reports ?? []).flatMap((r) => r.review ?? []),
+      new Set(reviewing.map((g) => g.path)),
     )),
   );
   // Years whose pages this tool wrote before (older manifests did not record them: their forms' years).

@@ -1,0 +1,91 @@
+import { posix } from 'node:path';
+import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
+import { runMessage, type RunMessage } from '../model/archive-messages.js';
+import type { ManifestForm, ReviewSheet } from '../model/manifest.js';
+import { generator } from '../version.js';
+import { yearFolder } from './year-folder.js';
+
+/** The review file's name in each department folder with findings; output-names keeps forms off it. */
+export const REVIEW_NAME = '复核意见';
+export const REVIEW_FILE = `${REVIEW_NAME}.xlsx`;
+/** The folder of the annotated copies, beside the forms' own copies. */
+export const ANNOTATED_FOLDER = '复核批注';
+
+export interface ReviewGroup {
+  /** relative to out: `<年度>/<主管部门>/复核意见.xlsx` with the default name pattern */
+  path: string;
+  year: string;
+  department: string;
+  forms: ManifestForm[];
+}
+
+/**
+ * The archive's forms by the folder their copies are in, for every folder of one year and one
+ * department in which some form has a finding: what that department's office sends back. A
+ * folder where a custom name pattern mixes years or departments gets none (as for 合并打印).
+ */
+export function reviewGroups(forms: ManifestForm[]): ReviewGroup[] {
+  const byFolder = new Map<string, ManifestForm[]>();
+  for (const f of forms) {
+    if (f.status !== 'ok' || !f.outputs?.xlsx) continue;
+    const folder = posix.dirname(f.outputs.xlsx);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
+  }
+  const groups: ReviewGroup[] = [];
+  for (const [folder, list] of byFolder) {
+    const years = new Set(list.map(yearFolder));
+    const departments = new Set(list.map((f) => f.department ?? ''));
+    const [year] = years;
+    if (years.size !== 1 || departments.size !== 1 || year === undefined || !list.some((f) => f.findings.length > 0)) continue;
+    groups.push({ path: folder === '.' ? REVIEW_FILE : `${folder}/${REVIEW_FILE}`, year, department: list[0]?.department || posix.basename(folder), forms: list });
+  }
+  return groups.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+const digestOf = (group: ReviewGroup): string =>
+  sha256Hex(
+    canonicalJson({
+      generator,
+      department: group.department,
+      forms: group.forms.map((f) => ({ source: f.source, sheet: f.sheet, name: f.projectName, unit: f.implementingUnit, findings: f.findings })),
+    }),
+  );
+
+/**
+ * Writes each group's 复核意见.xlsx whose findings changed since the last build, or whose file is
+ * missing or differs from what was written (said), and keeps the others.
+ */
+export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], previous: ReviewSheet[]): Promise<{ review: ReviewSheet[]; written: string[]; messages: RunMessage[] }> {
+  const review: ReviewSheet[] = [];
+  const written: string[] = [];
+  const messages: RunMessage[] = [];
+  for (const group of groups) {
+    const digest = digestOf(group);
+    const before = previous.find((r) => r.path === group.path);
+    if (before && before.forms === digest && (await fs.hash(group.path)) === before.sha256) {
+      review.push(before);
+      continue;
+    }
+    if (before && before.forms === digest) messages.push(runMessage('REVIEW_SHEET_REPAIRED', { path: fs.shown(group.path) }));
+    // exceljs's writer is loaded by the first build that has something to send back.
+    const { renderReviewSheet } = await import('./review-sheet.js');
+    const bytes = await renderReviewSheet(group.department, group.forms);
+    await fs.write(group.path, bytes);
+    written.push(group.path);
+    review.push({ path: group.path, sha256: sha256Hex(bytes), forms: digest });
+  }
+  return { review, written, messages };
+}
+
+/** Removes review files the last build wrote whose department has no findings left (only while they hold what was written). */
+export async function removeReviewSheets(fs: ArchiveFs, previous: ReviewSheet[], kept: Set<string>): Promise<RunMessage[]> {
+  const messages: RunMessage[] = [];
+  for (const old of previous) {
+    if (kept.has(old.path) || (await fs.hash(old.path)) !== old.sha256) continue;
+    if (await fs.remove(old.path)) {
+      messages.push(runMessage('REVIEW_SHEET_REMOVED', { path: fs.shown(old.path) }));
+      await fs.removeEmptyDirs(old.path);
+    }
+  }
+  return messages;
+}
