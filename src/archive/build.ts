@@ -293,7 +293,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         produced =
           result instanceof Error
             ? [failedEntry(item, options, result)]
-            : await writeOutputs(fs, result, item, { options, names, stats, reserve, previous: previous?.forms ?? [], builtAt, revisions: fileRevisions });
+            : await writeOutputs(fs, result, item, { names, stats, reserve, previous: previous?.forms ?? [], builtAt, revisions: fileRevisions });
         if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
@@ -492,7 +492,6 @@ async function sameOnDisk(fs: ArchiveFs, base: string, files: FileOutcome['forms
 }
 
 interface WriteContext {
-  options: BuildOptions;
   names: OutputNames;
   stats: BuildStats;
   reserve: number;
@@ -509,7 +508,7 @@ const annotatedPath = (base: string): string => posix.join(posix.dirname(base), 
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
 async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, context: WriteContext): Promise<ManifestForm[]> {
-  const { options, names, stats, reserve } = context;
+  const { names, stats, reserve } = context;
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
