@@ -28,7 +28,7 @@ describe('render lanes when a worker thread dies', () => {
       await expect(lanes.render(scored, profile, [])).rejects.toThrow(/render worker exited/);
       // Two workers that died before drawing anything: no more are started, this thread draws.
       const drawn = await lanes.render(scored, profile, []);
-      expect(drawn.files.map((f) => f.format).sort()).toEqual(['pdf', 'xlsx']);
+      expect(drawn.files.map((f) => f.format).sort()).toEqual(['html', 'pdf', 'xlsx']);
       expect(
         Buffer.from(drawn.files.find((f) => f.format === 'pdf')?.bytes ?? [])
           .subarray(0, 5)
