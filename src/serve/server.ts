@@ -13,7 +13,7 @@ import { template } from '../template-files.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { writeZip } from '../zip/zip-file.js';
 import { serveMessage, type ServeMessage } from './messages.js';
-import { archiveView, FILES_PREFIX, formView, noteViews, type UploadView } from './results.js';
+import { archiveView, FILES_PREFIX, noteViews, uploadForms, type UploadView } from './results.js';
 import { resolveArchiveFile, sendArchiveFile } from './static-files.js';
 import { readBody, storeUpload, uploadName, uploadsFor } from './uploads.js';
 
@@ -134,7 +134,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
             result.current.flatMap((f) => outputFiles(f.outputs).map((o) => o.path)),
           );
         for (const f of result.current) settings.log(`${f.status === 'error' ? '✗' : '✓'} ${given}${f.projectName ? ` → ${f.projectName}` : ''}${f.grade ? `(${f.grade})` : ''}`);
-        return { name: visibleLine(given), stored: relative(uploads, stored).replace(/\\/g, '/'), forms: result.current.map(formView), notes: noteViews(result.notes), refused: null };
+        return { name: visibleLine(given), stored: relative(uploads, stored).replace(/\\/g, '/'), forms: uploadForms(result), notes: noteViews(result.notes), refused: null };
       });
       sendJson(res, 200, view);
     } catch (error) {
@@ -183,7 +183,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; frame-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     });
     res.end(html);
   }
