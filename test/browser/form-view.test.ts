@@ -40,8 +40,7 @@ async function pdfCellBoxes(pdf: Buffer): Promise<Box[][]> {
     const refs = contents instanceof PDFArray ? contents.asArray() : [contents];
     const text = refs
       .map((r) => doc.context.lookup(r))
-      .filter((s): s is InstanceType<typeof PDFRawStream> => s instanceof PDFRawStream)
-      .map((s) => inflateSync(s.contents).toString('latin1'))
+      .map((s) => (s instanceof PDFRawStream ? inflateSync(s.contents).toString('latin1') : ''))
       .join('\n');
     const boxes: Box[] = [];
     for (const m of text.matchAll(/(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) re S/g)) {
