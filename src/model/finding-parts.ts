@@ -10,11 +10,29 @@ import { locationText } from './messages.js';
 export function findingParts(f: Pick<Finding, 'message' | 'file' | 'sheet' | 'cell'>): { text: string; advice: string } {
   const location = locationText({ ...(f.file ? { file: f.file } : {}), ...(f.cell ? { cell: f.cell } : f.sheet ? { sheet: f.sheet } : {}) });
   const body = location && f.message.startsWith(`${location}：`) ? f.message.slice(location.length + 1) : f.message;
-  const sentences = body.split(/(?<=。)/);
+  const sentences = sentencesOf(body);
   // Never the first sentence: it says what is wrong (and may quote a cell's own text).
   const at = sentences.findIndex((s, i) => i > 0 && s.includes('请'));
   if (at < 0) return { text: body, advice: '' };
   return { text: sentences.slice(0, at).join(''), advice: sentences.slice(at).join('') };
+}
+
+/** Sentences ending in 。, not counting one inside “…”, where a message quotes what a unit wrote. */
+function sentencesOf(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '“') depth++;
+    else if (ch === '”') depth = Math.max(0, depth - 1);
+    else if (ch === '。' && depth === 0) {
+      out.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
 }
 
 /** The address part of `Sheet1!H26` (`H26`), or '' for none. */

@@ -49,7 +49,7 @@ export const AnnotatedCopy = z.object({ path: z.string(), sha256: z.string() });
 export type AnnotatedCopy = z.infer<typeof AnnotatedCopy>;
 
 /** A finding as the history keeps it: enough to say later what was corrected. */
-export const FindingKey = z.object({ code: z.string(), cell: z.string().nullable() });
+export const FindingKey = z.object({ code: z.string(), cell: z.string().nullable(), severity: Finding.shape.severity.optional() });
 export type FindingKey = z.infer<typeof FindingKey>;
 
 /** An earlier result of a form whose source has since changed (a corrected file). */

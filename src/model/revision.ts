@@ -1,9 +1,11 @@
+import { isProblem, type Severity } from './finding.js';
 import { cellLabel, compareCells } from './finding-parts.js';
 import type { FindingKey } from './manifest.js';
 
 /**
  * What a corrected file changed, finding by finding (the same code at the same cell is the same
- * finding): corrected (gone), still there, and new.
+ * finding): corrected (gone), still there, and new. Only errors and warnings count: a 提示 is not
+ * something to correct.
  */
 export interface Revision {
   fixed: FindingKey[];
@@ -17,13 +19,17 @@ export interface Revision {
  */
 const ARCHIVE_CODES = new Set(['DUPLICATE_FORM', 'OUTPUT_WRITE_FAILED']);
 
-export const findingKeys = (findings: Array<{ code: string; cell?: string | null | undefined }>): FindingKey[] =>
-  findings.filter((f) => !ARCHIVE_CODES.has(f.code)).map((f) => ({ code: f.code, cell: f.cell ?? null }));
+export const findingKeys = (findings: Array<{ code: string; cell?: string | null | undefined; severity: Severity }>): FindingKey[] =>
+  findings.filter((f) => !ARCHIVE_CODES.has(f.code)).map((f) => ({ code: f.code, cell: f.cell ?? null, severity: f.severity }));
 
 const keyOf = (k: FindingKey): string => `${k.code}\u0000${k.cell ?? ''}`;
 
 /** Before → now, each side a multiset of findings. */
-export function compareRevisions(before: FindingKey[], now: FindingKey[]): Revision {
+export function compareRevisions(allBefore: FindingKey[], allNow: FindingKey[]): Revision {
+  // A key without a severity (none recorded) counts, rather than be lost.
+  const counts = (k: FindingKey): boolean => k.severity === undefined || isProblem(k);
+  const before = allBefore.filter(counts);
+  const now = allNow.filter(counts);
   const left = new Map<string, number>();
   for (const k of before) left.set(keyOf(k), (left.get(keyOf(k)) ?? 0) + 1);
   const still: FindingKey[] = [];

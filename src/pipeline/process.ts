@@ -5,7 +5,7 @@ import { ingestBuffer } from '../ingest/ingest-file.js';
 import { blankFormInput, isUnfilledForm } from '../model/blank-form.js';
 import { annotate } from '../layout/annotations.js';
 import { layoutForm, type LayoutOptions } from '../layout/layout-form.js';
-import type { Finding } from '../model/finding.js';
+import { isProblem, type Finding } from '../model/finding.js';
 import type { FormInput } from '../model/form-input.js';
 import type { FormSheet } from '../model/form-sheet.js';
 import { finding, FindingLog } from '../model/messages.js';
@@ -113,7 +113,7 @@ export interface RenderedForm {
 /**
  * Layout and every renderer for one scored form, on this thread. The findings of the stages before
  * and the layout's own become the sheet's annotations, which the review view draws; a form with
- * any also gets its annotated copy.
+ * an error or a warning (something to correct) also gets its annotated copy.
  */
 export async function renderScored(scored: ScoredForm, profile: Profile, typeset: Typesetter, earlier: Finding[] = []): Promise<RenderedForm> {
   const t = performance.now();
@@ -121,7 +121,7 @@ export async function renderScored(scored: ScoredForm, profile: Profile, typeset
   const sheet = annotate(laid.sheet, [...earlier, ...laid.findings]);
   const layoutMs = performance.now() - t;
   const files = await renderSheet(sheet, typeset);
-  const annotated = (sheet.annotations ?? []).length > 0 ? await (await rendererFor('xlsx'))(sheet, { typeset, annotated: true }) : null;
+  const annotated = (sheet.annotations ?? []).some(isProblem) ? await (await rendererFor('xlsx'))(sheet, { typeset, annotated: true }) : null;
   return { sheet, files, annotated, findings: laid.findings, layoutMs };
 }
 

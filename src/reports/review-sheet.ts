@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { visibleLine, visibleText } from '../model/display-text.js';
-import { severityText, type Finding, type Severity } from '../model/finding.js';
+import { isProblem, severityText, type Finding, type Severity } from '../model/finding.js';
 import { cellLabel, compareCells, findingParts } from '../model/finding-parts.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
@@ -35,13 +35,13 @@ export interface ReviewRow {
   finding: Finding;
 }
 
-/** Every finding of the forms, by project (Chinese order, then source) and then by cell in reading order (H9 before H10). */
+/** Every finding of the forms with something to correct (their 提示 too, for context), by project (Chinese order, then source) and then by cell in reading order (H9 before H10). */
 export function reviewRows(forms: ManifestForm[]): ReviewRow[] {
   const sorted = [...forms].sort(
     (a, b) => collator.compare(a.projectName ?? '', b.projectName ?? '') || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || collator.compare(a.sheet ?? '', b.sheet ?? ''),
   );
   return sorted.flatMap((form) =>
-    form.findings
+    (form.findings.some(isProblem) ? form.findings : [])
       .map((finding, order) => ({ finding, order }))
       .sort((a, b) => compareCells(a.finding.cell, b.finding.cell) || a.order - b.order)
       .map(({ finding }) => ({ form, finding })),

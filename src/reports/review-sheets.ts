@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
+import { isProblem } from '../model/finding.js';
 import type { ManifestForm, ReviewSheet } from '../model/manifest.js';
 import { generator } from '../version.js';
 import { yearFolder } from './year-folder.js';
@@ -23,6 +24,7 @@ export interface ReviewGroup {
  * The archive's forms by the folder their copies are in, for every folder of one year and one
  * department in which some form has a finding: what that department's office sends back. A
  * folder where a custom name pattern mixes years or departments gets none (as for 合并打印).
+ * A department whose forms have only 提示 (nothing to correct) is clean: it gets none.
  */
 export function reviewGroups(forms: ManifestForm[]): ReviewGroup[] {
   const byFolder = new Map<string, ManifestForm[]>();
@@ -36,7 +38,7 @@ export function reviewGroups(forms: ManifestForm[]): ReviewGroup[] {
     const years = new Set(list.map(yearFolder));
     const departments = new Set(list.map((f) => f.department ?? ''));
     const [year] = years;
-    if (years.size !== 1 || departments.size !== 1 || year === undefined || !list.some((f) => f.findings.length > 0)) continue;
+    if (years.size !== 1 || departments.size !== 1 || year === undefined || !list.some((f) => f.findings.some(isProblem))) continue;
     groups.push({ path: folder === '.' ? REVIEW_FILE : `${folder}/${REVIEW_FILE}`, year, department: list[0]?.department || posix.basename(folder), forms: list });
   }
   return groups.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

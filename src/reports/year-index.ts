@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { severityText, type Severity } from '../model/finding.js';
+import { isProblem, severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
@@ -223,7 +223,8 @@ function projectView(year: string, f: ManifestForm, i: number): ProjectView {
 function revisedText(f: ManifestForm): string {
   const times = f.history?.length ?? 0;
   if (times === 0) return '';
-  return `已修改 ${times} 次，${f.findings.length === 0 ? '问题已全部更正' : `现有问题 ${f.findings.length} 条`}`;
+  const open = f.findings.filter(isProblem).length;
+  return `已修改 ${times} 次，${open === 0 ? '问题已全部更正' : `现有问题 ${open} 条`}`;
 }
 
 /** 优良中差 always, in that order, so years compare at a glance; any other grade after them. */

@@ -69,7 +69,7 @@ describe('a corrected file, followed to its fix', () => {
     expect(earlier?.sourceSha256).not.toBe(after.sourceSha256);
     expect(earlier?.at).toBe(before.builtAt);
     expect(earlier?.total).toBe(before.total);
-    expect(earlier?.findings).toEqual(before.findings.map((f) => ({ code: f.code, cell: f.cell ?? null })));
+    expect(earlier?.findings).toEqual(before.findings.map((f) => ({ code: f.code, cell: f.cell ?? null, severity: f.severity })));
 
     // The year index: revised once, and the findings open now.
     const index = await readFile(join(out, '2021', 'index.html'), 'utf8');
@@ -87,28 +87,25 @@ describe('a corrected file, followed to its fix', () => {
     expect((await readManifest(out)).forms[0]?.history).toEqual(after.history);
   }, 120_000);
 
-  it('a form whose findings all went away says so', async () => {
-    expect(
-      revisionText(
-        compareRevisions(
-          findingKeys([
-            { code: 'SCORE_MISMATCH', cell: 'Sheet1!H26' },
-            { code: 'DEVIATION_REASON_MISSING', cell: 'Sheet1!I14' },
-          ]),
-          [],
-        ),
-      ),
-    ).toBe('已全部更正 2 处(I14 H26)，现在没有问题');
+  it('a form whose findings all went away says so', () => {
+    const w = 'warning' as const;
+    // A 提示 left over is nothing to correct: the form says all went away.
+    const before = findingKeys([
+      { code: 'SCORE_MISMATCH', cell: 'Sheet1!H26', severity: w },
+      { code: 'DEVIATION_REASON_MISSING', cell: 'Sheet1!I14', severity: w },
+    ]);
+    const after = findingKeys([{ code: 'INGEST_FORMULA_EVALUATED', cell: 'Sheet1!G7', severity: 'info' }]);
+    expect(revisionText(compareRevisions(before, after))).toBe('已全部更正 2 处(I14 H26)，现在没有问题');
     // The same finding twice is two places; a finding without a cell is named by its code; H9 comes before H10.
     const r = compareRevisions(
       findingKeys([
-        { code: 'TOTAL_UNKNOWN', cell: null },
-        { code: 'SCORE_MISMATCH', cell: 'Sheet1!H10' },
+        { code: 'TOTAL_UNKNOWN', cell: null, severity: 'error' },
+        { code: 'SCORE_MISMATCH', cell: 'Sheet1!H10', severity: w },
       ]),
       findingKeys([
-        { code: 'SCORE_MISMATCH', cell: 'Sheet1!H10' },
-        { code: 'SCORE_MISMATCH', cell: 'Sheet1!H9' },
-        { code: 'DUPLICATE_FORM', cell: 'Sheet1!C4' },
+        { code: 'SCORE_MISMATCH', cell: 'Sheet1!H10', severity: w },
+        { code: 'SCORE_MISMATCH', cell: 'Sheet1!H9', severity: w },
+        { code: 'DUPLICATE_FORM', cell: 'Sheet1!C4', severity: w },
       ]),
     );
     expect(revisionText(r)).toBe('已更正 1 处(TOTAL_UNKNOWN)，仍有 1 处(H10)，新增 1 处(H9)');
