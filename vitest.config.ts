@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const slow = [
   'test/robustness/**/*.test.ts',
   'test/render/print-libreoffice.test.ts',
+  'test/reports/review-libreoffice.test.ts',
   'test/ingest/hostile-reader.test.ts',
   'test/archive/watch.test.ts',
   'test/archive/xls.test.ts',
