@@ -4,7 +4,7 @@ import { isProblem, severityText, type Finding, type Severity } from '../model/f
 import { cellLabel, compareCells, findingParts } from '../model/finding-parts.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { newWorkbook, workbookBytes } from '../zip/workbook-bytes.js';
-import { fitHeight } from './year-summary.js';
+import { textUnits } from './year-summary.js';
 
 /** What the office sends back to its units: the columns, in this order, widths in characters of 宋体 11. */
 export const REVIEW_COLUMNS = [
@@ -13,7 +13,7 @@ export const REVIEW_COLUMNS = [
   { header: '工作表', width: 10 },
   { header: '单元格', width: 8 },
   { header: '级别', width: 7 },
-  { header: '代码', width: 26 },
+  { header: '代码', width: 31 },
   { header: '问题', width: 60 },
   { header: '怎么改', width: 44 },
 ] as const;
@@ -29,6 +29,20 @@ const severityFont: Record<Severity, Partial<ExcelJS.Font>> = {
 };
 
 const collator = new Intl.Collator('zh-CN', { numeric: true });
+
+/**
+ * A row tall enough for its longest wrapped cell: Excel and LibreOffice keep the default height
+ * for a row written without one. Generous (16 pt a line, a character short of the width), as
+ * 宋体's stand-ins in LibreOffice and WPS set text a little wider and looser.
+ */
+function rowHeight(row: ExcelJS.Row): number {
+  let lines = 1;
+  row.eachCell((cell, c) => {
+    const width = REVIEW_COLUMNS[c - 1]?.width ?? 10;
+    if (typeof cell.value === 'string') for (const part of cell.value.split('\n')) lines = Math.max(lines, Math.ceil(textUnits(part) / (width - 2)));
+  });
+  return Math.max(18, lines * 16 + 4);
+}
 
 export interface ReviewRow {
   form: ManifestForm;
@@ -88,10 +102,7 @@ export async function renderReviewSheet(department: string, forms: ManifestForm[
       cell.border = border;
       cell.alignment = { vertical: 'top', wrapText: c === 1 || c === 2 || c >= 7, horizontal: c >= 3 && c <= 5 ? 'center' : undefined };
     });
-    fitHeight(
-      row,
-      REVIEW_COLUMNS.map((c) => c.width),
-    );
+    row.height = rowHeight(row);
   }
   const header = ws.getRow(1);
   header.height = 22;

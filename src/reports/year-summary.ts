@@ -111,7 +111,7 @@ export const textUnits = (text: string): number => [...text].reduce((a, ch) => a
  * Excel and LibreOffice keep the default height for rows written without one, so wrapped names
  * would overlap the next row; the height is estimated from the longest wrapped text instead.
  */
-export function fitHeight(row: ExcelJS.Row, widths: number[]): void {
+function fitHeight(row: ExcelJS.Row, widths: number[]): void {
   let lines = 1;
   row.eachCell((cell, c) => {
     const width = widths[c - 1];
