@@ -4,6 +4,7 @@ import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import type { CombinedPdf, ManifestForm } from '../model/manifest.js';
 import { generator } from '../version.js';
 import { yearFolder } from './year-folder.js';
+import { removeWritten } from './written-files.js';
 
 /** The combined file's name in each department folder; output-names keeps forms off it. */
 export const COMBINED_NAME = '合并打印';
@@ -107,14 +108,6 @@ export async function writeCombinedPdfs(fs: ArchiveFs, groups: CombinedGroup[], 
  * Removes combined files the last build wrote whose folder no longer has a group: only files this
  * tool wrote (the previous manifest says which) and only while they still hold what it wrote.
  */
-export async function removeCombinedPdfs(fs: ArchiveFs, previous: CombinedPdf[], kept: Set<string>): Promise<RunMessage[]> {
-  const messages: RunMessage[] = [];
-  for (const old of previous) {
-    if (kept.has(old.path) || (await fs.hash(old.path)) !== old.sha256) continue;
-    if (await fs.remove(old.path)) {
-      messages.push(runMessage('COMBINED_PDF_REMOVED', { path: fs.shown(old.path) }));
-      await fs.removeEmptyDirs(old.path);
-    }
-  }
-  return messages;
+export function removeCombinedPdfs(fs: ArchiveFs, previous: CombinedPdf[], kept: Set<string>): Promise<RunMessage[]> {
+  return removeWritten(fs, previous, kept, 'COMBINED_PDF_REMOVED');
 }

@@ -5,6 +5,7 @@ import { isProblem } from '../model/finding.js';
 import type { ManifestForm, ReviewSheet } from '../model/manifest.js';
 import { generator } from '../version.js';
 import { yearFolder } from './year-folder.js';
+import { removeWritten } from './written-files.js';
 
 /** The review file's name in each department folder with findings; output-names keeps forms off it. */
 export const REVIEW_NAME = '复核意见';
@@ -80,14 +81,6 @@ export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], pr
 }
 
 /** Removes review files the last build wrote whose department has no findings left (only while they hold what was written). */
-export async function removeReviewSheets(fs: ArchiveFs, previous: ReviewSheet[], kept: Set<string>): Promise<RunMessage[]> {
-  const messages: RunMessage[] = [];
-  for (const old of previous) {
-    if (kept.has(old.path) || (await fs.hash(old.path)) !== old.sha256) continue;
-    if (await fs.remove(old.path)) {
-      messages.push(runMessage('REVIEW_SHEET_REMOVED', { path: fs.shown(old.path) }));
-      await fs.removeEmptyDirs(old.path);
-    }
-  }
-  return messages;
+export function removeReviewSheets(fs: ArchiveFs, previous: ReviewSheet[], kept: Set<string>): Promise<RunMessage[]> {
+  return removeWritten(fs, previous, kept, 'REVIEW_SHEET_REMOVED');
 }
