@@ -15,6 +15,29 @@ const byName = new Intl.Collator('zh-CN', { numeric: true });
 const stem = (f: ManifestForm): string => (f.outputs?.pdf ?? '').replace(/\.pdf$/i, '');
 const codeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The processed forms by the folder their copies are in, for each folder whose forms are all of one
+ * year and one department (as the default name pattern files them): what a department's files
+ * (合并打印.pdf, 复核意见.xlsx) are made of. A folder a custom name pattern mixes gets none.
+ */
+export function departmentFolders(forms: ManifestForm[]): Array<{ folder: string; year: string; department: string; forms: ManifestForm[] }> {
+  const byFolder = new Map<string, ManifestForm[]>();
+  for (const f of forms) {
+    if (f.status !== 'ok' || !f.outputs?.pdf) continue;
+    const folder = posix.dirname(f.outputs.pdf);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
+  }
+  const out = [];
+  for (const [folder, list] of byFolder) {
+    const years = new Set(list.map(yearFolder));
+    const departments = new Set(list.map((f) => f.department ?? ''));
+    const [year] = years;
+    if (years.size !== 1 || departments.size !== 1 || year === undefined) continue;
+    out.push({ folder, year, department: list[0]?.department || posix.basename(folder), forms: list });
+  }
+  return out;
+}
+
 export interface CombinedGroup {
   /** relative to out: `<年度>/<主管部门>/合并打印.pdf` with the default name pattern */
   path: string;
@@ -32,22 +55,13 @@ export interface CombinedGroup {
  * in 项目名称 order, then by PDF path, the same on every build and every machine.
  */
 export function combinedGroups(forms: ManifestForm[]): CombinedGroup[] {
-  const byFolder = new Map<string, ManifestForm[]>();
-  for (const f of forms) {
-    if (f.status !== 'ok' || !f.outputs) continue;
-    const folder = posix.dirname(f.outputs.pdf);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
-  }
   const groups: CombinedGroup[] = [];
-  for (const [folder, list] of byFolder) {
-    const years = new Set(list.map(yearFolder));
-    const departments = new Set(list.map((f) => f.department ?? ''));
-    const [year] = years;
-    if (list.length < 2 || years.size !== 1 || departments.size !== 1 || year === undefined) continue;
+  for (const { folder, year, department, forms: list } of departmentFolders(forms)) {
+    if (list.length < 2) continue;
     groups.push({
       path: folder === '.' ? `${COMBINED_NAME}.pdf` : `${folder}/${COMBINED_NAME}.pdf`,
       year,
-      department: list[0]?.department || posix.basename(folder),
+      department,
       forms: [...list].sort((a, b) => byName.compare(a.projectName ?? '', b.projectName ?? '') || codeUnits(stem(a), stem(b))),
     });
   }

@@ -1,11 +1,10 @@
-import { posix } from 'node:path';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import { isProblem } from '../model/finding.js';
 import type { ManifestForm, ReviewSheet } from '../model/manifest.js';
 import { generator } from '../version.js';
-import { yearFolder } from './year-folder.js';
 import { removeWritten } from './written-files.js';
+import { departmentFolders } from './combined-pdfs.js';
 
 /** The review file's name in each department folder with findings; output-names keeps forms off it. */
 export const REVIEW_NAME = '复核意见';
@@ -28,21 +27,10 @@ export interface ReviewGroup {
  * A department whose forms have only 提示 (nothing to correct) is clean: it gets none.
  */
 export function reviewGroups(forms: ManifestForm[]): ReviewGroup[] {
-  const byFolder = new Map<string, ManifestForm[]>();
-  for (const f of forms) {
-    if (f.status !== 'ok' || !f.outputs?.xlsx) continue;
-    const folder = posix.dirname(f.outputs.xlsx);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
-  }
-  const groups: ReviewGroup[] = [];
-  for (const [folder, list] of byFolder) {
-    const years = new Set(list.map(yearFolder));
-    const departments = new Set(list.map((f) => f.department ?? ''));
-    const [year] = years;
-    if (years.size !== 1 || departments.size !== 1 || year === undefined || !list.some((f) => f.findings.some(isProblem))) continue;
-    groups.push({ path: folder === '.' ? REVIEW_FILE : `${folder}/${REVIEW_FILE}`, year, department: list[0]?.department || posix.basename(folder), forms: list });
-  }
-  return groups.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return departmentFolders(forms)
+    .filter((d) => d.forms.some((f) => f.findings.some(isProblem)))
+    .map((d) => ({ path: d.folder === '.' ? REVIEW_FILE : `${d.folder}/${REVIEW_FILE}`, year: d.year, department: d.department, forms: d.forms }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 const digestOf = (group: ReviewGroup): string =>
