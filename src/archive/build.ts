@@ -581,7 +581,8 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       const name = filedName(input) || '(未填写)';
       entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
     }
-    produced.push(dated({ ...entry, outputs, ...(annotated ? { annotated } : {}), fingerprint: item.fingerprint }));
+    // In the schema's order: the manifest is checked by printing it again from its parsed form.
+    produced.push(dated({ ...entry, outputs, fingerprint: item.fingerprint, ...(annotated ? { annotated } : {}) }));
   }
   stats.timings.write += performance.now() - t;
   return produced;
