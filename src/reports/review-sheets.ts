@@ -5,6 +5,7 @@ import type { ManifestForm, ReviewSheet } from '../model/manifest.js';
 import { generator } from '../version.js';
 import { removeWritten } from './written-files.js';
 import { departmentFolders } from './combined-pdfs.js';
+import { renderReviewSheet } from './review-sheet.js';
 
 /** The review file's name in each department folder with findings; output-names keeps forms off it. */
 export const REVIEW_NAME = '复核意见';
@@ -58,8 +59,6 @@ export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], pr
       continue;
     }
     if (before && before.forms === digest) messages.push(runMessage('REVIEW_SHEET_REPAIRED', { path: fs.shown(group.path) }));
-    // exceljs's writer is loaded by the first build that has something to send back.
-    const { renderReviewSheet } = await import('./review-sheet.js');
     const bytes = await renderReviewSheet(group.department, group.forms);
     await fs.write(group.path, bytes);
     written.push(group.path);

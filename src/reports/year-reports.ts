@@ -7,6 +7,7 @@ import { isInside, safeSegment } from '../archive/safe-name.js';
 import { combinedGroups, removeCombinedPdfs, writeCombinedPdfs } from './combined-pdfs.js';
 import { UNKNOWN_YEAR, yearFolder } from './year-folder.js';
 import { removeReviewSheets, reviewGroups, writeReviewSheets } from './review-sheets.js';
+import { reviewRows } from './review-sheet.js';
 
 export { UNKNOWN_YEAR, yearFolder };
 import { renderYearIndex } from './year-index.js';
@@ -86,9 +87,7 @@ export async function writeYearReports(
       );
       written.push(...reviewed.written);
       messages.push(...reviewed.messages);
-      const reviewLinks = reviewing
-        .filter((g) => reviewed.review.some((r) => r.path === g.path))
-        .map((g) => ({ department: g.department, path: g.path, count: g.forms.reduce((n, f) => n + f.findings.length, 0) }));
+      const reviewLinks = reviewing.filter((g) => reviewed.review.some((r) => r.path === g.path)).map((g) => ({ department: g.department, path: g.path, count: reviewRows(g.forms).length }));
       // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
       // The combined files the page links are part of what it shows.
       const digest = sha256Hex(canonicalJson({ generator, grades, forms: yearForms, combined: links, ...(reviewLinks.length > 0 ? { review: reviewLinks } : {}) }));

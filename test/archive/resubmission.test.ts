@@ -5,6 +5,7 @@ import fg from 'fast-glob';
 import { describe, expect, it } from 'vitest';
 import { Manifest, type ManifestForm } from '../../src/model/manifest.js';
 import { compareRevisions, findingKeys, revisionText } from '../../src/model/revision.js';
+import { fileLine, revisionOf } from '../../src/cli/report-text.js';
 import { runCli } from '../helpers/cli.js';
 import { seedPath } from '../helpers/pipeline.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
@@ -61,6 +62,8 @@ describe('a corrected file, followed to its fix', () => {
     expect(text).toMatch(/^已更正 \d+ 处\([^)]*I14 [^)]*H26[^)]*\)，仍有 \d+ 处\([^)]*\)，新增 \d+ 处\([^)]*H30[^)]*\)$/);
     expect(second.out).toContain('更正后重新提交的表格(1 份)：');
     expect(second.out).toContain(`↻ ${after.source} · 工作表“Sheet1”：${text}`);
+    // watch says it on the form's own line.
+    expect(fileLine(after, [], revisionOf([{ source: after.source, sheet: after.sheet, text }], after))).toMatch(new RegExp(`；${text.replace(/[()]/g, '\\$&')}$`));
 
     // The manifest keeps the first result: when, which bytes, its total and each finding's code and cell.
     expect(after.history).toHaveLength(1);
