@@ -17,7 +17,9 @@ await page.screenshot({ path: join('docs', 'form-view.png') });
 await browser.close();
 
 const dir = mkdtempSync(join(tmpdir(), 'ziping-docs-'));
-execFileSync('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${join(dir, 'profile')}`, '--convert-to', 'pdf', '--outdir', dir, join(folder, '复核意见.xlsx')], { stdio: 'ignore' });
+execFileSync('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${join(dir, 'profile')}`, '--convert-to', 'pdf', '--outdir', dir, join(folder, '复核意见.xlsx')], {
+  stdio: 'ignore',
+});
 execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', join(dir, '复核意见.pdf'), join(dir, 'review')]);
 const png = readdirSync(dir).find((f) => f.startsWith('review') && f.endsWith('.png'));
 if (!png) throw new Error('LibreOffice printed no page of 复核意见.xlsx');
