@@ -8,6 +8,9 @@ import { defineConfig } from 'vitest/config';
 const slow = [
   'test/robustness/**/*.test.ts',
   'test/render/print-libreoffice.test.ts',
+  'test/reports/review-libreoffice.test.ts',
+  // Four whole builds of three departments each.
+  'test/reports/review-sheets.test.ts',
   'test/ingest/hostile-reader.test.ts',
   'test/archive/watch.test.ts',
   'test/archive/xls.test.ts',

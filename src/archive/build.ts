@@ -1,7 +1,7 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, posix, relative, resolve, sep } from 'node:path';
 import { ArchiveError, archiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
-import { MANIFEST_SCHEMA, ManifestOutputs, outputFiles, type Manifest, type ManifestForm, type RemovedSource, type YearReport } from '../model/manifest.js';
+import { formFiles, hasEveryFormat, MANIFEST_SCHEMA, ManifestOutputs, type Manifest, type ManifestForm, type RemovedSource, type YearReport } from '../model/manifest.js';
 import type { Format } from '../render/registry.js';
 import { finding } from '../model/messages.js';
 import { filedName } from '../model/form-input.js';
@@ -27,6 +27,8 @@ import { dropRecords, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords }
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { isInside } from './safe-name.js';
 import { openArchive, type Archive } from './session.js';
+import { predecessorOf, withHistory, type FormRevision } from './revisions.js';
+import { ANNOTATED_FOLDER, REVIEW_FILE } from '../reports/review-sheets.js';
 
 export interface BuildOptions {
   out: string;
@@ -82,6 +84,8 @@ export interface BuildResult {
   messages: RunMessage[];
   /** forms left out on purpose (blank templates), with why: said, never archived */
   notes: Finding[];
+  /** forms rebuilt from a changed source (a corrected file), with what changed */
+  revisions: FormRevision[];
 }
 
 export type BuildEvent =
@@ -95,10 +99,11 @@ export type BuildEvent =
       reused: boolean;
       /** outputs re-rendered because they were missing or damaged */ repaired: string[];
       /** forms of the file left out on purpose (a blank template) */ notes: Finding[];
+      /** its forms whose source changed since the last build, and what that did to their findings */ revisions: FormRevision[];
     };
 
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => null)) !== null;
-const outputsOf = (forms: ManifestForm[]): string[] => forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path));
+const outputsOf = (forms: ManifestForm[]): string[] => forms.flatMap((f) => formFiles(f).map((o) => o.path));
 /** An output's name without its extension: what the names of a form's files share. */
 const baseName = (path: string): string => path.slice(0, path.length - extname(path).length);
 const bySource = (a: ManifestForm, b: ManifestForm): number => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
@@ -211,7 +216,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     for (const r of stats.removed) for (const o of r.outputs) if (isInside(fs.root, o) && (await removeOrSay(fs, o, messages))) stats.pruned++;
   }
   // Carried outputs are checked too: they cannot be rebuilt from here, but nobody should learn of damage by chance.
-  const carriedOutputs = carried.flatMap((f) => outputFiles(f.outputs).map((o) => ({ ...o, source: f.source })));
+  const carriedOutputs = carried.flatMap((f) => formFiles(f).map((o) => ({ ...o, source: f.source })));
   const carriedProblems = await mapLimited(carriedOutputs, (o) => outputProblem(fs, o.path, o.sha256));
   for (const [i, why] of carriedProblems.entries()) {
     const o = carriedOutputs[i];
@@ -228,9 +233,10 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     const old = before.get(source);
     let reuse: ManifestForm[] | null = null;
     const repaired: Array<{ path: string; why: string }> = [];
-    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint)) {
+    // A form recorded before a format was added to the registry is rebuilt to have it.
+    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint && (f.status === 'error' || hasEveryFormat(f.outputs)))) {
       for (const f of old)
-        for (const o of outputFiles(f.outputs)) {
+        for (const o of formFiles(f)) {
           const why = await outputProblem(fs, o.path, o.sha256);
           if (why) repaired.push({ path: o.path, why });
         }
@@ -260,6 +266,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const pool = createPool(options.jobs ?? autoJobs(toBuild), { profile: options.profile, mode: options.mode, typeset: options.typeset });
   const current: ManifestForm[] = [];
   const notes: Finding[] = [];
+  const revisions: FormRevision[] = [];
+  const builtAt = new Date().toISOString();
   const done = new Map<string, ManifestForm[]>();
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
@@ -285,6 +293,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
       let produced: ManifestForm[];
       fill();
       let fileNotes: Finding[] = [];
+      const fileRevisions: FormRevision[] = [];
       const job = jobs[index];
       jobs[index] = undefined;
       if (job) inFlight--;
@@ -293,7 +302,10 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         stats.reused++;
       } else {
         const result = await job.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-        produced = result instanceof Error ? [failedEntry(item, options, result)] : await writeOutputs(fs, result, item, options, names, stats, reserve, inputsInside);
+        produced =
+          result instanceof Error
+            ? [failedEntry(item, options, result)]
+            : await writeOutputs(fs, result, item, { names, stats, reserve, previous: previous?.forms ?? [], builtAt, revisions: fileRevisions, inputsInside });
         if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
@@ -310,7 +322,18 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
       }
       current.push(...produced);
       notes.push(...fileNotes);
-      onEvent?.({ kind: 'file', file: item.source, done: index + 1, total: plan.length, forms: produced, reused: item.reuse !== null, repaired: item.repaired, notes: fileNotes });
+      revisions.push(...fileRevisions);
+      onEvent?.({
+        kind: 'file',
+        file: item.source,
+        done: index + 1,
+        total: plan.length,
+        forms: produced,
+        reused: item.reuse !== null,
+        repaired: item.repaired,
+        notes: fileNotes,
+        revisions: fileRevisions,
+      });
     }
   } catch (error) {
     // Disk full, a read-only disk…: record what is on disk now (best effort), so the manifest's
@@ -323,7 +346,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
       if (finished) partial.push(...finished);
       else
         for (const f of before.get(p.source) ?? []) {
-          const problems = await Promise.all(outputFiles(f.outputs).map((o) => outputProblem(fs, o.path, o.sha256)));
+          const problems = await Promise.all(formFiles(f).map((o) => outputProblem(fs, o.path, o.sha256)));
           if (problems.every((x) => x === null)) partial.push(f);
         }
     }
@@ -358,7 +381,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
   const indexProblem = await refreshArchiveIndex(fs, forms, reports.reports);
   if (indexProblem) messages.push(indexProblem);
-  return { manifest, current, missing, empty, stats, messages, notes };
+  return { manifest, current, missing, empty, stats, messages, notes, revisions };
 }
 
 /**
@@ -409,9 +432,9 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
  */
 async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[], inputsInside: string[]): Promise<void> {
   const claimed = new Set<string>();
-  for (const f of previous?.forms ?? []) for (const o of outputFiles(f.outputs)) claimed.add(o.path.toLowerCase());
+  for (const f of previous?.forms ?? []) for (const o of formFiles(f)) claimed.add(o.path.toLowerCase());
   for (const r of previous?.removed ?? []) for (const o of r.outputs) claimed.add(o.toLowerCase());
-  for (const y of previous?.yearReports ?? []) for (const c of y.combined ?? []) claimed.add(c.path.toLowerCase());
+  for (const y of previous?.yearReports ?? []) for (const c of [...(y.combined ?? []), ...(y.review ?? [])]) claimed.add(c.path.toLowerCase());
   // Inputs beside the year folders are read, not outputs lying about (and no output is written there).
   const { files } = await fs.walk('', (rel) => inputsInside.some((real) => isInside(real, fs.abs(rel))));
   const unclaimed: string[] = [];
@@ -422,7 +445,9 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
     // A year's own pages are the archive's, at <年度>/ (forms never take those names).
     if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE || name === REPORT_FILE)) continue;
     // So are the folders' combined PDFs, wherever a name pattern puts them (forms never take that name).
-    if (name === `${COMBINED_NAME}.pdf`) continue;
+    if (name === `${COMBINED_NAME}.pdf` || name === REVIEW_FILE) continue;
+    // Annotated copies are made from the forms, never named by them.
+    if (rel.split('/').includes(ANNOTATED_FOLDER)) continue;
     names.reserve(baseName(rel), `输出文件夹中已有的文件“${rel}”`, { adoptable: true });
     if (/\.(xlsx|pdf)$/i.test(name)) unclaimed.push(rel);
   }
@@ -496,26 +521,40 @@ async function sameOnDisk(fs: ArchiveFs, base: string, files: FileOutcome['forms
   return any;
 }
 
-/** Names and writes the outputs of one file's forms (main thread: names must not race). */
-async function writeOutputs(
-  fs: ArchiveFs,
-  result: FileOutcome,
-  item: PlanItem,
-  options: BuildOptions,
-  names: OutputNames,
-  stats: BuildStats,
-  reserve: number,
+interface WriteContext {
+  names: OutputNames;
+  stats: BuildStats;
+  reserve: number;
+  /** the forms of the last build, where each form's earlier result is found */
+  previous: ManifestForm[];
+  /** this run's time, each rebuilt form's `builtAt` */
+  builtAt: string;
+  /** collects the forms whose source changed, with what changed */
+  revisions: FormRevision[];
   /** real paths of inputs inside the output folder: an output there would be read as an input next time */
-  inputsInside: string[],
-): Promise<ManifestForm[]> {
+  inputsInside: string[];
+}
+
+/** `<folder>/复核批注/<name>.xlsx` beside the form's own copies. */
+const annotatedPath = (base: string): string => posix.join(posix.dirname(base), ANNOTATED_FOLDER, `${posix.basename(base)}.xlsx`);
+
+/** Names and writes the outputs of one file's forms (main thread: names must not race). */
+async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, context: WriteContext): Promise<ManifestForm[]> {
+  const { names, stats, reserve, inputsInside } = context;
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
+  // Each form follows its earlier result: its history, and what the change did to its findings.
+  const dated = (entry: ManifestForm): ManifestForm => {
+    const { entry: withPast, revision } = withHistory(entry, predecessorOf(entry, context.previous), context.builtAt);
+    if (revision) context.revisions.push(revision);
+    return withPast;
+  };
   for (const form of result.forms) {
     const entry = manifestEntry(form, result);
     const input = form.scored?.input;
     if (!input || form.files.length === 0) {
-      produced.push({ ...entry, fingerprint: item.fingerprint });
+      produced.push(dated({ ...entry, fingerprint: item.fingerprint }));
       continue;
     }
     const fields = {
@@ -543,7 +582,8 @@ async function writeOutputs(
     const { name: base, clashesWith } = adopted ?? names.next(fields, who);
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
-    const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + reserve;
+    let annotated: ManifestForm['annotated'];
+    const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + (form.annotated?.length ?? 0) + reserve;
     const free = await fs.freeBytes();
     if (free !== null && free < need)
       throw archiveError('DISK_SPACE_LOW', { out: fs.shown(''), path: fs.shown(`${base}${form.files[0]?.extension ?? ''}`), free: sizeText(free), need: sizeText(need) });
@@ -557,10 +597,16 @@ async function writeOutputs(
         paths[file.format] = path;
         sums[file.format] = sha256(file.bytes);
       }
+      if (form.annotated) {
+        const path = annotatedPath(base);
+        if (!isInside(fs.root, path)) throw archiveError('PATH_OUTSIDE', { path: fs.shown(path), out: fs.shown('') });
+        await fs.write(path, form.annotated);
+        annotated = { path, sha256: sha256(form.annotated) };
+      }
     } catch (error) {
       if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
       // No fingerprint: the next run tries again. Files already written stay; being identical, the retry adopts them.
-      produced.push({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] });
+      produced.push(dated({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] }));
       continue;
     }
     const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
@@ -569,7 +615,8 @@ async function writeOutputs(
       const name = filedName(input) || '(未填写)';
       entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
     }
-    produced.push({ ...entry, outputs, fingerprint: item.fingerprint });
+    // In the schema's order: the manifest is checked by printing it again from its parsed form.
+    produced.push(dated({ ...entry, outputs, fingerprint: item.fingerprint, ...(annotated ? { annotated } : {}) }));
   }
   stats.timings.write += performance.now() - t;
   return produced;

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
-import { Manifest, ManifestForm, MANIFEST_SCHEMA, outputFiles } from '../model/manifest.js';
+import { formFiles, Manifest, ManifestForm, MANIFEST_SCHEMA, outputFiles } from '../model/manifest.js';
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from './archive-fs.js';
 import { isInside } from './safe-name.js';
@@ -39,7 +39,7 @@ function sanity(raw: unknown): string | null {
   }
   const seen = new Set<string>();
   for (const form of parsed.data.forms) {
-    for (const o of outputFiles(form.outputs)) {
+    for (const o of formFiles(form)) {
       // Outputs are relative, inside out/, and never the archive's own dot names: anything else was
       // not written by this tool. (Older versions did write names like `.._x`: those are accepted.)
       if (o.path.startsWith('/') || /^[A-Za-z]:/.test(o.path) || o.path.split('/').some((s) => s === '' || s === '.' || s === '..' || s.startsWith('.ziping')) || !isInside('/out', o.path))
@@ -124,8 +124,8 @@ async function recoverFromRecords(fs: ArchiveFs): Promise<ManifestForm[]> {
       const raw = JSON.parse(text) as { form?: unknown };
       const parsed = FormRecord.safeParse(raw);
       if (!parsed.success || recordHash(raw.form) !== posix.basename(rel, '.json')) continue;
-      const outputs = outputFiles(parsed.data.form.outputs);
-      if (outputs.length === 0) continue;
+      const outputs = formFiles(parsed.data.form);
+      if (outputFiles(parsed.data.form.outputs).length === 0) continue;
       let intact = true;
       for (const o of outputs) if ((await fs.hash(o.path).catch(() => null)) !== o.sha256) intact = false;
       if (intact) found.push(parsed.data);
@@ -138,7 +138,7 @@ async function recoverFromRecords(fs: ArchiveFs): Promise<ManifestForm[]> {
   const claimed = new Set<string>();
   const forms: ManifestForm[] = [];
   for (const { form } of found) {
-    const paths = outputFiles(form.outputs).map((o) => o.path.toLowerCase());
+    const paths = formFiles(form).map((o) => o.path.toLowerCase());
     if (paths.some((p) => claimed.has(p))) continue;
     for (const p of paths) claimed.add(p);
     forms.push(form);

@@ -1,9 +1,10 @@
 import Handlebars from 'handlebars';
 import { COMBINED_NAME } from '../reports/combined-pdfs.js';
 import { REPORT_NAME } from '../reports/year-report/write.js';
+import { ANNOTATED_FOLDER, REVIEW_NAME } from '../reports/review-sheets.js';
 import { safeSegment } from './safe-name.js';
 
-const reserved = new Set(['汇总表', 'manifest', COMBINED_NAME, REPORT_NAME]);
+const reserved = new Set(['汇总表', 'manifest', COMBINED_NAME, REPORT_NAME, REVIEW_NAME]);
 
 export const DEFAULT_NAME_PATTERN = '{{年度}}/{{主管部门}}/{{项目名称}}';
 
@@ -38,9 +39,11 @@ export class OutputNames {
     const rendered = this.template(safe);
     const segments = rendered.split(/[\\/]+/).map((s) => safeSegment(s));
     // A form file may not take the name of the year's summary workbook (`汇总表` + `.xlsx`), of
-    // its folder's combined PDF (`合并打印` + `.pdf`) or of the year's report (`年度报告` + `.pdf`).
+    // its folder's combined PDF (`合并打印` + `.pdf`) or review (`复核意见` + `.xlsx`), or of the
+    // year's report (`年度报告` + `.pdf`); no folder on its way may be the annotated copies' own (`复核批注`).
     const last = segments.length - 1;
     if (reserved.has((segments[last] ?? '').toLowerCase())) segments[last] = `_${segments[last]}`;
+    for (let i = 0; i < last; i++) if (segments[i] === ANNOTATED_FOLDER) segments[i] = `_${ANNOTATED_FOLDER}`;
     return segments.join('/');
   }
 

@@ -17,7 +17,7 @@ import { check, exitCodeFor } from './check.js';
 import { CONFIG_FILE, ConfigError, loadConfig } from './config.js';
 import { init, initNextSteps } from './init.js';
 import { progressReporter, type ProgressStream } from './progress.js';
-import { fileLine, formReport } from './report-text.js';
+import { fileLine, formReport, revisionOf } from './report-text.js';
 import { ChineseCommand, chineseHelp, withExamples } from './help.js';
 import { archiveLinks, formState, summaryLines } from './summary.js';
 import { watchFolder } from './watch.js';
@@ -74,7 +74,7 @@ function archiveSettings(s: Awaited<ReturnType<typeof settings>>) {
 /** The end of a build: the forms' summary, what was rebuilt, what the run says about itself, and last the pages to open. */
 async function buildSummary(result: BuildResult, out: string, seconds: number, forms: ManifestForm[] = result.current): Promise<string> {
   const s = result.stats;
-  const lines = summaryLines({ forms, missing: result.missing, empty: result.empty, notes: result.notes });
+  const lines = summaryLines({ forms, missing: result.missing, empty: result.empty, notes: result.notes, revisions: result.revisions });
   const repaired = s.repaired > 0 ? `(其中 ${s.repaired} 个因输出缺失或损坏而重新生成)` : '';
   lines.push(`本次处理 ${s.files} 个文件：重新生成 ${s.built} 个${repaired}，未变化跳过 ${s.reused} 个。`);
   if (s.files > 0 && s.built === 0) lines.push('所有输入都没有变化，没有重新生成(需要时加 --force)。');
@@ -182,7 +182,7 @@ async function watchCommand(dir: string | undefined, opts: BuildCliOptions, cmd:
             rebuilt.push(...e.forms);
             // Each file's result as it is rebuilt (with --quiet only those with problems); the full
             // report only for a file with problems, once per change.
-            for (const form of e.forms) if (!opts.quiet || formState(form) !== 'clean') io.out(fileLine(form, e.repaired));
+            for (const form of e.forms) if (!opts.quiet || formState(form) !== 'clean') io.out(fileLine(form, e.repaired, revisionOf(e.revisions, form)));
             for (const form of e.forms) if (form.status === 'error' || hasError(form.findings)) io.out(formReport(form));
             for (const note of e.notes) io.out(`- 已跳过：${shownMessage(note.message)}(${note.code})`);
           };

@@ -35,8 +35,15 @@ export function formReport(form: ManifestForm): string {
   return lines.join('\n');
 }
 
-/** One line per form as watch rebuilds it: where its copies went, its project, total and grade, and how many problems; or why nothing came out. */
-export function fileLine(form: ManifestForm, repaired: string[] = []): string {
+/** What a correction changed of this form, when it was rebuilt from a changed source. */
+export const revisionOf = (revisions: Array<{ source: string; sheet: string | null; text: string }>, form: ManifestForm): string | undefined =>
+  revisions.find((r) => r.source === form.source && r.sheet === form.sheet)?.text;
+
+/**
+ * One line per form as watch rebuilds it: where its copies went, its project, total and grade, and
+ * how many problems (and, for a corrected file, what it corrected); or why nothing came out.
+ */
+export function fileLine(form: ManifestForm, repaired: string[] = [], revision?: string): string {
   const where = formWhere(form);
   if (form.status === 'error') {
     const first = form.findings.find((f) => f.severity === 'error') ?? form.findings[0];
@@ -48,5 +55,5 @@ export function fileLine(form: ManifestForm, repaired: string[] = []): string {
   const problems = count('error') + count('warning') === 0 ? '没有问题' : `错误 ${count('error')} 条、警告 ${count('warning')} 条`;
   const total = form.total ?? form.computedTotal;
   const result = `${form.projectName || '未填写项目名称'}，总分 ${total === null ? '—' : num(total)}，等级 ${form.grade ?? '—'}；${problems}`;
-  return `${hasError(form.findings) ? '!' : '✓'} 已生成${note}：${where} → ${outputs.join('、') || '无输出'}；${result}`;
+  return `${hasError(form.findings) ? '!' : '✓'} 已生成${note}：${where} → ${outputs.join('、') || '无输出'}；${result}${revision ? `；${revision}` : ''}`;
 }

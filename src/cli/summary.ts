@@ -18,6 +18,8 @@ export interface RunOutcome {
   notes: Finding[];
   /** what the run says about itself: folders it could not read, files that are no regular files, the lock… */
   messages?: Array<{ severity: Severity; code: string; message: string }>;
+  /** forms rebuilt from a corrected file, with what the correction changed (`已更正 3 处(…)，仍有 …`) */
+  revisions?: Array<{ source: string; sheet: string | null; text: string }>;
 }
 
 export type FormState = 'clean' | 'warnings' | 'errors' | 'failed';
@@ -74,6 +76,11 @@ export function summaryLines(run: RunOutcome): string[] {
     lines.push(`PDF 中会显示为方框的字符(${boxes.length} 处)：`);
     for (const b of boxes.slice(0, MAX_BOXES)) lines.push(`  - ${shownMessage(b.message)}`);
     if (boxes.length > MAX_BOXES) lines.push(`  … 另有 ${boxes.length - MAX_BOXES} 处，见各年度索引页。`);
+  }
+  const revised = run.revisions ?? [];
+  if (revised.length > 0) {
+    lines.push(`更正后重新提交的表格(${revised.length} 份)：`);
+    for (const r of revised) lines.push(`  ↻ ${formWhere(r)}：${r.text}`);
   }
   list('failed', '无法处理的文件', (f) => {
     const first = f.findings.find((x) => x.severity === 'error') ?? f.findings[0];

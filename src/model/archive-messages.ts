@@ -90,6 +90,8 @@ const catalog = {
   },
   COMBINED_PDF_REPAIRED: { severity: 'info', say: (a: { path: string }) => `合并打印文件“${a.path}”已被改动或删除，已按各项目的 PDF 重新生成。` },
   COMBINED_PDF_REMOVED: { severity: 'info', say: (a: { path: string }) => `“${a.path}”所在文件夹已不足两份同一年度、同一主管部门的表格，已删除这个合并打印文件。` },
+  REVIEW_SHEET_REPAIRED: { severity: 'info', say: (a: { path: string }) => `复核意见“${a.path}”已被改动或删除，已按各项目的问题重新生成。` },
+  REVIEW_SHEET_REMOVED: { severity: 'info', say: (a: { path: string }) => `“${a.path}”所在主管部门的表格已没有问题，已删除这份复核意见。` },
   PATH_SYMLINK: {
     severity: 'error',
     say: (a: { path: string; target: string }) => `“${a.path}”是符号链接(指向“${a.target}”)。为防止写到输出文件夹以外，不会经由它写入。请把它换成普通文件夹(或删除这个链接)后重试。`,

@@ -20,6 +20,9 @@ export type Finding = z.infer<typeof Finding>;
 /** How a severity is said to a person. */
 export const severityText: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
 
+/** A finding a unit has to act on (an error or a warning); a 提示 only informs. What a review sends back and a correction is measured by. */
+export const isProblem = (f: { severity?: Severity | undefined }): boolean => f.severity === 'error' || f.severity === 'warning';
+
 /** Whether any finding is an error: what --strict, the summary and the index page count. */
 export function hasError(findings: Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');

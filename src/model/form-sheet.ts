@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Severity } from './finding.js';
 
 /** Faces by role; each renderer maps them (xlsx: 宋体/黑体/方正小标宋简体, PDF: embedded Noto faces). */
 export const FontRole = z.enum(['song', 'hei', 'title']);
@@ -63,6 +64,27 @@ export const Page = z.object({ rows: z.array(PlacedRow) });
 export type Page = z.infer<typeof Page>;
 
 /**
+ * A numbered remark drawn on the form: what a renderer that shows remarks (the HTML view, the
+ * annotated spreadsheet) puts on a printed cell. Generic on purpose: severity, a code, words, and
+ * where it sits; nothing about what the remark is about.
+ */
+export const Annotation = z.object({
+  /** 1-based, the order the remarks are read in: by the printed cell's position, then the ones with none */
+  no: z.number().int().positive(),
+  severity: Severity,
+  code: z.string(),
+  /** what is wrong, without the location (the remark sits on its cell) */
+  text: z.string(),
+  /** what to do about it ('' when the words say nothing more) */
+  advice: z.string(),
+  /** the input cell it names, as the text came from (`Sheet1!H26`), or null */
+  source: z.string().nullable(),
+  /** the printed cell it sits on (top-left of the merged cell), or null when no printed cell shows that input cell */
+  at: z.object({ row: z.number().int().positive(), col: z.number().int().positive() }).nullable(),
+});
+export type Annotation = z.infer<typeof Annotation>;
+
+/**
  * The printed form as a grid: the only description of the official layout. Built by the layout
  * stage, printed by both renderers, which know nothing of indicators or scores.
  */
@@ -85,6 +107,8 @@ export const FormSheet = z.object({
   }),
   /** how the rows fall on A4 pages: decided once by the layout, followed by every renderer */
   pages: z.array(Page),
+  /** remarks to draw on the form (the review view, the annotated copy); renderers of the official copy leave them out */
+  annotations: z.array(Annotation).optional(),
 });
 export type FormSheet = z.infer<typeof FormSheet>;
 

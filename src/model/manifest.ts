@@ -28,15 +28,42 @@ function byFormat<T extends z.ZodType>(value: T) {
 
 /**
  * Where a form's copies were written, relative to the output folder: one path per output format
- * (`xlsx`, `pdf`, … as the renderer registry names them) and the `sha256` of each by the same key.
+ * (`xlsx`, `pdf`, `html`, … as the renderer registry names them) and the `sha256` of each by the
+ * same key. A manifest written before a format was added lacks its key: read as '' (no such
+ * copy), and the form is rebuilt when its input is at hand (see `hasEveryFormat`).
  */
-export const ManifestOutputs = byFormat(z.string()).extend({ sha256: byFormat(z.string()) });
+export const ManifestOutputs = byFormat(z.string().default('')).extend({ sha256: byFormat(z.string().default('')) });
 export type ManifestOutputs = z.infer<typeof ManifestOutputs>;
 
-/** The output files of a manifest entry, in registry order: format, path (relative to out) and sha256. */
+/** The output files of a manifest entry, in registry order: format, path (relative to out) and sha256 ('' for a format it was not written in). */
 export function outputFiles(outputs: ManifestOutputs | undefined): Array<{ format: Format; path: string; sha256: string }> {
-  return outputs ? formats.map((format) => ({ format, path: outputs[format], sha256: outputs.sha256[format] })) : [];
+  if (!outputs) return [];
+  return formats.flatMap((format) => (outputs[format] !== '' ? [{ format, path: outputs[format], sha256: outputs.sha256[format] }] : []));
 }
+
+/** Whether an entry has a copy in every format the registry now has (one from before a new format has not). */
+export const hasEveryFormat = (outputs: ManifestOutputs | undefined): boolean => outputFiles(outputs).length === formats.length;
+
+/** The form with an Excel note on each cell a finding names (`<主管部门>/复核批注/<项目名称>.xlsx`): only a form with findings has one. */
+export const AnnotatedCopy = z.object({ path: z.string(), sha256: z.string() });
+export type AnnotatedCopy = z.infer<typeof AnnotatedCopy>;
+
+/** A finding as the history keeps it: enough to say later what was corrected. */
+export const FindingKey = z.object({ code: z.string(), cell: z.string().nullable(), severity: Finding.shape.severity.optional() });
+export type FindingKey = z.infer<typeof FindingKey>;
+
+/** An earlier result of a form whose source has since changed (a corrected file). */
+export const HistoryEntry = z.object({
+  /** when that result was made (ISO time) */
+  at: z.string(),
+  sourceSha256: z.string(),
+  total: z.number().nullable(),
+  findings: z.array(FindingKey),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** How many earlier results a form keeps. */
+export const HISTORY_KEPT = 10;
 
 export const ManifestForm = z.object({
   source: z.string(),
@@ -77,8 +104,18 @@ export const ManifestForm = z.object({
   outputs: ManifestOutputs.optional(),
   /** sha256 of everything an output depends on (input bytes, profile, options, tool version): equal → up to date */
   fingerprint: z.string().optional(),
+  annotated: AnnotatedCopy.optional(),
+  /** when this result was made (ISO time): what the history says of it once the source changes */
+  builtAt: z.string().optional(),
+  /** earlier results of this form (its source changed since: a corrected file), newest first, at most HISTORY_KEPT */
+  history: z.array(HistoryEntry).optional(),
 });
 export type ManifestForm = z.infer<typeof ManifestForm>;
+
+/** Every file a form entry owns, relative to out: its copy in each format, then its annotated copy. */
+export function formFiles(f: Pick<ManifestForm, 'outputs' | 'annotated'>): Array<{ path: string; sha256: string }> {
+  return [...outputFiles(f.outputs), ...(f.annotated ? [f.annotated] : [])];
+}
 
 /** Outputs of an input that no longer exists, kept on disk until `build --prune`. */
 export const RemovedSource = z.object({
@@ -107,6 +144,17 @@ export const ReportPdf = z.object({
 export type ReportPdf = z.infer<typeof ReportPdf>;
 
 /**
+ * A department folder's 复核意见.xlsx (one row per finding, to send back): its path, sha256, and a
+ * digest of the findings it lists.
+ */
+export const ReviewSheet = z.object({
+  path: z.string(),
+  sha256: z.string(),
+  forms: z.string(),
+});
+export type ReviewSheet = z.infer<typeof ReviewSheet>;
+
+/**
  * A year's index page and 汇总表 as last written: their paths (relative to out), sha256, and a
  * digest of the forms they list, so a later build knows whether they still agree with the forms
  * and with what is on disk, and which year pages are its own to remove.
@@ -122,6 +170,8 @@ export const YearReport = z.object({
   combined: z.array(CombinedPdf).optional(),
   /** the year's printed report, when the year has forms */
   report: ReportPdf.optional(),
+  /** each department folder's 复核意见.xlsx (only folders with findings) */
+  review: z.array(ReviewSheet).optional(),
 });
 export type YearReport = z.infer<typeof YearReport>;
 

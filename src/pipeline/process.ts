@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { convertXls } from '../ingest/convert-xls.js';
 import { ingestBuffer } from '../ingest/ingest-file.js';
 import { blankFormInput, isUnfilledForm } from '../model/blank-form.js';
+import { annotate } from '../layout/annotations.js';
 import { layoutForm, type LayoutOptions } from '../layout/layout-form.js';
-import type { Finding } from '../model/finding.js';
+import { isProblem, type Finding } from '../model/finding.js';
 import type { FormInput } from '../model/form-input.js';
 import type { FormSheet } from '../model/form-sheet.js';
 import { finding, FindingLog } from '../model/messages.js';
@@ -38,6 +39,8 @@ export interface RenderedFile {
 /** A scored form laid out and drawn in every format. */
 export interface DrawnForm {
   files: RenderedFile[];
+  /** the official-layout .xlsx with a note on each printed cell a finding names; null for a form without findings */
+  annotated: Uint8Array | null;
   /** what the layout found (characters the fonts cannot draw, text cut at a page) */
   findings: Finding[];
   /** ms the layout took, wherever it ran */
@@ -46,8 +49,11 @@ export interface DrawnForm {
   pages: number;
 }
 
-/** Lays a scored form out and draws it: here (drawHere), or on a worker thread (see pool.ts). */
-export type Draw = (scored: ScoredForm, profile: Profile) => Promise<DrawnForm>;
+/**
+ * Lays a scored form out and draws it, with the findings of the stages before (drawn as remarks on
+ * the review view): here (drawHere), or on a worker thread (see pool.ts).
+ */
+export type Draw = (scored: ScoredForm, profile: Profile, findings: Finding[]) => Promise<DrawnForm>;
 
 export interface ProcessOptions {
   /** each form by its own layout (`auto`), or one profile for all */
@@ -70,6 +76,8 @@ export interface FormOutcome {
   files: RenderedFile[];
   /** pages of the printed copy, when it was drawn */
   pages?: number;
+  /** the annotated copy (see DrawnForm) */
+  annotated: Uint8Array | null;
   /** every finding of every stage, in stage order */
   findings: Finding[];
 }
@@ -99,27 +107,36 @@ export async function renderSheet(sheet: FormSheet, typeset: Typesetter): Promis
 }
 
 export interface RenderedForm {
+  /** as laid out, with the findings as its annotations */
   sheet: FormSheet;
   files: RenderedFile[];
+  annotated: Uint8Array | null;
   /** what the layout found (characters the fonts cannot draw) */
   findings: Finding[];
   layoutMs: number;
 }
 
-/** Layout and every renderer for one scored form, on this thread. */
-export async function renderScored(scored: ScoredForm, profile: Profile, typeset: Typesetter): Promise<RenderedForm> {
+/**
+ * Layout and every renderer for one scored form, on this thread. The findings of the stages before
+ * and the layout's own become the sheet's annotations, which the review view draws; a form with
+ * an error or a warning (something to correct) also gets its annotated copy.
+ */
+export async function renderScored(scored: ScoredForm, profile: Profile, typeset: Typesetter, earlier: Finding[] = []): Promise<RenderedForm> {
   const t = performance.now();
-  const { sheet, findings } = layoutForm(scored, profile, typeset);
+  const laid = layoutForm(scored, profile, typeset);
+  const sheet = annotate(laid.sheet, [...earlier, ...laid.findings]);
   const layoutMs = performance.now() - t;
-  return { sheet, files: await renderSheet(sheet, typeset), findings, layoutMs };
+  const files = await renderSheet(sheet, typeset);
+  const annotated = (sheet.annotations ?? []).some(isProblem) ? await (await rendererFor('xlsx'))(sheet, { typeset, annotated: true }) : null;
+  return { sheet, files, annotated, findings: laid.findings, layoutMs };
 }
 
 /** Forms laid out and drawn on this thread. */
 export const drawHere =
   (typeset: Typesetter): Draw =>
-  async (scored, profile) => {
-    const { sheet, files, findings, layoutMs } = await renderScored(scored, profile, typeset);
-    return { files, findings, layoutMs, pages: sheet.pages.length };
+  async (scored, profile, earlier) => {
+    const { sheet, files, annotated, findings, layoutMs } = await renderScored(scored, profile, typeset, earlier);
+    return { files, annotated, findings, layoutMs, pages: sheet.pages.length };
   };
 
 /** The profile name a file that gave no form is recorded under. */
@@ -128,7 +145,7 @@ export function choiceName(choice: ProfileChoice): { profile: string; profileFro
 }
 
 function failed(options: ProcessOptions, findings: Finding[]): FormOutcome {
-  return { status: 'error', ...choiceName(options.profile), mode: options.mode, scored: null, files: [], findings };
+  return { status: 'error', ...choiceName(options.profile), mode: options.mode, scored: null, files: [], annotated: null, findings };
 }
 
 /** Ingest → score → layout → render for a workbook held in memory. Never throws for what the file holds. */
@@ -158,13 +175,14 @@ export async function processBuffer(bytes: Buffer, source: string, options: Proc
       outcome.forms.push(failed(options, findings));
       continue;
     }
-    const result: FormOutcome = { status: 'ok', profile: profile.name, profileFrom: from, mode: options.mode, scored, files: [], findings };
+    const result: FormOutcome = { status: 'ok', profile: profile.name, profileFrom: from, mode: options.mode, scored, files: [], annotated: null, findings };
     if (options.render) {
-      const drawn = await options.render(scored, profile);
+      const drawn = await options.render(scored, profile, [...findings]);
       timings.layout += drawn.layoutMs;
       for (const f of drawn.files) timings.render[f.format] = (timings.render[f.format] ?? 0) + f.ms;
       result.files = drawn.files;
       result.pages = drawn.pages;
+      result.annotated = drawn.annotated;
       findings.push(...drawn.findings);
     } else {
       // check draws nothing, but what the printed copy would lose (a character no font has, text

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Finding } from '../model/finding.js';
 import type { Profile } from '../model/profile.js';
 import type { ScoredForm } from '../model/scored-form.js';
 import { packageRoot } from '../package-root.js';
@@ -49,7 +50,7 @@ interface Waiting {
 export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2, script: URL = workerScript()): RenderLanes {
   const hereLane: Lane = { worker: null, busy: false };
   const lanes: Lane[] = [hereLane];
-  const queue: Array<Waiting & { scored: ScoredForm; profile: Profile }> = [];
+  const queue: Array<Waiting & { scored: ScoredForm; profile: Profile; findings: Finding[] }> = [];
   const here = drawHere(typeset);
   const pending = new Map<number, Waiting & { lane: Lane }>();
   let nextId = 0;
@@ -108,7 +109,7 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
       if (!item) return;
       lane.busy = true;
       if (lane.worker === null) {
-        here(item.scored, item.profile)
+        here(item.scored, item.profile, item.findings)
           .then(item.resolve, item.reject)
           .finally(() => {
             lane.busy = false;
@@ -118,15 +119,15 @@ export function renderLanes(workers: number, typeset: Typesetter, stealAbove = 2
       }
       const id = nextId++;
       pending.set(id, { resolve: item.resolve, reject: item.reject, lane });
-      const request: WorkerRequest = { id, scored: item.scored, profile: item.profile, fontDir: typeset.fontDir };
+      const request: WorkerRequest = { id, scored: item.scored, profile: item.profile, findings: item.findings, fontDir: typeset.fontDir };
       lane.worker.postMessage(request);
     }
   };
 
   return {
-    render: (scored, profile) =>
+    render: (scored, profile, findings) =>
       new Promise<DrawnForm>((resolve, reject) => {
-        queue.push({ scored, profile, resolve, reject });
+        queue.push({ scored, profile, findings, resolve, reject });
         pump();
       }),
     close: async () => {

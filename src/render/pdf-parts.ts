@@ -39,3 +39,12 @@ export function cellParts(sheet: FormSheet, pages: Page[] = sheet.pages): CellPa
     return [...parts.values()].sort((a, b) => a.y - b.y || a.cell.col - b.cell.col);
   });
 }
+
+/**
+ * A part shown only in a repeated header row, of a cell that reaches below the header, is a
+ * frame: its text is printed where the cell is, as a spreadsheet prints its title rows.
+ */
+export function textShown(sheet: FormSheet, part: CellPart): boolean {
+  if (!part.repeated || !sheet.repeatRows) return true;
+  return part.cell.row + part.cell.rowSpan - 1 <= sheet.repeatRows.last;
+}

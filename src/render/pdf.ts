@@ -1,6 +1,6 @@
 import { A4, PAD_X, PAD_Y, cellWidth, columnX, type CellStyle, type FormSheet } from '../model/form-sheet.js';
 import type { Typesetter } from '../typeset/typesetter.js';
-import { cellParts, type CellPart } from './pdf-parts.js';
+import { cellParts, textShown, type CellPart } from './pdf-parts.js';
 import { pageFooter, FOOTER_FROM_BOTTOM, FOOTER_SIZE } from './page-footer.js';
 import type { RenderContext } from './registry.js';
 import { documentInfo, name, PdfFile, pdfNumber, type Ref } from './pdf-objects.js';
@@ -36,15 +36,6 @@ function drawLine(text: GlyphWriter, typeset: Typesetter, line: string, s: Pick<
     text.show(run.face, s.size, lx, baseline, run.text);
     lx += typeset.textWidth(run.text, s.font, s.bold, s.size);
   }
-}
-
-/**
- * A part shown only in a repeated header row, of a cell that reaches below the header, is a
- * frame: its text is printed where the cell is, as a spreadsheet prints its title rows.
- */
-function textShown(sheet: FormSheet, part: CellPart): boolean {
-  if (!part.repeated || !sheet.repeatRows) return true;
-  return part.cell.row + part.cell.rowSpan - 1 <= sheet.repeatRows.last;
 }
 
 /**

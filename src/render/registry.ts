@@ -3,6 +3,8 @@ import type { Typesetter } from '../typeset/typesetter.js';
 
 export interface RenderContext {
   typeset: Typesetter;
+  /** draw the sheet's annotations as the format can (the .xlsx: a note and a fill on each cell); the official copies leave them out */
+  annotated?: boolean;
 }
 
 export type RenderFn = (sheet: FormSheet, context: RenderContext) => Promise<Uint8Array>;
@@ -15,6 +17,7 @@ export type RenderFn = (sheet: FormSheet, context: RenderContext) => Promise<Uin
 export const registry = {
   xlsx: { extension: '.xlsx', load: async (): Promise<RenderFn> => (await import('./xlsx.js')).renderXlsx },
   pdf: { extension: '.pdf', load: async (): Promise<RenderFn> => (await import('./pdf.js')).renderPdf },
+  html: { extension: '.html', load: async (): Promise<RenderFn> => (await import('./html.js')).renderHtml },
 } satisfies Record<string, { extension: string; load: () => Promise<RenderFn> }>;
 
 export type Format = keyof typeof registry;

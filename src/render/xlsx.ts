@@ -1,5 +1,7 @@
 import { cellAddress } from '../model/cell-address.js';
-import type { CellStyle, FontRole, FormSheet, SheetCell } from '../model/form-sheet.js';
+import { visibleText } from '../model/display-text.js';
+import { severityText, type Severity } from '../model/finding.js';
+import { cellWidth, type Annotation, type CellStyle, type FontRole, type FormSheet, type SheetCell } from '../model/form-sheet.js';
 import { FIXED_DATE } from '../zip/fixed-date.js';
 import { writeZip } from '../zip/zip-file.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
@@ -17,10 +19,15 @@ import { template } from '../template-files.js';
 /** Font names as Chinese Office and WPS know them. */
 const fontNames: Record<FontRole, string> = { song: '宋体', hei: '黑体', title: '方正小标宋简体' };
 const INPUT_FILL = 'FFFFF2CC';
+/**
+ * The fill of a cell a finding names, in the annotated copy: Excel's own 差/适中 and a light blue,
+ * each light enough to read the cell's text through; the note on the cell says the severity in words.
+ */
+const MARK_FILL: Record<Severity, string> = { error: 'FFFFC7CE', warning: 'FFFFEB9C', info: 'FFDDEBF7' };
 
-const parts = ['content-types', 'rels', 'app', 'core', 'workbook', 'workbook.xml.rels', 'styles', 'sheet', 'shared-strings'] as const;
+const parts = ['content-types', 'rels', 'app', 'core', 'workbook', 'workbook.xml.rels', 'styles', 'sheet', 'shared-strings', 'comments', 'vml-drawing', 'sheet.xml.rels'] as const;
 type Part = (typeof parts)[number];
-const templateName = (p: Part): string => `xlsx/${p.endsWith('.rels') ? `${p}.hbs` : `${p}.xml.hbs`}`;
+const templateName = (p: Part): string => `xlsx/${p.endsWith('.rels') ? `${p}.hbs` : p === 'vml-drawing' ? `${p}.vml.hbs` : `${p}.xml.hbs`}`;
 
 /** Characters XML 1.0 cannot hold at all. */
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
@@ -97,17 +104,17 @@ class Styles {
     return id;
   }
 
-  /** The style index of a cell; every cell of a merged range takes it, or Excel draws the border only on the first. */
-  of(cell: SheetCell): number {
+  /** The style index of a cell (`mark`: the severity it is marked with); every cell of a merged range takes it, or Excel draws the border only on the first. */
+  of(cell: SheetCell, mark?: Severity): number {
     const s = cell.style;
     // Asked for every cell: a joined key rather than JSON.stringify of the whole style.
-    const key = `${STYLE_FIELDS.map((f) => String(s[f])).join('|')}|${cell.numFmt ?? ''}`;
+    const key = `${STYLE_FIELDS.map((f) => String(s[f])).join('|')}|${cell.numFmt ?? ''}|${mark ?? ''}`;
     const known = this.index.get(key);
     if (known !== undefined) return known;
     const xf = {
       numFmt: this.numFmt(cell.numFmt),
       font: this.find(this.fonts, { name: fontNames[s.font], size: s.size, bold: s.bold, charset: 134 }),
-      fill: s.input ? this.find(this.fills, { pattern: 'solid', color: INPUT_FILL }) : 0,
+      fill: mark ? this.find(this.fills, { pattern: 'solid', color: MARK_FILL[mark] }) : s.input ? this.find(this.fills, { pattern: 'solid', color: INPUT_FILL }) : 0,
       border: s.border ? 1 : 0,
       align: s.align,
       valign: s.valign === 'middle' ? 'center' : s.valign,
@@ -126,8 +133,66 @@ const numberText = (n: number): string => String(n);
 /** The sheet name as a formula reference: quoted, quotes doubled. */
 const sheetRef = (name: string): string => `'${name.replace(/'/g, "''")}'`;
 
-/** FormSheet → .xlsx bytes. Fixed document properties and zip dates keep two builds byte-identical. */
-export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Promise<Buffer> {
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** The annotations on each printed cell, keyed `row,col`, in their numbers' order. */
+function annotationsByCell(sheet: FormSheet): Map<string, Annotation[]> {
+  const byCell = new Map<string, Annotation[]>();
+  for (const a of sheet.annotations ?? []) if (a.at) byCell.set(`${a.at.row},${a.at.col}`, [...(byCell.get(`${a.at.row},${a.at.col}`) ?? []), a]);
+  return byCell;
+}
+
+/** Points of a note's box: wide enough for a sentence of 9 pt text, tall enough for its lines. */
+const NOTE_WIDTH = 216;
+const noteHeight = (text: string): number => Math.min(400, Math.max(60, Math.ceil([...text].length / 22 + text.split('\n').length) * 12 + 12));
+
+/**
+ * The annotated copy's notes: one per marked cell, all its remarks in it (`【错误 3】SCORE_MISMATCH`,
+ * the problem, what to do), shown when the cell is pointed at, as Excel's legacy notes are (a
+ * comments part for the text, a VML drawing for the box). Text from cells inside a finding is shown
+ * with its control characters as visible escapes, as on the pages.
+ */
+function notesOf(
+  sheet: FormSheet,
+  byCell: Map<string, Annotation[]>,
+): Array<{ ref: string; head: string; body: string; shapeId: number; z: number; anchor: string; row0: number; col0: number; width: number; height: number }> {
+  const lastCol = sheet.columns.length;
+  return [...byCell.entries()]
+    .map(([key, list]) => {
+      const [row, col] = key.split(',').map(Number) as [number, number];
+      return { row, col, list };
+    })
+    .sort((a, b) => a.row - b.row || a.col - b.col)
+    .map(({ row, col, list }, i) => {
+      const body = list.map((a) => `【${severityText[a.severity]} ${a.no}】${a.code}\n${a.text}${a.advice ? `\n怎么改：${a.advice}` : ''}`).join('\n\n');
+      const cell = sheet.cells.find((c) => c.row === row && c.col === col);
+      const right = Math.min(lastCol, col + (cell?.colSpan ?? 1));
+      const width = Math.max(NOTE_WIDTH, cellWidth(sheet, right, 2));
+      const height = noteHeight(body);
+      // Anchor: from the column right of the cell, a little below its top; Excel shows the box there.
+      return {
+        ref: cellAddress(row, col),
+        head: xmlText(`ziping 复核意见(${list.length} 条)：\n`),
+        body: xmlText(visibleText(body)),
+        shapeId: 1025 + i,
+        z: i + 1,
+        anchor: `${right}, 15, ${Math.max(0, row - 2)}, 10, ${Math.min(lastCol + 3, right + 3)}, 15, ${row + Math.ceil(height / 15)}, 4`,
+        row0: row - 1,
+        col0: col - 1,
+        width,
+        height,
+      };
+    });
+}
+
+/**
+ * FormSheet → .xlsx bytes. Fixed document properties and zip dates keep two builds byte-identical.
+ * With `annotated`, each printed cell an annotation sits on gets a note and its fill marked (the
+ * review's annotated copy); otherwise annotations are left out (the official copy).
+ */
+export async function renderXlsx(sheet: FormSheet, context?: RenderContext): Promise<Buffer> {
+  const byCell = context?.annotated ? annotationsByCell(sheet) : new Map<string, Annotation[]>();
+  const markOf = (cell: SheetCell): Severity | undefined => byCell.get(`${cell.row},${cell.col}`)?.reduce<Severity>((m, a) => (severityRank[a.severity] < severityRank[m] ? a.severity : m), 'info');
   const styles = new Styles();
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
@@ -139,7 +204,7 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     cellsByRow.set(row, cols);
   };
   for (const cell of sheet.cells) {
-    const s = styles.of(cell);
+    const s = styles.of(cell, markOf(cell));
     for (let r = cell.row; r < cell.row + cell.rowSpan; r++) for (let c = cell.col; c < cell.col + cell.colSpan; c++) put(r, c, { s });
     // Text, errors included (#REF!, #N/A for a value that cannot be known): a string wraps in a
     // narrow column where an error value would print as ###, and reads back as the same error.
@@ -204,6 +269,7 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
     xfs: styles.xfs,
     strings: strings.map(xmlText),
     calculateOnLoad: sheet.cells.some((c) => c.formula !== undefined),
+    notes: notesOf(sheet, byCell),
   };
   const compiled = new Map(await Promise.all(parts.map(async (p) => [p, await template<typeof view>(templateName(p))] as const)));
   const part = (name: Part): Buffer => {
@@ -222,6 +288,13 @@ export async function renderXlsx(sheet: FormSheet, _context?: RenderContext): Pr
       { name: 'xl/styles.xml', data: part('styles') },
       { name: 'xl/sharedStrings.xml', data: part('shared-strings') },
       { name: 'xl/worksheets/sheet1.xml', data: part('sheet') },
+      ...(view.notes.length > 0
+        ? [
+            { name: 'xl/worksheets/_rels/sheet1.xml.rels', data: part('sheet.xml.rels') },
+            { name: 'xl/comments1.xml', data: part('comments') },
+            { name: 'xl/drawings/vmlDrawing1.vml', data: part('vml-drawing') },
+          ]
+        : []),
     ],
     true,
   );

@@ -6,6 +6,7 @@ import { combinePdfs, type CombinedPart } from '../render/pdf-combine.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { yearFolder } from './year-folder.js';
+import { removeWritten } from './written-files.js';
 
 /** The combined file's name in each department folder; output-names keeps forms off it. */
 export const COMBINED_NAME = '合并打印';
@@ -15,6 +16,29 @@ const byName = new Intl.Collator('zh-CN', { numeric: true });
 /** A form's PDF path without `.pdf`, compared by code unit (no locale): `经费` before `经费-2`. */
 const stem = (f: ManifestForm): string => (f.outputs?.pdf ?? '').replace(/\.pdf$/i, '');
 const codeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The processed forms by the folder their copies are in, for each folder whose forms are all of one
+ * year and one department (as the default name pattern files them): what a department's files
+ * (合并打印.pdf, 复核意见.xlsx) are made of. A folder a custom name pattern mixes gets none.
+ */
+export function departmentFolders(forms: ManifestForm[]): Array<{ folder: string; year: string; department: string; forms: ManifestForm[] }> {
+  const byFolder = new Map<string, ManifestForm[]>();
+  for (const f of forms) {
+    if (f.status !== 'ok' || !f.outputs?.pdf) continue;
+    const folder = posix.dirname(f.outputs.pdf);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
+  }
+  const out = [];
+  for (const [folder, list] of byFolder) {
+    const years = new Set(list.map(yearFolder));
+    const departments = new Set(list.map((f) => f.department ?? ''));
+    const [year] = years;
+    if (years.size !== 1 || departments.size !== 1 || year === undefined) continue;
+    out.push({ folder, year, department: list[0]?.department || posix.basename(folder), forms: list });
+  }
+  return out;
+}
 
 export interface CombinedGroup {
   /** relative to out: `<年度>/<主管部门>/合并打印.pdf` with the default name pattern */
@@ -33,22 +57,13 @@ export interface CombinedGroup {
  * in 项目名称 order, then by PDF path, the same on every build and every machine.
  */
 export function combinedGroups(forms: ManifestForm[]): CombinedGroup[] {
-  const byFolder = new Map<string, ManifestForm[]>();
-  for (const f of forms) {
-    if (f.status !== 'ok' || !f.outputs) continue;
-    const folder = posix.dirname(f.outputs.pdf);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
-  }
   const groups: CombinedGroup[] = [];
-  for (const [folder, list] of byFolder) {
-    const years = new Set(list.map(yearFolder));
-    const departments = new Set(list.map((f) => f.department ?? ''));
-    const [year] = years;
-    if (list.length < 2 || years.size !== 1 || departments.size !== 1 || year === undefined) continue;
+  for (const { folder, year, department, forms: list } of departmentFolders(forms)) {
+    if (list.length < 2) continue;
     groups.push({
       path: folder === '.' ? `${COMBINED_NAME}.pdf` : `${folder}/${COMBINED_NAME}.pdf`,
       year,
-      department: list[0]?.department || posix.basename(folder),
+      department,
       forms: [...list].sort((a, b) => byName.compare(a.projectName ?? '', b.projectName ?? '') || codeUnits(stem(a), stem(b))),
     });
   }
@@ -123,14 +138,6 @@ export async function writeCombinedPdfs(
  * Removes combined files the last build wrote whose folder no longer has a group: only files this
  * tool wrote (the previous manifest says which) and only while they still hold what it wrote.
  */
-export async function removeCombinedPdfs(fs: ArchiveFs, previous: CombinedPdf[], kept: Set<string>): Promise<RunMessage[]> {
-  const messages: RunMessage[] = [];
-  for (const old of previous) {
-    if (kept.has(old.path) || (await fs.hash(old.path)) !== old.sha256) continue;
-    if (await fs.remove(old.path)) {
-      messages.push(runMessage('COMBINED_PDF_REMOVED', { path: fs.shown(old.path) }));
-      await fs.removeEmptyDirs(old.path);
-    }
-  }
-  return messages;
+export function removeCombinedPdfs(fs: ArchiveFs, previous: CombinedPdf[], kept: Set<string>): Promise<RunMessage[]> {
+  return removeWritten(fs, previous, kept, 'COMBINED_PDF_REMOVED');
 }

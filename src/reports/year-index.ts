@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { severityText, type Severity } from '../model/finding.js';
+import { isProblem, severityText, type Severity } from '../model/finding.js';
 import type { ManifestForm } from '../model/manifest.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
 import { shownMessage, shownPath } from '../model/shown-path.js';
@@ -19,6 +19,8 @@ export interface YearIndexInput {
   combined?: Array<{ department: string; path: string; count: number }>;
   /** the year's printed report, its file name beside the page, when it is written */
   report?: string;
+  /** the department folders' 复核意见.xlsx (paths relative to out; count: findings listed) */
+  review?: Array<{ department: string; path: string; count: number }>;
 }
 
 const collator = new Intl.Collator('zh-CN');
@@ -148,6 +150,11 @@ interface ProjectView {
   pdf: string | null;
   xlsx: string | null;
   findings: FindingView[];
+  /** the form as a page with its findings marked, and its annotated copy */
+  html: string | null;
+  annotated: string | null;
+  /** `已修改 2 次，现有问题 3 条`, for a form whose source changed since it was first built; '' otherwise */
+  revised: string;
 }
 
 interface FailedView {
@@ -159,6 +166,7 @@ interface FailedView {
 interface YearIndexView {
   title: string;
   combined: Array<{ department: string; href: string; count: number }>;
+  review: Array<{ department: string; href: string; count: number }>;
   generator: string;
   builtAt: string | null;
   stats: { projects: number; average: string; grades: { grade: string; count: number }[]; withErrors: number; failed: number };
@@ -227,7 +235,18 @@ function projectView(year: string, f: ManifestForm, i: number): ProjectView {
     pdf: hrefFromYear(year, f.outputs?.pdf),
     xlsx: hrefFromYear(year, f.outputs?.xlsx),
     findings: findingViews(f),
+    html: hrefFromYear(year, f.outputs?.html),
+    annotated: hrefFromYear(year, f.annotated?.path),
+    revised: revisedText(f),
   };
+}
+
+/** How often a form was corrected and what is open now; '' for a form never revised. */
+function revisedText(f: ManifestForm): string {
+  const times = f.history?.length ?? 0;
+  if (times === 0) return '';
+  const open = f.findings.filter(isProblem).length;
+  return `已修改 ${times} 次，${open === 0 ? '问题已全部更正' : `现有问题 ${open} 条`}`;
 }
 
 /** 优良中差 always, in that order, so years compare at a glance; any other grade after them. */
@@ -254,6 +273,7 @@ export async function renderYearIndex(input: YearIndexInput): Promise<string> {
     generator: input.generator,
     builtAt: input.builtAt ?? null,
     combined: (input.combined ?? []).map((c) => ({ department: visibleLine(c.department), href: hrefFromYear(input.year, c.path) ?? '', count: c.count })),
+    review: (input.review ?? []).map((c) => ({ department: visibleLine(c.department), href: hrefFromYear(input.year, c.path) ?? '', count: c.count })),
     stats: {
       projects: ok.length,
       average: decimalOrDash(average(ok.map(displayScore))),

@@ -1,13 +1,14 @@
 import { ArchiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
 import type { ManifestForm, YearReport } from '../model/manifest.js';
 import type { Profile } from '../model/profile.js';
-
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
 import { combinedGroups, removeCombinedPdfs, writeCombinedPdfs } from './combined-pdfs.js';
 import { UNKNOWN_YEAR, yearFolder } from './year-folder.js';
 import { REPORT_FILE, writeYearReport, type ReportOptions } from './year-report/write.js';
+import { removeReviewSheets, reviewGroups, writeReviewSheets } from './review-sheets.js';
+import { reviewRows } from './review-sheet.js';
 
 export { UNKNOWN_YEAR, yearFolder };
 import { renderYearIndex } from './year-index.js';
@@ -77,6 +78,7 @@ export async function writeYearReports(
     digests.set(year, known);
     return known;
   };
+  const reviewing = reviewGroups(forms);
   for (const [year, yearForms] of years) {
     const index = `${year}/${INDEX_FILE}`;
     const summary = `${year}/${SUMMARY_FILE}`;
@@ -95,6 +97,15 @@ export async function writeYearReports(
       messages.push(...combined.messages);
       const onDisk = groups.filter((g) => combined.combined.some((c) => c.path === g.path));
       const links = onDisk.map((g) => ({ department: g.department, path: g.path, count: g.forms.length }));
+      // Each department's 复核意见.xlsx, checked on every run like the combined PDFs.
+      const reviewed = await writeReviewSheets(
+        fs,
+        reviewing.filter((g) => g.year === year),
+        before?.review ?? [],
+      );
+      written.push(...reviewed.written);
+      messages.push(...reviewed.messages);
+      const reviewLinks = reviewing.filter((g) => reviewed.review.some((r) => r.path === g.path)).map((g) => ({ department: g.department, path: g.path, count: reviewRows(g.forms).length }));
       const previousYear = /^\d+$/.test(year) ? String(Number(year) - 1) : null;
       const inputs = { forms: formsDigest(year) ?? '', previousYear: previousYear === null ? null : formsDigest(previousYear) };
       const printed = await writeYearReport(fs, { year, forms: yearForms, archive: forms, groups: onDisk, grades, before: before?.report, digests: inputs }, options);
@@ -102,17 +113,22 @@ export async function writeYearReports(
       messages.push(...printed.messages);
       reportMs += printed.ms;
       const report = printed.record ? REPORT_FILE : null;
-      // The combined files and the report the page links are part of what it shows.
-      const digest = sha256Hex(canonicalJson({ generator, grades, forms: inputs.forms, combined: links, ...(report ? { report } : {}) }));
+      // The combined files, the review sheets and the report the page links are part of what it shows.
+      const digest = sha256Hex(canonicalJson({ generator, grades, forms: inputs.forms, combined: links, ...(reviewLinks.length > 0 ? { review: reviewLinks } : {}), ...(report ? { report } : {}) }));
       const record = (r: YearReport): YearReport => {
-        const { combined: _was, report: _old, ...pages } = r;
-        return { ...pages, ...(combined.combined.length > 0 ? { combined: combined.combined } : {}), ...(printed.record ? { report: printed.record } : {}) };
+        const { combined: _was, review: _reviewed, report: _old, ...pages } = r;
+        return {
+          ...pages,
+          ...(combined.combined.length > 0 ? { combined: combined.combined } : {}),
+          ...(reviewed.review.length > 0 ? { review: reviewed.review } : {}),
+          ...(printed.record ? { report: printed.record } : {}),
+        };
       };
       if (before && before.forms === digest && (await fs.hash(index)) === before.sha256.index && (await fs.hash(summary)) === before.sha256.summary) {
         reports.push(record(before));
         continue;
       }
-      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links, ...(report ? { report } : {}) });
+      const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links, review: reviewLinks, ...(report ? { report } : {}) });
       const book = await renderYearSummary({ year, forms: yearForms });
       await fs.write(index, page);
       await fs.write(summary, book);
@@ -132,6 +148,13 @@ export async function writeYearReports(
       fs,
       (previous?.reports ?? []).flatMap((r) => r.combined ?? []),
       kept,
+    )),
+  );
+  messages.push(
+    ...(await removeReviewSheets(
+      fs,
+      (previous?.reports ?? []).flatMap((r) => r.review ?? []),
+      new Set(reviewing.map((g) => g.path)),
     )),
   );
   // Years whose pages this tool wrote before (older manifests did not record them: their forms' years).

@@ -106,7 +106,7 @@ function projectRow(year: string, f: ManifestForm): ExcelJS.CellValue[] {
 }
 
 /** Width of text in Excel column units: a Chinese character is about two digits wide. */
-const textUnits = (text: string): number => [...text].reduce((a, ch) => a + ((ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1.1), 0);
+export const textUnits = (text: string): number => [...text].reduce((a, ch) => a + ((ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1.1), 0);
 
 /**
  * Excel and LibreOffice keep the default height for rows written without one, so wrapped names

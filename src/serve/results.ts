@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { severityText, type Finding, type Severity } from '../model/finding.js';
+import { cellLabel, findingParts } from '../model/finding-parts.js';
 import { Manifest, type ManifestForm } from '../model/manifest.js';
 import { decimalOrDash, percentOrDash } from '../model/numbers.js';
 import { visibleLine, visibleText } from '../model/display-text.js';
@@ -17,7 +18,10 @@ export interface FindingView {
   severityText: string;
   code: string;
   cell: string;
+  /** what is wrong and what to do, without the file's path (the card names the file once) */
   message: string;
+  /** where the form view shows the cell (`#c-H26`), '' for a finding without a cell */
+  anchor: string;
 }
 
 /** One form of an uploaded file as the page shows it: every text from a cell already made safe to show (visibleLine). */
@@ -36,6 +40,10 @@ export interface FormView {
   findings: FindingView[];
   pdf: string | null;
   xlsx: string | null;
+  /** the form as a page with its findings marked, shown in the card */
+  html: string | null;
+  /** what a corrected file changed (`已更正 3 处(…)，仍有 …`), or null for a form seen the first time or unchanged */
+  revision: string | null;
 }
 
 export interface UploadView {
@@ -50,15 +58,25 @@ export interface UploadView {
   refused: { code: string; message: string } | null;
 }
 
-const findingView = (f: Finding): FindingView => ({
-  severity: f.severity,
-  severityText: severityText[f.severity],
-  code: f.code,
-  cell: visibleLine(f.cell ? f.cell.slice(f.cell.lastIndexOf('!') + 1) : ''),
-  message: visibleText(shownMessage(f.message)),
-});
+const findingView = (f: Finding): FindingView => {
+  const { text, advice } = findingParts(f);
+  const cell = cellLabel(f.cell);
+  return {
+    severity: f.severity,
+    severityText: severityText[f.severity],
+    code: f.code,
+    cell: visibleLine(cell),
+    message: visibleText(shownMessage(advice ? `${text}${advice}` : text)),
+    anchor: /^[A-Z]{1,3}\d{1,7}$/.test(cell) ? `#c-${cell}` : '',
+  };
+};
 
-export function formView(f: ManifestForm): FormView {
+/** The forms of one upload's build as its card shows them, each with what its correction changed. */
+export function uploadForms(result: { current: ManifestForm[]; revisions: Array<{ source: string; sheet: string | null; text: string }> }): FormView[] {
+  return result.current.map((f) => formView(f, result.revisions.find((r) => r.source === f.source && r.sheet === f.sheet)?.text ?? null));
+}
+
+export function formView(f: ManifestForm, revision: string | null = null): FormView {
   return {
     status: f.status,
     sheet: visibleLine(f.sheet ?? ''),
@@ -74,6 +92,8 @@ export function formView(f: ManifestForm): FormView {
     findings: f.findings.map(findingView),
     pdf: f.outputs?.pdf ? fileUrl(f.outputs.pdf) : null,
     xlsx: f.outputs?.xlsx ? fileUrl(f.outputs.xlsx) : null,
+    html: f.outputs?.html ? fileUrl(f.outputs.html) : null,
+    revision,
   };
 }
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { ArchiveError, messageLine } from '../model/archive-messages.js';
 import { build } from '../archive/build.js';
+import type { FormRevision } from '../archive/revisions.js';
 import { limits } from '../ingest/xlsx/limits.js';
 import { outputFiles, type ManifestForm } from '../model/manifest.js';
 import type { Finding } from '../model/finding.js';
@@ -17,7 +18,7 @@ import { writeZip } from '../zip/zip-file.js';
 import { accessPolicy, isLoopbackAddress, newToken, outsideAddresses } from './access.js';
 import { batcher } from './batches.js';
 import { messageLine as serveLine, serveMessage, type ServeMessage } from './messages.js';
-import { archiveView, FILES_PREFIX, formView, noteViews, type UploadView } from './results.js';
+import { archiveView, FILES_PREFIX, noteViews, uploadForms, type UploadView } from './results.js';
 import { contentDisposition, resolveArchiveFile, sendArchiveFile } from './static-files.js';
 import { ticketBook } from './tickets.js';
 import { readBody, storeUpload, uploadName, uploadsFor } from './uploads.js';
@@ -80,6 +81,8 @@ interface RefusedPage {
 interface Built {
   forms: ManifestForm[];
   notes: Finding[];
+  /** what a corrected file's build changed of its forms' findings */
+  revisions: FormRevision[];
 }
 
 const SESSIONS_KEPT = 100;
@@ -106,7 +109,7 @@ function sendHtml(res: ServerResponse, status: number, html: string, nonce: stri
     'Content-Length': Buffer.byteLength(html),
     ...NO_STORE,
     'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': `default-src 'none'; script-src ${script}; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'Content-Security-Policy': `default-src 'none'; script-src ${script}; frame-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   });
   res.end(html);
 }
@@ -165,7 +168,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           ...(settings.archiveName ? { archiveName: settings.archiveName } : {}),
         },
         (e) => {
-          if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes });
+          if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes, revisions: e.revisions });
         },
       );
       const results = new Map<string, Built>();
@@ -176,7 +179,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
       return results;
     },
     // Not built at all (moved away since, or an Office lock file by its name): said as UPLOAD_NOT_BUILT.
-    () => ({ forms: [], notes: [] }),
+    () => ({ forms: [], notes: [], revisions: [] }),
     settings.gatherMs,
   );
   const tickets = ticketBook();
@@ -184,7 +187,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
   /** What the page shows for one upload once its batch is built (or could not be). */
   async function outcome(given: string, session: string, stored: string, built: Promise<Built>): Promise<UploadView> {
     try {
-      const { forms, notes } = await built;
+      const { forms, notes, revisions } = await built;
       if (forms.length === 0 && notes.length === 0) return refusedView(given, serveMessage('UPLOAD_NOT_BUILT', { name: visibleLine(given) }));
       if (session)
         remember(
@@ -192,7 +195,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path)),
         );
       for (const f of forms) settings.log(`${f.status === 'error' ? '✗' : '✓'} ${given}${f.projectName ? ` → ${f.projectName}` : ''}${f.grade ? `(${f.grade})` : ''}`);
-      return { name: visibleLine(given), stored: toPosix(relative(uploads, stored)), forms: forms.map(formView), notes: noteViews(notes), refused: null };
+      return { name: visibleLine(given), stored: toPosix(relative(uploads, stored)), forms: uploadForms({ current: forms, revisions }), notes: noteViews(notes), refused: null };
     } catch (error) {
       return failedView(given, error);
     }

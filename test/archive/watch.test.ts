@@ -32,8 +32,11 @@ describe('ziping watch', () => {
       await appendFile(join(dir, 'inbox', '新表.xlsx'), bytes.subarray(half));
       await live.waitFor(/重新生成 1 个/, 30_000);
       const files = await outputFiles(join(dir, 'out'));
-      expect(files.map((f) => f.split('/').pop()).sort()).toEqual(['年度报告.pdf', '机构编制管理事务经费.pdf', '机构编制管理事务经费.xlsx', '汇总表.xlsx']);
-      for (const f of files.filter((x) => !x.endsWith('汇总表.xlsx') && !x.endsWith('年度报告.pdf'))) {
+      // The form's copies, its annotated copy (复核批注/), its department's 复核意见, the year's 汇总表 and report.
+      expect(files.map((f) => f.split('/').pop()).sort()).toEqual(
+        ['年度报告.pdf', '复核意见.xlsx', '机构编制管理事务经费.pdf', '机构编制管理事务经费.xlsx', '机构编制管理事务经费.xlsx', '汇总表.xlsx'].sort(),
+      );
+      for (const f of files.filter((x) => !/(汇总表\.xlsx|复核意见\.xlsx|年度报告\.pdf)$/.test(x))) {
         if (f.endsWith('.pdf')) expect(pdfInfo(await readFile(f)).Pages).toBe('2');
         else expect((await loadWorkbook(f)).worksheets[0]?.getCell('C4').value).toBe('机构编制管理事务经费');
       }

@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)('ziping serve in Chromium', () => {
     expect(Number(await totalIn(seed, '复核总分'))).toBe(seedForm.computedTotal);
     expect(Number(await totalIn(seed, '填报总分'))).toBe(seedForm.filledTotal);
     expect(await totalIn(seed, '执行率')).toBe('68.96%');
-    const mismatch = seed.locator('li[data-code="SCORE_MISMATCH"]', { has: page.locator('code.cell', { hasText: /^H32$/ }) });
+    const mismatch = seed.locator('li[data-code="SCORE_MISMATCH"]', { has: page.locator('.cell', { hasText: /^单元格 H32$/ }) });
     expect(await mismatch.innerText()).toContain('改革调研等租车');
     expect(await seed.locator('ol.findings li').count()).toBe(seedForm.findings.length);
 
@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('ziping serve in Chromium', () => {
     expect(Number(await totalIn(roadCard, '复核总分'))).toBe(roadForm.computedTotal);
     expect(Number(await totalIn(roadCard, '填报总分'))).toBe(roadForm.filledTotal);
     expect(roadForm.filledTotal).not.toBe(roadForm.computedTotal);
-    expect(await roadCard.locator('li[data-code="SCORE_MISMATCH"] code.cell').innerText()).toBe('H21');
+    expect(await roadCard.locator('li[data-code="SCORE_MISMATCH"] .cell').innerText()).toBe('单元格 H21');
   });
 
   it('shows the broken file’s Chinese error and code, while the others were built', async () => {
@@ -108,8 +108,9 @@ describe.skipIf(!hasChromium)('ziping serve in Chromium', () => {
     expect(xlsx.subarray(0, 2).toString('latin1')).toBe('PK');
     const zip = await download(page.getByRole('link', { name: '全部下载(zip)' }));
     const names = readAllEntries(zip, 1e8)?.map((e) => e.name) ?? [];
-    expect(names).toHaveLength(4);
+    expect(names).toHaveLength(6);
     expect(names.filter((n) => n.endsWith('.pdf'))).toHaveLength(2);
+    expect(names.filter((n) => n.endsWith('.html'))).toHaveLength(2);
   });
 
   it('keeps answering, and lists the archive by year with its pages', async () => {

@@ -25,7 +25,9 @@ describe('ziping watch prints each file’s result as it is rebuilt', () => {
     try {
       await copyFile(seedPath, join(dir, 'inbox', '机构编制.xlsx'));
       await live.waitFor(/已生成：inbox\/机构编制\.xlsx/, 30_000);
-      expect(live.output()).toMatch(/✓ 已生成：inbox\/机构编制\.xlsx · 工作表“Sheet1” → 2021\/[^；]+\.xlsx、[^；]+\.pdf；机构编制管理事务经费，总分 94\.64，等级 优；错误 0 条、警告 12 条/);
+      expect(live.output()).toMatch(
+        /✓ 已生成：inbox\/机构编制\.xlsx · 工作表“Sheet1” → 2021\/[^；]+\.xlsx、[^；]+\.pdf、[^；]+\.html；机构编制管理事务经费，总分 94\.64，等级 优；错误 0 条、警告 12 条/,
+      );
       await writeFile(join(dir, 'inbox', '坏表.xlsx'), 'not a workbook');
       await live.waitFor(/✗ 无法处理：inbox\/坏表\.xlsx\(INGEST_FILE_UNREADABLE\)/, 30_000);
       // The unchanged file is not rebuilt, so not printed again.

@@ -24,11 +24,11 @@ describe('render lanes when a worker thread dies', () => {
     const lanes = renderLanes(1, typeset, 2, quittingWorker());
     try {
       // Each of the first two forms goes to a fresh worker, which exits: the form fails with a reason.
-      await expect(lanes.render(scored, profile)).rejects.toThrow(/render worker exited \(code 3\)/);
-      await expect(lanes.render(scored, profile)).rejects.toThrow(/render worker exited/);
+      await expect(lanes.render(scored, profile, [])).rejects.toThrow(/render worker exited \(code 3\)/);
+      await expect(lanes.render(scored, profile, [])).rejects.toThrow(/render worker exited/);
       // Two workers that died before drawing anything: no more are started, this thread draws.
-      const drawn = await lanes.render(scored, profile);
-      expect(drawn.files.map((f) => f.format).sort()).toEqual(['pdf', 'xlsx']);
+      const drawn = await lanes.render(scored, profile, []);
+      expect(drawn.files.map((f) => f.format).sort()).toEqual(['html', 'pdf', 'xlsx']);
       expect(
         Buffer.from(drawn.files.find((f) => f.format === 'pdf')?.bytes ?? [])
           .subarray(0, 5)

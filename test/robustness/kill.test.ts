@@ -178,10 +178,13 @@ describe('a build killed with SIGKILL', () => {
     for (const c of combined) expect(sha256(await readFile(join(out, c.path))), c.path).toBe(c.sha256);
     expect((manifest.yearReports ?? []).every((r) => r.report)).toBe(true);
     expect(final).toMatchObject({ pdf: FORMS + combined.length, temps: 0, manifest: true });
-    // One summary workbook per year next to the forms' workbooks.
-    expect(final.xlsx).toBe(FORMS + new Set(manifest.forms.map((f) => f.year)).size);
+    // One summary workbook per year next to the forms' workbooks, each form's annotated copy, each department's 复核意见.
+    const review = (manifest.yearReports ?? []).flatMap((r) => r.review ?? []);
+    const annotated = manifest.forms.flatMap((f) => (f.annotated ? [f.annotated] : []));
+    for (const c of [...review, ...annotated]) expect(sha256(await readFile(join(out, c.path))), c.path).toBe(c.sha256);
+    expect(final.xlsx).toBe(FORMS + new Set(manifest.forms.map((f) => f.year)).size + annotated.length + review.length);
     // Nothing left behind: every form file is in the manifest.
-    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.pdf, f.outputs?.xlsx]), ...combined.map((c) => c.path)]);
+    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.pdf, f.outputs?.xlsx]), ...combined.map((c) => c.path), ...review.map((r) => r.path), ...annotated.map((a) => a.path)]);
     expect(files.filter((f) => /\.(pdf|xlsx)$/.test(f) && !f.endsWith('/汇总表.xlsx') && !listed.has(f))).toEqual([]);
   }, 240_000);
 });

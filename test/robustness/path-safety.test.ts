@@ -139,7 +139,10 @@ describe('output paths built from hostile 项目名称 / 主管部门 / 实施�
     // Each year's report, where the manifest says (never under a form's name).
     const reports = (manifest.yearReports ?? []).flatMap((r) => (r.report ? [r.report.path] : []));
     expect(reports).toEqual(['2021/年度报告.pdf']);
-    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf]), ...combined, ...reports]);
+    // And each form's view and annotated copy, and each department folder's 复核意见.xlsx.
+    const review = (manifest.yearReports ?? []).flatMap((r) => r.review ?? []).map((c) => c.path);
+    for (const path of review) expectSafePath(path);
+    const listed = new Set([...manifest.forms.flatMap((f) => [f.outputs?.xlsx, f.outputs?.pdf, f.outputs?.html, f.annotated?.path]), ...combined, ...review, ...reports]);
     const extra = files.map((e) => relative(out, join(e.parentPath, e.name)).split(sep).join('/')).filter((p) => !listed.has(p));
     expect(extra.sort()).toEqual(['2021/index.html', '2021/汇总表.xlsx', 'index.html', 'manifest.json']);
   });

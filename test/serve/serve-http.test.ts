@@ -145,6 +145,7 @@ describe('ziping serve over HTTP', () => {
     const { readAllEntries } = await import('../../src/zip/zip-file.js');
     const names = readAllEntries(bytes, 1e8)?.map((e) => e.name) ?? [];
     expect(names.sort()).toEqual([
+      '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费.html',
       '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费.pdf',
       '2021/中国共产党宁夏回族自治区委员会机构编制委员会办公室/机构编制管理事务经费.xlsx',
     ]);

@@ -1,0 +1,41 @@
+import { HISTORY_KEPT, type ManifestForm } from '../model/manifest.js';
+import { compareRevisions, findingKeys, revisionText, type Revision } from '../model/revision.js';
+
+/** A form rebuilt from a changed source this run, and what the change did to its findings. */
+export interface FormRevision {
+  source: string;
+  sheet: string | null;
+  projectName: string | null;
+  revision: Revision;
+  /** `已更正 3 处(H26 H27 I14)，仍有 2 处(…)，新增 1 处(…)` */
+  text: string;
+}
+
+/**
+ * The earlier result a freshly built form follows: the same source (and sheet), or else a form of
+ * another source with the same 年度, 主管部门 and 项目名称 (a corrected file sent under a new name).
+ */
+export function predecessorOf(entry: ManifestForm, previous: ManifestForm[]): ManifestForm | null {
+  const same = previous.filter((p) => p.source === entry.source);
+  const bySheet = same.find((p) => p.sheet === entry.sheet) ?? (same.length === 1 ? same[0] : undefined);
+  if (bySheet) return bySheet;
+  if (entry.status !== 'ok' || !entry.projectName || entry.year === null) return null;
+  return previous.find((p) => p.status === 'ok' && p.year === entry.year && p.department === entry.department && p.projectName === entry.projectName) ?? null;
+}
+
+/**
+ * The entry with its time and history: when its source changed since the earlier result, that
+ * result goes first in the history (its time, source sha256, 总分 and findings), at most
+ * HISTORY_KEPT kept; a rebuild of the same bytes (forced, repaired) keeps the history as it was.
+ */
+export function withHistory(entry: ManifestForm, previous: ManifestForm | null, now: string): { entry: ManifestForm; revision: FormRevision | null } {
+  const dated: ManifestForm = { ...entry, builtAt: now };
+  if (!previous) return { entry: dated, revision: null };
+  if (previous.sourceSha256 === entry.sourceSha256) return { entry: previous.history ? { ...dated, history: previous.history } : dated, revision: null };
+  const before = { at: previous.builtAt ?? now, sourceSha256: previous.sourceSha256, total: previous.total, findings: findingKeys(previous.findings) };
+  const revision = compareRevisions(before.findings, findingKeys(entry.findings));
+  return {
+    entry: { ...dated, history: [before, ...(previous.history ?? [])].slice(0, HISTORY_KEPT) },
+    revision: { source: entry.source, sheet: entry.sheet, projectName: entry.projectName, revision, text: revisionText(revision) },
+  };
+}
