@@ -119,9 +119,10 @@ export async function writeYearReports(
         const { combined: _was, review: _reviewed, report: _old, ...pages } = r;
         return {
           ...pages,
+          // In the schema's order, so the manifest reads back to the text it was written as.
           ...(combined.combined.length > 0 ? { combined: combined.combined } : {}),
-          ...(reviewed.review.length > 0 ? { review: reviewed.review } : {}),
           ...(printed.record ? { report: printed.record } : {}),
+          ...(reviewed.review.length > 0 ? { review: reviewed.review } : {}),
         };
       };
       if (before && before.forms === digest && (await fs.hash(index)) === before.sha256.index && (await fs.hash(summary)) === before.sha256.summary) {

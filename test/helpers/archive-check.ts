@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { manifestText } from '../../src/archive/manifest-file.js';
 import { visibleLine } from '../../src/model/display-text.js';
 import { Manifest, outputFiles } from '../../src/model/manifest.js';
-import { renderArchiveIndex } from '../../src/reports/archive-index.js';
+import { renderArchiveIndex, ROOT_INDEX_FILE } from '../../src/reports/archive-index.js';
 import { formsByYear } from '../../src/reports/year-reports.js';
 import { loadWorkbook } from './xlsx.js';
 
@@ -45,6 +45,22 @@ export async function expectRootIndexOf(out: string, manifest: Manifest, label: 
   const page = await readFile(join(out, 'index.html'), 'utf8').catch(() => null);
   expect(page, `${label}: index.html is there`).not.toBeNull();
   expect(page, `${label}: index.html shows the manifest's forms and year reports`).toBe(await renderArchiveIndex(manifest.forms, manifest.generator, manifest.yearReports ?? []));
+}
+
+/** Every file the manifest says the archive wrote: the forms' copies, views and annotated copies, and each year's own files. */
+export function claimedPaths(manifest: Manifest): Set<string> {
+  const paths = new Set<string>(manifest.forms.length > 0 ? [ROOT_INDEX_FILE] : []);
+  for (const f of manifest.forms) {
+    for (const o of outputFiles(f.outputs)) paths.add(o.path);
+    if (f.annotated) paths.add(f.annotated.path);
+  }
+  for (const y of manifest.yearReports ?? []) {
+    paths.add(y.index);
+    paths.add(y.summary);
+    for (const c of [...(y.combined ?? []), ...(y.review ?? [])]) paths.add(c.path);
+    if (y.report) paths.add(y.report.path);
+  }
+  return paths;
 }
 
 export interface ArchiveCheck {
