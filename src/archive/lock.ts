@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { link, open, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -202,6 +202,54 @@ async function takeOver(path: string, held: Held, times: LockTimes): Promise<boo
   }
 }
 
+/** How long a waiting run looks again at a lock file it cannot read yet before saying it waits. */
+const FRESH_UNREADABLE_MS = 1000;
+
+/**
+ * Creates `path` holding `content`, or returns false if it exists. The content is written to a
+ * file of this run's own first and then hard-linked to `path`: `link` fails where `path` exists,
+ * so of several runs exactly one succeeds, and no other run ever sees the lock empty (a file
+ * created `wx` and then written is empty in between, and a run looking then could not say whose
+ * it is). File systems without hard links (some network shares, FAT) get the `wx` way.
+ */
+async function createWithContent(path: string, content: string, shown: string): Promise<boolean> {
+  const own = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  let linked: boolean | null = null;
+  try {
+    await writeFile(own, content, { flag: 'wx' });
+    try {
+      await link(own, path);
+      linked = true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') linked = false;
+      else if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+    }
+  } catch (error) {
+    await rm(own, { force: true }).catch(() => undefined);
+    throw fsError(error, '写入', shown);
+  }
+  await rm(own, { force: true }).catch(() => undefined);
+  if (linked !== null) return linked;
+  let handle;
+  try {
+    handle = await open(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw fsError(error, '写入', shown);
+  }
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true }).catch(() => undefined);
+    throw fsError(error, '写入', shown);
+  }
+  await handle.close();
+  return true;
+}
+
 export interface AcquireOptions {
   /** the command, for the other run's message (`ziping build`) */
   command: string;
@@ -232,27 +280,18 @@ export async function acquireLock(outDir: string, options: AcquireOptions): Prom
   const started = Date.now();
   let announced = false;
   for (;;) {
-    let handle;
-    try {
-      handle = await open(path, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, '写入', shownJoin(options.shownOut, LOCK_FILE));
-    }
-    if (handle) {
-      try {
-        await handle.writeFile(`${JSON.stringify(info)}\n`);
-        await handle.sync();
-      } catch (error) {
-        await handle.close().catch(() => undefined);
-        await rm(path, { force: true }).catch(() => undefined);
-        throw fsError(error, '写入', shownJoin(options.shownOut, LOCK_FILE));
-      }
-      await handle.close();
+    if (await createWithContent(path, `${JSON.stringify(info)}\n`, shownJoin(options.shownOut, LOCK_FILE))) {
       return new OutLock(path, info, options.shownOut, times.heartbeatMs);
     }
     // A lock this run cannot read is someone's: waited for like a live one, never taken over.
     const held = await readHeld(path).catch((): Held => ({ raw: '', info: null, mtimeMs: Date.now() }));
     if (held === null) continue; // released between our two looks: try again at once
+    // A lock file without content yet is a run between creating and writing it (where the file
+    // system cannot link): looked at again shortly, so the waiting message can name that run.
+    if (!held.info && !announced && Date.now() - started < Math.min(FRESH_UNREADABLE_MS, times.waitMs)) {
+      await sleep(20);
+      continue;
+    }
     const why = staleness(held, times, Date.now());
     if (why !== null) {
       if (await takeOver(path, held, times)) options.onMessage?.(runMessage('OUT_LOCK_STALE', { out: options.shownOut, holder: holderText(held.info), why }));

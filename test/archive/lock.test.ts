@@ -3,7 +3,7 @@
  * taken over. lock-race.test.ts (slow set) races real processes for it.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,28 @@ describe('the lock on --out', () => {
     const r = await tryAcquire(dir);
     expect(r.error).toBeNull();
     await r.release();
+  });
+
+  it('a run that finds the lock before its holder has written it names the holder once written, and never sees it empty', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ziping-lock-'));
+    const live = await livePid();
+    try {
+      await writeFile(join(dir, LOCK_FILE), '');
+      setTimeout(() => void writeFile(join(dir, LOCK_FILE), JSON.stringify(lockOf({ pid: live.pid }))), 100);
+      const r = await tryAcquire(dir, { ...quick, waitMs: 600 });
+      expect(r.error?.code).toBe('OUT_LOCKED');
+      expect(r.messages.map((m) => m.code)).toEqual(['OUT_LOCK_WAITING']);
+      expect(r.messages[0]?.message).toContain(`进程 ${live.pid}`);
+      expect(r.messages[0]?.message).not.toContain('无法识别');
+    } finally {
+      live.stop();
+    }
+    // Its own lock is on disk with its content from the first moment: no empty file, no leftovers.
+    const dir2 = await mkdtemp(join(tmpdir(), 'ziping-lock-'));
+    const own = await tryAcquire(dir2);
+    expect(JSON.parse(await readFile(join(dir2, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, command: 'ziping build' });
+    expect(await readdir(dir2)).toEqual([LOCK_FILE]);
+    await own.release();
   });
 
   it('in one process: a second acquisition waits for the first (same pid is not taken for dead)', async () => {
