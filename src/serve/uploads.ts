@@ -4,6 +4,9 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { safeSegment } from '../archive/safe-name.js';
 import { writeAtomic } from '../archive/write-atomic.js';
+import { visibleLine } from '../model/display-text.js';
+import { shownPath } from '../model/shown-path.js';
+import { ServeError, serveMessage } from './messages.js';
 
 /**
  * Where the page's uploads are kept: beside --out, named after it (归档 → 归档-上传的表格). They
@@ -53,7 +56,7 @@ export async function storeUpload(folder: string, name: string, bytes: Buffer): 
   const digest = sha256(bytes);
   for (let n = 1; n < 10_000; n++) {
     const candidate = n === 1 ? name : `${stem}-${n}${ext}`;
-    if (!staysInside(folder, candidate)) throw new Error(`upload name leaves the folder: ${candidate}`);
+    if (!staysInside(folder, candidate)) throw new ServeError(serveMessage('UPLOAD_NAME_UNSAFE', { name: visibleLine(name), folder: shownPath(folder) }));
     const target = path.join(folder, candidate);
     const existing = await readFile(target).catch(() => null);
     if (existing && sha256(existing) === digest) return target;
@@ -61,7 +64,7 @@ export async function storeUpload(folder: string, name: string, bytes: Buffer): 
     await writeAtomic(target, bytes);
     return target;
   }
-  throw new Error(`no free name for ${name}`);
+  throw new ServeError(serveMessage('UPLOAD_NO_FREE_NAME', { name: visibleLine(name), folder: shownPath(folder) }));
 }
 
 export type Body = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };

@@ -111,6 +111,8 @@ describe('ziping serve over HTTP', () => {
     const lock = await uploadView(live.url, '~$机构编制.xlsx', seed);
     expect(lock.refused?.code).toBe('UPLOAD_NOT_BUILT');
     expect(lock.refused?.message).toContain('“~$机构编制.xlsx”已收到，但没有被处理');
+    // …naming the folder the uploads are really kept in.
+    expect(lock.refused?.message).toContain(`“${uploads}”`);
   });
 
   it('builds uploads sent at once together: six all end up in the manifest with their outputs', async () => {
@@ -160,7 +162,11 @@ describe('ziping serve over HTTP', () => {
     // DNS rebinding: a page at attacker.example resolved to 127.0.0.1 sends its own host name.
     const rebound = await getWithHost(live.url, `attacker.example:${new URL(live.url).port}`);
     expect(rebound.status).toBe(403);
-    expect(rebound.body).toContain('SERVE_FORBIDDEN');
+    // Said as what it is: a name this server does not know, and how its owner lets it in.
+    expect(rebound.body).toContain('SERVE_HOST_NOT_ALLOWED');
+    expect(rebound.body).toContain('“attacker.example”');
+    expect(rebound.body).toContain('--allow-host attacker.example');
+    expect(rebound.body).toMatch(/^<!DOCTYPE html>/);
   });
 
   it('hands out files of --out only: no climbing out, no links leading out', async () => {
@@ -173,6 +179,8 @@ describe('ziping serve over HTTP', () => {
     }
     const index = await fetch(`${live.url}files/index.html`);
     expect(index.status).toBe(200);
+    // Budget files are not kept in the browser's cache of a shared office PC.
+    expect(index.headers.get('cache-control')).toBe('no-store');
     expect(await index.text()).toContain('项目支出绩效自评归档');
   });
 });
