@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
-import type { CombinedPdf, ManifestForm } from '../model/manifest.js';
+import type { DepartmentFile, ManifestForm } from '../model/manifest.js';
 import { combinePdfs, type CombinedPart } from '../render/pdf-combine.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
@@ -89,10 +89,10 @@ class PartMissing extends Error {
 export async function writeCombinedPdfs(
   fs: ArchiveFs,
   groups: CombinedGroup[],
-  previous: CombinedPdf[],
+  previous: DepartmentFile[],
   typeset: Typesetter,
-): Promise<{ combined: CombinedPdf[]; written: string[]; messages: RunMessage[] }> {
-  const combined: CombinedPdf[] = [];
+): Promise<{ combined: DepartmentFile[]; written: string[]; messages: RunMessage[] }> {
+  const combined: DepartmentFile[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
   for (const group of groups) {
@@ -138,6 +138,6 @@ export async function writeCombinedPdfs(
  * Removes combined files the last build wrote whose folder no longer has a group: only files this
  * tool wrote (the previous manifest says which) and only while they still hold what it wrote.
  */
-export function removeCombinedPdfs(fs: ArchiveFs, previous: CombinedPdf[], kept: Set<string>): Promise<RunMessage[]> {
+export function removeCombinedPdfs(fs: ArchiveFs, previous: DepartmentFile[], kept: Set<string>): Promise<RunMessage[]> {
   return removeWritten(fs, previous, kept, 'COMBINED_PDF_REMOVED');
 }

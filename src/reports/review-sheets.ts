@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import { isProblem } from '../model/finding.js';
-import type { ManifestForm, ReviewSheet } from '../model/manifest.js';
+import type { DepartmentFile, ManifestForm } from '../model/manifest.js';
 import { generator } from '../version.js';
 import { removeWritten } from './written-files.js';
 import { departmentFolders } from './combined-pdfs.js';
@@ -47,8 +47,8 @@ const digestOf = (group: ReviewGroup): string =>
  * Writes each group's 复核意见.xlsx whose findings changed since the last build, or whose file is
  * missing or differs from what was written (said), and keeps the others.
  */
-export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], previous: ReviewSheet[]): Promise<{ review: ReviewSheet[]; written: string[]; messages: RunMessage[] }> {
-  const review: ReviewSheet[] = [];
+export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], previous: DepartmentFile[]): Promise<{ review: DepartmentFile[]; written: string[]; messages: RunMessage[] }> {
+  const review: DepartmentFile[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
   for (const group of groups) {
@@ -68,6 +68,6 @@ export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], pr
 }
 
 /** Removes review files the last build wrote whose department has no findings left (only while they hold what was written). */
-export function removeReviewSheets(fs: ArchiveFs, previous: ReviewSheet[], kept: Set<string>): Promise<RunMessage[]> {
+export function removeReviewSheets(fs: ArchiveFs, previous: DepartmentFile[], kept: Set<string>): Promise<RunMessage[]> {
   return removeWritten(fs, previous, kept, 'REVIEW_SHEET_REMOVED');
 }

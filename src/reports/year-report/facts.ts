@@ -1,5 +1,6 @@
 import { visibleLine } from '../../model/display-text.js';
-import { hasError, type Finding, type Severity } from '../../model/finding.js';
+import { bySeverity, hasError, type Finding, type Severity } from '../../model/finding.js';
+import { cellLabel } from '../../model/finding-parts.js';
 import type { ManifestForm } from '../../model/manifest.js';
 import { locationText } from '../../model/messages.js';
 import type { Profile } from '../../model/profile.js';
@@ -166,14 +167,10 @@ export function scoreHistogram(scores: Array<number | null>): { bins: Bin[]; out
   return { bins, outside };
 }
 
-const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /** Findings shown per form on the attention list: the rest are counted, and are in the year index. */
 export const FINDINGS_SHOWN = 3;
 /** Characters of a finding's text the list keeps. */
 const SHORT_TEXT = 36;
-
-/** `H30` of `Sheet1!H30`. */
-const cellAddress = (cell: string | undefined): string => (cell ? (cell.slice(cell.lastIndexOf('!') + 1) || cell).replace(/\$/g, '') : '');
 
 /**
  * A finding's message without its location prefix (the list names the cell itself), cut to its
@@ -189,8 +186,8 @@ export function shortText(f: Finding): string {
 }
 
 function topFindings(findings: Finding[]): { shown: ShortFinding[]; more: number } {
-  const ranked = findings.map((f, i) => ({ f, i })).sort((a, b) => severityRank[a.f.severity] - severityRank[b.f.severity] || a.i - b.i);
-  const shown = ranked.slice(0, FINDINGS_SHOWN).map(({ f }) => ({ severity: f.severity, code: visibleLine(f.code), cell: visibleLine(cellAddress(f.cell)), text: shortText(f) }));
+  const ranked = findings.map((f, i) => ({ f, i })).sort((a, b) => bySeverity(a.f.severity, b.f.severity) || a.i - b.i);
+  const shown = ranked.slice(0, FINDINGS_SHOWN).map(({ f }) => ({ severity: f.severity, code: visibleLine(f.code), cell: visibleLine(cellLabel(f.cell).replace(/\$/g, '')), text: shortText(f) }));
   return { shown, more: findings.length - shown.length };
 }
 
