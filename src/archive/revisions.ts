@@ -32,7 +32,8 @@ export function withHistory(entry: ManifestForm, previous: ManifestForm | null, 
   const dated: ManifestForm = { ...entry, builtAt: now };
   if (!previous) return { entry: dated, revision: null };
   if (previous.sourceSha256 === entry.sourceSha256) return { entry: previous.history ? { ...dated, history: previous.history } : dated, revision: null };
-  const before = { at: previous.builtAt ?? now, sourceSha256: previous.sourceSha256, total: previous.total, findings: findingKeys(previous.findings) };
+  // An entry of an older manifest does not say when it was made: left unknown, not dated today.
+  const before = { ...(previous.builtAt ? { at: previous.builtAt } : {}), sourceSha256: previous.sourceSha256, total: previous.total, findings: findingKeys(previous.findings) };
   const revision = compareRevisions(before.findings, findingKeys(entry.findings));
   return {
     entry: { ...dated, history: [before, ...(previous.history ?? [])].slice(0, HISTORY_KEPT) },

@@ -81,7 +81,7 @@ const catalog = {
   YEAR_REPORT_REPAIRED: { severity: 'info', say: (a: { path: string }) => `年度报告“${a.path}”已被改动或删除，已按清单重新生成。` },
   YEAR_REPORT_FAILED: {
     severity: 'warning',
-    say: (a: { path: string; detail: string }) => `没有生成年度报告“${a.path}”(${a.detail})。各表格的输出、索引页和汇总表不受影响；请把这条信息发给维护人员。`,
+    say: (a: { path: string; detail: string; old: string }) => `没有生成年度报告“${a.path}”(${a.detail})。${a.old}各表格的输出、索引页和汇总表不受影响；请把这条信息发给维护人员。`,
   },
   COMBINED_PDF_SKIPPED: {
     severity: 'warning',

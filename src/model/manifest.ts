@@ -54,8 +54,8 @@ export type FindingKey = z.infer<typeof FindingKey>;
 
 /** An earlier result of a form whose source has since changed (a corrected file). */
 export const HistoryEntry = z.object({
-  /** when that result was made (ISO time) */
-  at: z.string(),
+  /** when that result was made (ISO time); absent when the manifest it came from did not record it (versions before builtAt) */
+  at: z.string().optional(),
   sourceSha256: z.string(),
   total: z.number().nullable(),
   findings: z.array(FindingKey),

@@ -41,6 +41,24 @@ export interface YearReportResult {
 }
 
 /**
+ * The report the last build wrote, after this one could not draw a new one: its numbers are out
+ * of date, so it goes while it still holds what was written (as a combined PDF does), unlinked and
+ * unrecorded; a file there that is not that report is left alone. Returns what to say of it.
+ */
+async function dropStaleReport(fs: ArchiveFs, before: ReportPdf | undefined, onDisk: string | null): Promise<string> {
+  if (!before) return '';
+  if (onDisk === null) return '';
+  if (onDisk !== before.sha256) return `“${fs.shown(before.path)}”中的文件不是上次生成的报告，原样保留。`;
+  try {
+    if (await fs.remove(before.path)) return '上次生成的年度报告数字已过时，已删除(索引页不再链接它)。';
+  } catch (error) {
+    if (!(error instanceof ArchiveError)) throw error;
+    return `上次生成的年度报告数字已过时，但无法删除(${error.message})，请不要再使用它。`;
+  }
+  return '';
+}
+
+/**
  * `<年度>/年度报告.pdf` for a year with at least one form. Rewritten when anything it shows changed
  * (a digest of the year's forms, the previous year's forms it compares with, the combined files'
  * page numbers, the archive's name, the fonts and the tool version) or when the file on disk is
@@ -81,7 +99,8 @@ export async function writeYearReport(fs: ArchiveFs, job: YearReportJob, options
     // A report that cannot be drawn is said; the forms, pages and manifest are written all the same.
     if (error instanceof ArchiveError) throw error;
     const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 160) ?? '';
-    return { record: null, written: [], messages: [...messages, runMessage('YEAR_REPORT_FAILED', { path: fs.shown(path), detail })], ms: performance.now() - started };
+    const old = await dropStaleReport(fs, job.before, onDisk);
+    return { record: null, written: [], messages: [...messages, runMessage('YEAR_REPORT_FAILED', { path: fs.shown(path), detail, old })], ms: performance.now() - started };
   }
   await fs.write(path, bytes);
   return { record: { path, sha256: sha256Hex(bytes), inputs: digest }, written: [path], messages, ms: performance.now() - started };

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { withHistory } from '../../src/archive/revisions.js';
+import { ManifestForm, type ManifestForm as Form } from '../../src/model/manifest.js';
+import { finding } from '../../src/model/messages.js';
+
+function entry(over: Partial<Form> = {}): Form {
+  return {
+    source: 'in/a.xlsx',
+    sheet: 'Sheet1',
+    sourceSha256: 'a'.repeat(64),
+    status: 'ok',
+    profile: 'ningxia',
+    scores: 'auto',
+    year: 2021,
+    projectName: '办公经费',
+    department: '某某厅',
+    implementingUnit: '甲单位',
+    funds: null,
+    indicators: [],
+    totalWeight: 100,
+    filledTotal: 90,
+    computedTotal: 90,
+    total: 90,
+    grade: '优',
+    findings: [],
+    ...over,
+  };
+}
+
+const mismatch = finding('SCORE_MISMATCH', { file: 'in/a.xlsx', cell: 'Sheet1!H26' }, { name: '租车', filled: '2', computed: '1', why: '超出目标' });
+
+describe('the earlier result a corrected form follows (history)', () => {
+  it('dates an earlier result by when it was built, and leaves the date out when the older manifest did not record one', () => {
+    const now = '2026-12-05T08:00:00.000Z';
+    const corrected = entry({ sourceSha256: 'b'.repeat(64) });
+    const dated = withHistory(corrected, entry({ builtAt: '2026-11-01T08:00:00.000Z', findings: [mismatch] }), now).entry.history?.[0];
+    expect(dated?.at).toBe('2026-11-01T08:00:00.000Z');
+    // A manifest of a version before builtAt: when that result was made is not known, and is not made up.
+    const undated = withHistory(corrected, entry({ findings: [mismatch] }), now);
+    expect(undated.entry.history).toHaveLength(1);
+    expect(undated.entry.history?.[0]).not.toHaveProperty('at');
+    expect(undated.entry.history?.[0]?.sourceSha256).toBe('a'.repeat(64));
+    expect(undated.entry.builtAt).toBe(now);
+    // …and the manifest reads it back as it is.
+    expect(ManifestForm.parse(JSON.parse(JSON.stringify(undated.entry))).history?.[0]?.at).toBeUndefined();
+  });
+});
