@@ -28,6 +28,8 @@ import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { isInside } from './safe-name.js';
 import { openArchive, type Archive } from './session.js';
 import { predecessorOf, withHistory, type FormRevision } from './revisions.js';
+import { writeAnnotatedCopy } from './annotated-copy.js';
+import { claimedPaths } from './own-files.js';
 import { ANNOTATED_FOLDER, REVIEW_FILE } from '../reports/review-sheets.js';
 
 export interface BuildOptions {
@@ -250,7 +252,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
   for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(baseName(o), owner(f));
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
-  await reserveUnclaimed(fs, names, previous, messages, inputsInside);
+  const claimed = claimedPaths(previous);
+  await reserveUnclaimed(fs, names, claimed, messages, inputsInside);
 
   // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
   // at the end or when the run stops early), the new records and the year pages. A run that would
@@ -305,7 +308,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         produced =
           result instanceof Error
             ? [failedEntry(item, options, result)]
-            : await writeOutputs(fs, result, item, { names, stats, reserve, previous: previous?.forms ?? [], builtAt, revisions: fileRevisions, inputsInside });
+            : await writeOutputs(fs, result, item, { names, stats, reserve, previous: previous?.forms ?? [], builtAt, revisions: fileRevisions, inputsInside, claimed, messages });
         if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
@@ -430,11 +433,7 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
  * person put there) are never overwritten: their names are reserved, so a new form that would take
  * one gets a suffix, unless its new output is that very file, byte for byte (then it is adopted).
  */
-async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[], inputsInside: string[]): Promise<void> {
-  const claimed = new Set<string>();
-  for (const f of previous?.forms ?? []) for (const o of formFiles(f)) claimed.add(o.path.toLowerCase());
-  for (const r of previous?.removed ?? []) for (const o of r.outputs) claimed.add(o.toLowerCase());
-  for (const y of previous?.yearReports ?? []) for (const c of [...(y.combined ?? []), ...(y.review ?? [])]) claimed.add(c.path.toLowerCase());
+async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, claimed: Set<string>, messages: RunMessage[], inputsInside: string[]): Promise<void> {
   // Inputs beside the year folders are read, not outputs lying about (and no output is written there).
   const { files } = await fs.walk('', (rel) => inputsInside.some((real) => isInside(real, fs.abs(rel))));
   const unclaimed: string[] = [];
@@ -443,11 +442,11 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
     if (claimed.has(rel.toLowerCase()) || rel.split('/').some((s) => s.startsWith('.'))) continue;
     if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE || rel === ROOT_INDEX_FILE) continue;
     // A year's own pages are the archive's, at <年度>/ (forms never take those names).
-    if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE || name === REPORT_FILE)) continue;
-    // So are the folders' combined PDFs, wherever a name pattern puts them (forms never take that name).
-    if (name === `${COMBINED_NAME}.pdf` || name === REVIEW_FILE) continue;
-    // Annotated copies are made from the forms, never named by them.
-    if (rel.split('/').includes(ANNOTATED_FOLDER)) continue;
+    if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE)) continue;
+    // Names forms never take (output-names keeps them off): the year's report, the folders' combined
+    // PDFs and review sheets, the annotated copies. Where such a file is someone's own, its writer
+    // keeps it and says so (own-files.ts).
+    if (name === REPORT_FILE || name === `${COMBINED_NAME}.pdf` || name === REVIEW_FILE || rel.split('/').includes(ANNOTATED_FOLDER)) continue;
     names.reserve(baseName(rel), `输出文件夹中已有的文件“${rel}”`, { adoptable: true });
     if (/\.(xlsx|pdf)$/i.test(name)) unclaimed.push(rel);
   }
@@ -533,10 +532,11 @@ interface WriteContext {
   revisions: FormRevision[];
   /** real paths of inputs inside the output folder: an output there would be read as an input next time */
   inputsInside: string[];
+  /** what the last manifest says the archive wrote (lower case): another file where an annotated copy goes is kept */
+  claimed: Set<string>;
+  /** what the run says about files it did not write */
+  messages: RunMessage[];
 }
-
-/** `<folder>/复核批注/<name>.xlsx` beside the form's own copies. */
-const annotatedPath = (base: string): string => posix.join(posix.dirname(base), ANNOTATED_FOLDER, `${posix.basename(base)}.xlsx`);
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
 async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, context: WriteContext): Promise<ManifestForm[]> {
@@ -582,7 +582,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
     const { name: base, clashesWith } = adopted ?? names.next(fields, who);
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
-    let annotated: ManifestForm['annotated'];
+    let annotated: ManifestForm['annotated'] | null = null;
     const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + (form.annotated?.length ?? 0) + reserve;
     const free = await fs.freeBytes();
     if (free !== null && free < need)
@@ -597,18 +597,15 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
         paths[file.format] = path;
         sums[file.format] = sha256(file.bytes);
       }
-      if (form.annotated) {
-        const path = annotatedPath(base);
-        if (!isInside(fs.root, path)) throw archiveError('PATH_OUTSIDE', { path: fs.shown(path), out: fs.shown('') });
-        await fs.write(path, form.annotated);
-        annotated = { path, sha256: sha256(form.annotated) };
-      }
+      if (form.annotated) annotated = await writeAnnotatedCopy(fs, base, form.annotated, context.claimed, context.messages);
     } catch (error) {
       if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
       // No fingerprint: the next run tries again. Files already written stay; being identical, the retry adopts them.
       produced.push(dated({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] }));
       continue;
     }
+    // A copy that was due and not written: no fingerprint, so the next run tries again (and says again why not).
+    const fingerprint = form.annotated && !annotated ? {} : { fingerprint: item.fingerprint };
     const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
     const last = form.files[form.files.length - 1];
     if (clashesWith && last) {
@@ -616,7 +613,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
     }
     // In the schema's order: the manifest is checked by printing it again from its parsed form.
-    produced.push(dated({ ...entry, outputs, fingerprint: item.fingerprint, ...(annotated ? { annotated } : {}) }));
+    produced.push(dated({ ...entry, outputs, ...fingerprint, ...(annotated ? { annotated } : {}) }));
   }
   stats.timings.write += performance.now() - t;
   return produced;

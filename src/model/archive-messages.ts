@@ -77,6 +77,11 @@ const catalog = {
     severity: 'info',
     say: (a: { count: string; example: string }) => `输出文件夹中有 ${a.count} 个文件不在清单中(如“${a.example}”)，已原样保留；新生成的文件不会覆盖它们(同名时加后缀)。`,
   },
+  OUTPUT_UNCLAIMED_KEPT: {
+    severity: 'warning',
+    say: (a: { path: string; what: string }) =>
+      `输出文件夹中已有“${a.path}”，但清单中没有它(不是本程序写的，或是清单丢失之前写的)：已原样保留，没有写入本次的${a.what}。如果它是您自己的文件，请把它移走或改名，再运行一次，${a.what}就会写在这里。`,
+  },
   YEAR_REPORTS_REMOVED: { severity: 'info', say: (a: { year: string }) => `年度“${a.year}”已没有表格，已删除该年度的索引页、汇总表和年度报告。` },
   YEAR_REPORT_REPAIRED: { severity: 'info', say: (a: { path: string }) => `年度报告“${a.path}”已被改动或删除，已按清单重新生成。` },
   YEAR_REPORT_FAILED: {

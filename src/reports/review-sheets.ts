@@ -3,6 +3,7 @@ import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import { isProblem } from '../model/finding.js';
 import type { DepartmentFile, ManifestForm } from '../model/manifest.js';
 import { generator } from '../version.js';
+import { placeOwnFile } from '../archive/own-files.js';
 import { removeWritten } from './written-files.js';
 import { departmentFolders } from './combined-pdfs.js';
 import { renderReviewSheet } from './review-sheet.js';
@@ -60,8 +61,15 @@ export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], pr
     }
     if (before && before.forms === digest) messages.push(runMessage('REVIEW_SHEET_REPAIRED', { path: fs.shown(group.path) }));
     const bytes = await renderReviewSheet(group.department, group.forms);
-    await fs.write(group.path, bytes);
-    written.push(group.path);
+    const placed = await placeOwnFile(fs, group.path, bytes, before !== undefined, '复核意见');
+    if (typeof placed !== 'string') {
+      messages.push(placed);
+      continue;
+    }
+    if (placed === 'write') {
+      await fs.write(group.path, bytes);
+      written.push(group.path);
+    }
     review.push({ path: group.path, sha256: sha256Hex(bytes), forms: digest });
   }
   return { review, written, messages };

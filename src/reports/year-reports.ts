@@ -163,7 +163,10 @@ export async function writeYearReports(
   for (const year of new Set(before)) {
     if (years.has(year) || safeSegment(year) !== year) continue;
     let removed = false;
-    for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`, `${year}/${REPORT_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    // The report only as it was written: a 年度报告.pdf of someone's there was never the archive's (own-files.ts).
+    const report = previous?.reports?.find((r) => r.year === year)?.report;
+    if (report && (await fs.hash(report.path).catch(() => null)) === report.sha256 && (await fs.remove(report.path).catch(() => false))) removed = true;
     if (removed) await fs.removeEmptyDirs(`${year}/${INDEX_FILE}`);
     if (removed) messages.push(runMessage('YEAR_REPORTS_REMOVED', { year }));
   }

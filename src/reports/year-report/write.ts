@@ -3,6 +3,7 @@ import { ArchiveError, runMessage, type RunMessage } from '../../model/archive-m
 import type { ManifestForm, ReportPdf } from '../../model/manifest.js';
 import type { Profile } from '../../model/profile.js';
 import type { Typesetter } from '../../typeset/typesetter.js';
+import { placeOwnFile } from '../../archive/own-files.js';
 import { generator } from '../../version.js';
 import type { CombinedGroup } from '../combined-pdfs.js';
 import { combinedPlaces, formPages } from './combined-places.js';
@@ -102,6 +103,8 @@ export async function writeYearReport(fs: ArchiveFs, job: YearReportJob, options
     const old = await dropStaleReport(fs, job.before, onDisk);
     return { record: null, written: [], messages: [...messages, runMessage('YEAR_REPORT_FAILED', { path: fs.shown(path), detail, old })], ms: performance.now() - started };
   }
-  await fs.write(path, bytes);
-  return { record: { path, sha256: sha256Hex(bytes), inputs: digest }, written: [path], messages, ms: performance.now() - started };
+  const placed = await placeOwnFile(fs, path, bytes, job.before !== undefined, '年度报告');
+  if (typeof placed !== 'string') return { record: null, written: [], messages: [...messages, placed], ms: performance.now() - started };
+  if (placed === 'write') await fs.write(path, bytes);
+  return { record: { path, sha256: sha256Hex(bytes), inputs: digest }, written: placed === 'write' ? [path] : [], messages, ms: performance.now() - started };
 }
