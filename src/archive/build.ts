@@ -582,7 +582,6 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
     const { name: base, clashesWith } = adopted ?? names.next(fields, who);
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
-    let annotated: ManifestForm['annotated'] | null = null;
     const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + (form.annotated?.length ?? 0) + reserve;
     const free = await fs.freeBytes();
     if (free !== null && free < need)
@@ -597,15 +596,17 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
         paths[file.format] = path;
         sums[file.format] = sha256(file.bytes);
       }
-      if (form.annotated) annotated = await writeAnnotatedCopy(fs, base, form.annotated, context.claimed, context.messages);
     } catch (error) {
       if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
       // No fingerprint: the next run tries again. Files already written stay; being identical, the retry adopts them.
       produced.push(dated({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] }));
       continue;
     }
+    // The annotated copy on its own: one not written is said, and the form is written and counted all the same.
+    const notes = form.annotated ? await writeAnnotatedCopy(fs, base, form.annotated, context) : { record: null, current: true };
+    const annotated = notes.record;
     // A copy that was due and not written: no fingerprint, so the next run tries again (and says again why not).
-    const fingerprint = form.annotated && !annotated ? {} : { fingerprint: item.fingerprint };
+    const fingerprint = notes.current ? { fingerprint: item.fingerprint } : {};
     const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
     const last = form.files[form.files.length - 1];
     if (clashesWith && last) {

@@ -1,4 +1,5 @@
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
+import { oneFile } from './one-file.js';
 import { formFiles, type Manifest } from '../model/manifest.js';
 import { sha256Hex, type ArchiveFs } from './archive-fs.js';
 
@@ -35,4 +36,23 @@ export async function placeOwnFile(fs: ArchiveFs, path: string, bytes: Uint8Arra
   if (found.kind !== 'file') return 'write';
   if (found.sha256 === sha256Hex(bytes)) return 'same';
   return runMessage('OUTPUT_UNCLAIMED_KEPT', { path: fs.shown(path), what });
+}
+
+/**
+ * Writes a file the archive makes from its forms as placeOwnFile decides, on its own (oneFile):
+ * `written`, `same` (the file there was already these bytes: taken back), `kept` (someone's file
+ * there, kept and said) or `failed` (it could not be written, said): the last two write nothing.
+ */
+export async function writeOwnFile(fs: ArchiveFs, path: string, bytes: Uint8Array, recorded: boolean, what: string, messages: RunMessage[]): Promise<'written' | 'same' | 'kept' | 'failed'> {
+  const done = await oneFile(fs, path, what, messages, async () => {
+    const placed = await placeOwnFile(fs, path, bytes, recorded, what);
+    if (typeof placed !== 'string') {
+      messages.push(placed);
+      return 'kept' as const;
+    }
+    if (placed === 'same') return 'same' as const;
+    await fs.write(path, bytes);
+    return 'written' as const;
+  });
+  return done ?? 'failed';
 }

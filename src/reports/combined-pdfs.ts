@@ -6,7 +6,7 @@ import { combinePdfs, type CombinedPart } from '../render/pdf-combine.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { yearFolder } from './year-folder.js';
-import { placeOwnFile } from '../archive/own-files.js';
+import { writeOwnFile } from '../archive/own-files.js';
 import { removeWritten } from './written-files.js';
 
 /** The combined file's name in each department folder; output-names keeps forms off it. */
@@ -127,16 +127,12 @@ export async function writeCombinedPdfs(
       messages.push(runMessage('COMBINED_PDF_SKIPPED', { path: fs.shown(group.path), missing: fs.shown(error.path) }));
       continue;
     }
-    const placed = await placeOwnFile(fs, group.path, bytes, before !== undefined, '合并打印文件');
-    if (typeof placed !== 'string') {
-      messages.push(placed);
-      continue;
-    }
+    const done = await writeOwnFile(fs, group.path, bytes, before !== undefined, '合并打印文件', messages);
+    // Not written (open in a PDF reader): as when a part is missing, the record stays for the next build.
+    if (done === 'failed' && before) combined.push(before);
+    if (done !== 'written' && done !== 'same') continue;
     if (before && before.forms === digest) messages.push(runMessage('COMBINED_PDF_REPAIRED', { path: fs.shown(group.path) }));
-    if (placed === 'write') {
-      await fs.write(group.path, bytes);
-      written.push(group.path);
-    }
+    if (done === 'written') written.push(group.path);
     combined.push({ path: group.path, sha256: sha256Hex(bytes), forms: digest });
   }
   return { combined, written, messages };
