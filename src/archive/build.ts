@@ -308,7 +308,18 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         produced =
           result instanceof Error
             ? [failedEntry(item, options, result)]
-            : await writeOutputs(fs, result, item, { names, stats, reserve, previous: previous?.forms ?? [], builtAt, revisions: fileRevisions, inputsInside, claimed, messages });
+            : await writeOutputs(fs, result, item, {
+                names,
+                stats,
+                reserve,
+                previous: previous?.forms ?? [],
+                gone: (source) => stats.removed.some((r) => r.source === source),
+                builtAt,
+                revisions: fileRevisions,
+                inputsInside,
+                claimed,
+                messages,
+              });
         if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
@@ -526,6 +537,8 @@ interface WriteContext {
   reserve: number;
   /** the forms of the last build, where each form's earlier result is found */
   previous: ManifestForm[];
+  /** whether a source of the last build is no longer an input (its forms may be followed by a corrected file) */
+  gone: (source: string) => boolean;
   /** this run's time, each rebuilt form's `builtAt` */
   builtAt: string;
   /** collects the forms whose source changed, with what changed */
@@ -546,7 +559,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
   const produced: ManifestForm[] = [];
   // Each form follows its earlier result: its history, and what the change did to its findings.
   const dated = (entry: ManifestForm): ManifestForm => {
-    const { entry: withPast, revision } = withHistory(entry, predecessorOf(entry, context.previous), context.builtAt);
+    const { entry: withPast, revision } = withHistory(entry, predecessorOf(entry, context.previous, context.gone), context.builtAt);
     if (revision) context.revisions.push(revision);
     return withPast;
   };
