@@ -27,7 +27,8 @@ import { dropRecords, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords }
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { isInside } from './safe-name.js';
 import { openArchive, type Archive } from './session.js';
-import { predecessorOf, withHistory, type FormRevision } from './revisions.js';
+import { withHistory, type FormRevision } from './revisions.js';
+import { Successions } from './successions.js';
 import { writeAnnotatedCopy } from './annotated-copy.js';
 import { claimedPaths } from './own-files.js';
 import { ANNOTATED_FOLDER, REVIEW_FILE } from '../reports/review-sheets.js';
@@ -53,6 +54,12 @@ export interface BuildOptions {
   lockTimes?: Partial<LockTimes>;
   /** the command shown to another run that finds the folder in use (default `ziping build`) */
   command?: string;
+  /**
+   * May `earlier` (a source of the archive still on disk that this run does not read) give way to
+   * `by` (one of this run's inputs, whose forms are all of its projects)? serve moves an earlier
+   * upload aside and says yes: the new form then takes its place (see successions.ts).
+   */
+  replaceEarlier?: (earlier: string, by: string) => Promise<boolean>;
   onMessage?: (m: RunMessage) => void;
 }
 
@@ -236,7 +243,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     let reuse: ManifestForm[] | null = null;
     const repaired: Array<{ path: string; why: string }> = [];
     // A form recorded before a format was added to the registry is rebuilt to have it.
-    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint && (f.status === 'error' || hasEveryFormat(f.outputs)))) {
+    // A duplicate is rebuilt every run: its name and its warning depend on the other file, which may have gone.
+    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint && (f.status === 'error' || hasEveryFormat(f.outputs)) && !f.findings.some((x) => x.code === 'DUPLICATE_FORM'))) {
       for (const f of old)
         for (const o of formFiles(f)) {
           const why = await outputProblem(fs, o.path, o.sha256);
@@ -254,6 +262,15 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
   const claimed = claimedPaths(previous);
   await reserveUnclaimed(fs, names, claimed, messages, inputsInside);
+  // Which earlier entries this run's forms follow, and which of them leave the archive (a corrected file took their place).
+  const successions = new Successions({
+    previous: previous?.forms ?? [],
+    carried,
+    gone: new Set(stats.removed.map((r) => r.source)),
+    release: (name) => names.release(name),
+    ...(options.replaceEarlier ? { replaceEarlier: options.replaceEarlier } : {}),
+  });
+  successions.reused(plan.flatMap((p) => p.reuse ?? []));
 
   // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
   // at the end or when the run stops early), the new records and the year pages. A run that would
@@ -272,6 +289,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const revisions: FormRevision[] = [];
   const builtAt = new Date().toISOString();
   const done = new Map<string, ManifestForm[]>();
+  /** whether a source's forms were written this run (an entry they replace leaves the archive only then) */
+  const written = (source: string): boolean => (done.get(source) ?? []).length > 0 && !(done.get(source) ?? []).some(failedToWrite);
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
     // Only a window of jobs ahead of the one being written is started: results waiting to be
@@ -313,7 +332,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
                 stats,
                 reserve,
                 previous: previous?.forms ?? [],
-                gone: (source) => stats.removed.some((r) => r.source === source),
+                successions,
                 builtAt,
                 revisions: fileRevisions,
                 inputsInside,
@@ -354,7 +373,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     // sha256 stay true for the files this run already replaced; then say what happened.
     // Forms not reached keep their old entries, as long as their files are still those recorded
     // (the one being written when it failed may have half its files replaced: left for the next run).
-    const partial: ManifestForm[] = [...carried];
+    const partial: ManifestForm[] = successions.kept(carried, written);
     for (const p of plan) {
       const finished = done.get(p.source);
       if (finished) partial.push(...finished);
@@ -370,7 +389,13 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     await pool.close();
   }
 
-  const forms = [...carried, ...current].sort(bySource);
+  const forms = [...successions.kept(carried, written), ...current].sort(bySource);
+  // What a form of this run took the place of leaves the archive: its outputs go, but for those the new form now has.
+  const inUse = new Set(outputsOf(forms).map((o) => o.toLowerCase()));
+  for (const { entry, by } of successions.droppedEntries())
+    if (written(by)) for (const o of outputsOf([entry])) if (!inUse.has(o.toLowerCase()) && isInside(fs.root, o)) await removeOrSay(fs, o, messages);
+  messages.push(...successions.messages);
+  if (!options.prune) stats.removed = successions.removedLeft(stats.removed);
   // The lock must still be ours: a run that lost it (it looked dead to another) writes no manifest.
   await archive.lock.assertHeld();
   let reports;
@@ -535,10 +560,10 @@ interface WriteContext {
   names: OutputNames;
   stats: BuildStats;
   reserve: number;
-  /** the forms of the last build, where each form's earlier result is found */
+  /** the forms of the last build (an annotated copy it recorded stays the archive's) */
   previous: ManifestForm[];
-  /** whether a source of the last build is no longer an input (its forms may be followed by a corrected file) */
-  gone: (source: string) => boolean;
+  /** the earlier result each form follows, and what it takes the place of */
+  successions: Successions;
   /** this run's time, each rebuilt form's `builtAt` */
   builtAt: string;
   /** collects the forms whose source changed, with what changed */
@@ -557,17 +582,20 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
+  const entries = result.forms.map((form) => manifestEntry(form, result));
   // Each form follows its earlier result: its history, and what the change did to its findings.
-  const dated = (entry: ManifestForm): ManifestForm => {
-    const { entry: withPast, revision } = withHistory(entry, predecessorOf(entry, context.previous, context.gone), context.builtAt);
+  // Found before any is named: a form that takes another's place takes its names.
+  const predecessors = await context.successions.follow(item.source, entries);
+  const dated = (entry: ManifestForm, i: number): ManifestForm => {
+    const { entry: withPast, revision } = withHistory(entry, predecessors[i] ?? null, context.builtAt);
     if (revision) context.revisions.push(revision);
     return withPast;
   };
-  for (const form of result.forms) {
-    const entry = manifestEntry(form, result);
+  for (const [i, form] of result.forms.entries()) {
+    const entry = entries[i] ?? manifestEntry(form, result);
     const input = form.scored?.input;
     if (!input || form.files.length === 0) {
-      produced.push(dated({ ...entry, fingerprint: item.fingerprint }));
+      produced.push(dated({ ...entry, fingerprint: item.fingerprint }, i));
       continue;
     }
     const fields = {
@@ -612,7 +640,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
     } catch (error) {
       if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
       // No fingerprint: the next run tries again. Files already written stay; being identical, the retry adopts them.
-      produced.push(dated({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] }));
+      produced.push(dated({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] }, i));
       continue;
     }
     // The annotated copy on its own: one not written is said, and the form is written and counted all the same.
@@ -627,7 +655,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
     }
     // In the schema's order: the manifest is checked by printing it again from its parsed form.
-    produced.push(dated({ ...entry, outputs, ...fingerprint, ...(annotated ? { annotated } : {}) }));
+    produced.push(dated({ ...entry, outputs, ...fingerprint, ...(annotated ? { annotated } : {}) }, i));
   }
   stats.timings.write += performance.now() - t;
   return produced;

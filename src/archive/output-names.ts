@@ -83,6 +83,12 @@ export class OutputNames {
     return found;
   }
 
+  /** Frees a reserved name: its form left the archive (a corrected file took its place and may take its names). */
+  release(name: string): void {
+    this.taken.delete(name.toLowerCase());
+    this.adoptable.delete(name.toLowerCase());
+  }
+
   /** Gives a form the name of an unclaimed file on disk that holds exactly what it would write. */
   adopt(name: string, owner: string): void {
     this.adoptable.delete(name.toLowerCase());

@@ -77,6 +77,11 @@ const catalog = {
     severity: 'info',
     say: (a: { count: string; example: string }) => `输出文件夹中有 ${a.count} 个文件不在清单中(如“${a.example}”)，已原样保留；新生成的文件不会覆盖它们(同名时加后缀)。`,
   },
+  FORM_SUPERSEDED: {
+    severity: 'info',
+    say: (a: { source: string; name: string; by: string }) =>
+      `文件“${a.source}”已不在输入中，其中的项目“${a.name}”由文件“${a.by}”中年度、主管部门、实施单位和项目名称都相同的表格接替，不再单独列出和计入汇总；它的输出已删除(同名的由接替的表格覆盖)。`,
+  },
   OUTPUT_UNCLAIMED_KEPT: {
     severity: 'warning',
     say: (a: { path: string; what: string }) =>

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { relative } from 'node:path';
+import path, { relative } from 'node:path';
 import { ArchiveError } from '../model/archive-messages.js';
 import { build } from '../archive/build.js';
 import type { FormRevision } from '../archive/revisions.js';
@@ -21,7 +21,7 @@ import { messageLine as serveLine, ServeError, serveMessage, type ServeMessage }
 import { archiveView, FILES_PREFIX, noteViews, uploadForms, type UploadView } from './results.js';
 import { contentDisposition, resolveArchiveFile, sendArchiveFile } from './static-files.js';
 import { ticketBook } from './tickets.js';
-import { readBody, storeUpload, uploadName, uploadsFor } from './uploads.js';
+import { readBody, setAsideUpload, storeUpload, uploadName, uploadsFor } from './uploads.js';
 
 export interface ServeSettings {
   out: string;
@@ -168,6 +168,12 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           ...(settings.waitMs === undefined ? {} : { lockTimes: { waitMs: settings.waitMs } }),
           ...(settings.namePattern ? { namePattern: settings.namePattern } : {}),
           ...(settings.archiveName ? { archiveName: settings.archiveName } : {}),
+          // A corrected upload replaces the earlier upload of its projects: that one is moved aside, no input any more.
+          replaceEarlier: async (earlier, by) => {
+            const moved = await setAsideUpload(uploads, earlier, by);
+            if (moved) settings.log(`↻ ${path.basename(earlier)} 已由 ${path.basename(by)} 更正替换，原文件移到“${shownPath(moved)}”`);
+            return moved !== null;
+          },
         },
         (e) => {
           if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes, revisions: e.revisions });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { REPLACED_FOLDER } from '../archive/discover.js';
 import { safeSegment } from '../archive/safe-name.js';
 import { writeAtomic } from '../archive/write-atomic.js';
 import { visibleLine } from '../model/display-text.js';
@@ -65,6 +66,33 @@ export async function storeUpload(folder: string, name: string, bytes: Buffer): 
     return target;
   }
   throw new ServeError(serveMessage('UPLOAD_NO_FREE_NAME', { name: visibleLine(name), folder: shownPath(folder) }));
+}
+
+/**
+ * An earlier upload that a corrected one replaces (both kept in `folder`, the uploads folder): moved,
+ * never deleted, into its `已被更正替换` folder (under the next free name there), where no build
+ * reads it. Returns where it went; null when `earlier` or `by` is not an upload of this folder (a
+ * file of the user's elsewhere is never moved) or the move failed (then both stay inputs: a duplicate).
+ */
+export async function setAsideUpload(folder: string, earlier: string, by: string): Promise<string | null> {
+  const root = path.resolve(folder);
+  const here = (file: string): boolean => path.dirname(path.resolve(file)) === root;
+  if (!here(earlier) || !here(by)) return null;
+  const aside = path.join(root, REPLACED_FOLDER);
+  const name = path.basename(earlier);
+  const dot = name.lastIndexOf('.');
+  try {
+    await mkdir(aside, { recursive: true });
+    for (let n = 1; n < 10_000; n++) {
+      const target = path.join(aside, n === 1 ? name : `${name.slice(0, dot)}-${n}${name.slice(dot)}`);
+      if (await lstat(target).catch(() => null)) continue;
+      await rename(path.resolve(earlier), target);
+      return target;
+    }
+  } catch {
+    return null;
+  }
+  return null;
 }
 
 export type Body = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };

@@ -86,13 +86,16 @@ describe('ziping serve over HTTP', () => {
       expect(view.stored ?? '', name).toMatch(/^[^/\\]+\.xlsx$/);
     }
     expect((await readdir(dir)).sort()).toEqual(before);
-    const kept = (await readdir(uploads)).sort();
     // Same bytes under the same name: one file; `CON` is a Windows device name, and a NUL is dropped.
-    expect(kept).toEqual(expect.arrayContaining(['逃逸.xlsx', '_CON.xlsx', '机构编制.xlsx']));
+    // Each is the sample form again under another name: it replaced the one before, which went aside, kept.
+    expect((await readdir(uploads)).sort()).toEqual(['已被更正替换', '逃逸.xlsx.xlsx']);
+    expect((await readdir(join(uploads, '已被更正替换'))).sort()).toEqual(['_CON.xlsx', '机构编制.xlsx', '逃逸.xlsx']);
+    for (const name of ['_CON.xlsx', '机构编制.xlsx', '逃逸.xlsx']) expect(await readFile(join(uploads, '已被更正替换', name))).toEqual(seed);
+    // Another form under a name taken: kept beside it, never over it.
     await filledTemplate(join(dir, 'init'), join(dir, 'other.xlsx'), 2021, { costScore: 20 });
-    const second = await uploadView(live.url, '机构编制.xlsx', await readFile(join(dir, 'other.xlsx')));
-    expect(second.stored).toBe('机构编制-2.xlsx');
-    expect(await readFile(join(uploads, '机构编制.xlsx'))).toEqual(seed);
+    const second = await uploadView(live.url, '逃逸.xlsx.xlsx', await readFile(join(dir, 'other.xlsx')));
+    expect(second.stored).toBe('逃逸.xlsx-2.xlsx');
+    expect(await readFile(join(uploads, '逃逸.xlsx.xlsx'))).toEqual(seed);
   });
 
   it('refuses an upload over the size limit with a Chinese message, and keeps answering', async () => {
