@@ -1,13 +1,11 @@
-import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, type BuildResult } from '../../src/archive/build.js';
 import { isProblem } from '../../src/model/finding.js';
 import type { Manifest } from '../../src/model/manifest.js';
 import { readManifest } from '../helpers/archive-check.js';
-import { typeset } from '../helpers/pipeline.js';
 import { filledTemplate } from '../helpers/template.js';
+import { DEPARTMENT, testArchive } from '../helpers/test-archive.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
 
 /**
@@ -15,16 +13,8 @@ import { loadWorkbook } from '../helpers/xlsx.js';
  * longer an input is the new one its correction (it follows it, takes its place and its names, and
  * the project counts once); both files in the folder are a duplicate, said with which to remove.
  */
-const DEPARTMENT = '某县交通运输局';
 const ROAD = '乡村道路养护';
-
-async function setup(name: string): Promise<{ dir: string; inbox: string; out: string; run: () => Promise<BuildResult> }> {
-  const dir = await mkdtemp(join(tmpdir(), `ziping-${name}-`));
-  const inbox = join(dir, '收件箱');
-  const out = join(dir, '归档');
-  await mkdir(inbox);
-  return { dir, inbox, out, run: () => build([inbox], { out, profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1 }) };
-}
+const setup = testArchive;
 
 /** 项目名称 of 汇总表.xlsx, one per project row (row 1 is the header, the last 合计). */
 async function summaryNames(out: string): Promise<string[]> {

@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, type BuildResult } from '../../src/archive/build.js';
+import type { BuildResult } from '../../src/archive/build.js';
 import { readManifest, sha256 } from '../helpers/archive-check.js';
-import { typeset } from '../helpers/pipeline.js';
 import { filledTemplate } from '../helpers/template.js';
+import { DEPARTMENT, roadAndBridge, testArchive, type TestArchive } from '../helpers/test-archive.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
 
 /**
@@ -13,17 +12,15 @@ import { loadWorkbook } from '../helpers/xlsx.js';
  * Windows; here a folder in its place gives EISDIR): that file is said, with what to do, and the
  * year's other files and the forms are written all the same.
  */
-const DEPARTMENT = '某县交通运输局';
+let archive: TestArchive;
 let dir = '';
 let out = '';
-const run = (): Promise<BuildResult> => build([join(dir, 'in')], { out, profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1 });
+const run = (): Promise<BuildResult> => archive.run();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ziping-locked-'));
-  await mkdir(join(dir, 'in'));
-  await filledTemplate(join(dir, 'a'), join(dir, 'in', '道路.xlsx'), 2021);
-  await filledTemplate(join(dir, 'b'), join(dir, 'in', '桥梁.xlsx'), 2021, { name: '桥梁检测' });
-  out = join(dir, '归档');
+  archive = await testArchive('locked');
+  ({ dir, out } = archive);
+  await roadAndBridge(archive);
   await run();
 }, 120_000);
 
@@ -34,7 +31,7 @@ describe('a file of the archive that cannot be written', () => {
     await mkdir(review);
     const before = (await readManifest(out)).yearReports?.find((y) => y.year === '2021');
     // A third project comes in: every page of the year has a new number to show.
-    await filledTemplate(join(dir, 'c'), join(dir, 'in', '隧道.xlsx'), 2021, { name: '隧道维修' });
+    await filledTemplate(join(dir, 'c'), join(archive.inbox, '隧道.xlsx'), 2021, { name: '隧道维修' });
     const result = await run();
     const said = result.messages.filter((m) => m.code === 'OUTPUT_FILE_NOT_WRITTEN');
     expect(said).toHaveLength(1);
@@ -66,7 +63,7 @@ describe('a file of the archive that cannot be written', () => {
     await rm(notes);
     await mkdir(notes);
     // The form changed, so it is written again.
-    await filledTemplate(join(dir, 'b2'), join(dir, 'in', '桥梁.xlsx'), 2021, { name: '桥梁检测', costScore: 17 });
+    await filledTemplate(join(dir, 'b2'), join(archive.inbox, '桥梁.xlsx'), 2021, { name: '桥梁检测', costScore: 17 });
     const result = await run();
     const said = result.messages.filter((m) => m.code === 'OUTPUT_FILE_NOT_WRITTEN');
     expect(said.map((m) => m.message)).toEqual([expect.stringContaining(`批注副本“${notes}”没有写入`)]);

@@ -1,11 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, type BuildResult } from '../../src/archive/build.js';
+import type { BuildResult } from '../../src/archive/build.js';
 import { readManifest } from '../helpers/archive-check.js';
-import { typeset } from '../helpers/pipeline.js';
-import { filledTemplate } from '../helpers/template.js';
+import { DEPARTMENT, roadAndBridge, testArchive, type TestArchive } from '../helpers/test-archive.js';
 
 /**
  * Files a person keeps where the archive would write its own (an office's hand-made 年度报告.pdf,
@@ -13,7 +11,6 @@ import { filledTemplate } from '../helpers/template.js';
  * they are never overwritten. The archive's file is not written there, and the run says where it
  * would have gone and what to do.
  */
-const DEPARTMENT = '某县交通运输局';
 const theirs: Record<string, string> = {
   '2021/年度报告.pdf': '%PDF-1.4 办公室自己写的年度报告',
   [`2021/${DEPARTMENT}/复核意见.xlsx`]: '单位自己的复核意见',
@@ -21,17 +18,14 @@ const theirs: Record<string, string> = {
   [`2021/${DEPARTMENT}/合并打印.pdf`]: '%PDF-1.4 自己合并的',
 };
 
-let dir = '';
+let archive: TestArchive;
 let out = '';
-const run = (): Promise<BuildResult> => build([join(dir, 'in')], { out, profile: { kind: 'auto' }, mode: 'auto', typeset, jobs: 1 });
+const run = (): Promise<BuildResult> => archive.run();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ziping-own-files-'));
-  await mkdir(join(dir, 'in'));
-  // Two projects of one department, each with a score above what the rules give (a warning: review files are due).
-  await filledTemplate(join(dir, 'a'), join(dir, 'in', '道路.xlsx'), 2021);
-  await filledTemplate(join(dir, 'b'), join(dir, 'in', '桥梁.xlsx'), 2021, { name: '桥梁检测' });
-  out = join(dir, '归档');
+  archive = await testArchive('own-files');
+  out = archive.out;
+  await roadAndBridge(archive);
 }, 120_000);
 
 describe('files in the output folder that no manifest records', () => {

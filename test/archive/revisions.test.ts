@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { predecessorOf, withHistory } from '../../src/archive/revisions.js';
 import { ManifestForm, type ManifestForm as Form } from '../../src/model/manifest.js';
 import { finding } from '../../src/model/messages.js';
+import { manifestForm } from '../helpers/manifest-form.js';
 
-function entry(over: Partial<Form> = {}): Form {
-  return {
-    source: 'in/a.xlsx',
-    sheet: 'Sheet1',
-    sourceSha256: 'a'.repeat(64),
-    status: 'ok',
-    profile: 'ningxia',
-    scores: 'auto',
-    year: 2021,
-    projectName: '办公经费',
-    department: '某某厅',
-    implementingUnit: '甲单位',
-    funds: null,
-    indicators: [],
-    totalWeight: 100,
-    filledTotal: 90,
-    computedTotal: 90,
-    total: 90,
-    grade: '优',
-    findings: [],
-    ...over,
-  };
-}
+/** A form of 甲单位 with findings as given: `over` says which source, unit and result. */
+const entry = (over: Partial<Form> = {}): Form => manifestForm({ sourceSha256: 'a'.repeat(64), projectName: '办公经费', implementingUnit: '甲单位', ...over });
 
 const mismatch = finding('SCORE_MISMATCH', { file: 'in/a.xlsx', cell: 'Sheet1!H26' }, { name: '租车', filled: '2', computed: '1', why: '超出目标' });
 

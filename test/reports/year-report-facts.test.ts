@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ManifestForm } from '../../src/model/manifest.js';
+import { manifestForm } from '../helpers/manifest-form.js';
 import { finding } from '../../src/model/messages.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { attentionReasons, lowGrades, median, reportFacts, scoreHistogram, shortText, totalsOf } from '../../src/reports/year-report/facts.js';
@@ -9,30 +10,7 @@ import { money, rate } from '../../src/reports/year-report/format.js';
 
 const grades = loadProfile('ningxia').grades;
 
-function form(over: Partial<ManifestForm> & { budget?: number | null; executed?: number | null }): ManifestForm {
-  const { budget = 100, executed = 90, ...rest } = over;
-  return {
-    source: 'in/a.xlsx',
-    sheet: 'Sheet1',
-    sourceSha256: '0'.repeat(64),
-    status: 'ok',
-    profile: 'ningxia',
-    scores: 'auto',
-    year: 2021,
-    projectName: '甲项目',
-    department: '某某厅',
-    implementingUnit: '某某厅本级',
-    funds: { initialBudget: budget, fullYearBudget: budget, executed, executionRate: budget && executed !== null ? executed / budget : null, weight: 10, score: null },
-    indicators: [],
-    totalWeight: 100,
-    filledTotal: 90,
-    computedTotal: 90,
-    total: 90,
-    grade: '优',
-    findings: [],
-    ...rest,
-  };
-}
+const form = manifestForm;
 
 describe('the year report’s facts', () => {
   it('puts a score in 5-point bins, lower bound in, 100 in the last; what lies outside is counted apart', () => {

@@ -3,32 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArchiveFs, sha256Hex } from '../../src/archive/archive-fs.js';
-import type { ManifestForm } from '../../src/model/manifest.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { writeYearReport, type YearReportJob } from '../../src/reports/year-report/write.js';
 import type { Typesetter } from '../../src/typeset/typesetter.js';
+import { manifestForm } from '../helpers/manifest-form.js';
 import { typeset } from '../helpers/pipeline.js';
 
-const form: ManifestForm = {
-  source: 'in/a.xlsx',
-  sheet: 'Sheet1',
-  sourceSha256: '0'.repeat(64),
-  status: 'ok',
-  profile: 'ningxia',
-  scores: 'auto',
-  year: 2021,
-  projectName: '甲项目',
-  department: '某某厅',
-  implementingUnit: '某某厅本级',
-  funds: { initialBudget: 100, fullYearBudget: 100, executed: 90, executionRate: 0.9, weight: 10, score: 9 },
-  indicators: [],
-  totalWeight: 100,
-  filledTotal: 90,
-  computedTotal: 90,
-  total: 90,
-  grade: '优',
-  findings: [],
-};
+const form = manifestForm();
 
 /** A typesetter whose every use fails (as a damaged font folder would), but which still names its folder. */
 const broken = new Proxy(typeset, {
