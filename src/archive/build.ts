@@ -27,7 +27,10 @@ import { dropRecords, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords }
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { isInside } from './safe-name.js';
 import { openArchive, type Archive } from './session.js';
-import { predecessorOf, withHistory, type FormRevision } from './revisions.js';
+import { withHistory, type FormRevision } from './revisions.js';
+import { Successions } from './successions.js';
+import { writeAnnotatedCopy } from './annotated-copy.js';
+import { claimedPaths } from './own-files.js';
 import { ANNOTATED_FOLDER, REVIEW_FILE } from '../reports/review-sheets.js';
 
 export interface BuildOptions {
@@ -51,6 +54,12 @@ export interface BuildOptions {
   lockTimes?: Partial<LockTimes>;
   /** the command shown to another run that finds the folder in use (default `ziping build`) */
   command?: string;
+  /**
+   * May `earlier` (a source of the archive still on disk that this run does not read) give way to
+   * `by` (one of this run's inputs, whose forms are all of its projects)? serve moves an earlier
+   * upload aside and says yes: the new form then takes its place (see successions.ts).
+   */
+  replaceEarlier?: (earlier: string, by: string) => Promise<boolean>;
   onMessage?: (m: RunMessage) => void;
 }
 
@@ -234,7 +243,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     let reuse: ManifestForm[] | null = null;
     const repaired: Array<{ path: string; why: string }> = [];
     // A form recorded before a format was added to the registry is rebuilt to have it.
-    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint && (f.status === 'error' || hasEveryFormat(f.outputs)))) {
+    // A duplicate is rebuilt every run: its name and its warning depend on the other file, which may have gone.
+    if (!options.force && old && old.every((f) => f.fingerprint === fingerprint && (f.status === 'error' || hasEveryFormat(f.outputs)) && !f.findings.some((x) => x.code === 'DUPLICATE_FORM'))) {
       for (const f of old)
         for (const o of formFiles(f)) {
           const why = await outputProblem(fs, o.path, o.sha256);
@@ -250,7 +260,17 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const owner = (f: { source: string; sheet: string | null }): string => `文件“${f.source}”${f.sheet ? `工作表“${f.sheet}”` : ''}`;
   for (const f of [...carried, ...plan.flatMap((p) => p.reuse ?? [])]) for (const o of outputsOf([f])) names.reserve(baseName(o), owner(f));
   if (!options.prune) for (const r of stats.removed) for (const o of r.outputs) names.reserve(baseName(o), `已删除的文件“${r.source}”`);
-  await reserveUnclaimed(fs, names, previous, messages, inputsInside);
+  const claimed = claimedPaths(previous);
+  await reserveUnclaimed(fs, names, claimed, messages, inputsInside);
+  // Which earlier entries this run's forms follow, and which of them leave the archive (a corrected file took their place).
+  const successions = new Successions({
+    previous: previous?.forms ?? [],
+    carried,
+    gone: new Set(stats.removed.map((r) => r.source)),
+    release: (name) => names.release(name),
+    ...(options.replaceEarlier ? { replaceEarlier: options.replaceEarlier } : {}),
+  });
+  successions.reused(plan.flatMap((p) => p.reuse ?? []));
 
   // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
   // at the end or when the run stops early), the new records and the year pages. A run that would
@@ -269,6 +289,8 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const revisions: FormRevision[] = [];
   const builtAt = new Date().toISOString();
   const done = new Map<string, ManifestForm[]>();
+  /** whether a source's forms were written this run (an entry they replace leaves the archive only then) */
+  const written = (source: string): boolean => (done.get(source) ?? []).length > 0 && !(done.get(source) ?? []).some(failedToWrite);
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
     // Only a window of jobs ahead of the one being written is started: results waiting to be
@@ -305,7 +327,18 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
         produced =
           result instanceof Error
             ? [failedEntry(item, options, result)]
-            : await writeOutputs(fs, result, item, { names, stats, reserve, previous: previous?.forms ?? [], builtAt, revisions: fileRevisions, inputsInside });
+            : await writeOutputs(fs, result, item, {
+                names,
+                stats,
+                reserve,
+                previous: previous?.forms ?? [],
+                successions,
+                builtAt,
+                revisions: fileRevisions,
+                inputsInside,
+                claimed,
+                messages,
+              });
         if (!(result instanceof Error)) fileNotes = result.notes;
         // Outputs this source had before and no longer produces (renamed project) go; not after a
         // failed write, when they may be all there is of the form.
@@ -340,7 +373,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     // sha256 stay true for the files this run already replaced; then say what happened.
     // Forms not reached keep their old entries, as long as their files are still those recorded
     // (the one being written when it failed may have half its files replaced: left for the next run).
-    const partial: ManifestForm[] = [...carried];
+    const partial: ManifestForm[] = successions.kept(carried, written);
     for (const p of plan) {
       const finished = done.get(p.source);
       if (finished) partial.push(...finished);
@@ -356,7 +389,13 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     await pool.close();
   }
 
-  const forms = [...carried, ...current].sort(bySource);
+  const forms = [...successions.kept(carried, written), ...current].sort(bySource);
+  // What a form of this run took the place of leaves the archive: its outputs go, but for those the new form now has.
+  const inUse = new Set(outputsOf(forms).map((o) => o.toLowerCase()));
+  for (const { entry, by } of successions.droppedEntries())
+    if (written(by)) for (const o of outputsOf([entry])) if (!inUse.has(o.toLowerCase()) && isInside(fs.root, o)) await removeOrSay(fs, o, messages);
+  messages.push(...successions.messages);
+  if (!options.prune) stats.removed = successions.removedLeft(stats.removed);
   // The lock must still be ours: a run that lost it (it looked dead to another) writes no manifest.
   await archive.lock.assertHeld();
   let reports;
@@ -430,11 +469,7 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
  * person put there) are never overwritten: their names are reserved, so a new form that would take
  * one gets a suffix, unless its new output is that very file, byte for byte (then it is adopted).
  */
-async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Manifest | null, messages: RunMessage[], inputsInside: string[]): Promise<void> {
-  const claimed = new Set<string>();
-  for (const f of previous?.forms ?? []) for (const o of formFiles(f)) claimed.add(o.path.toLowerCase());
-  for (const r of previous?.removed ?? []) for (const o of r.outputs) claimed.add(o.toLowerCase());
-  for (const y of previous?.yearReports ?? []) for (const c of [...(y.combined ?? []), ...(y.review ?? [])]) claimed.add(c.path.toLowerCase());
+async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, claimed: Set<string>, messages: RunMessage[], inputsInside: string[]): Promise<void> {
   // Inputs beside the year folders are read, not outputs lying about (and no output is written there).
   const { files } = await fs.walk('', (rel) => inputsInside.some((real) => isInside(real, fs.abs(rel))));
   const unclaimed: string[] = [];
@@ -443,11 +478,11 @@ async function reserveUnclaimed(fs: ArchiveFs, names: OutputNames, previous: Man
     if (claimed.has(rel.toLowerCase()) || rel.split('/').some((s) => s.startsWith('.'))) continue;
     if (rel === MANIFEST_FILE || rel.startsWith(`${MANIFEST_FILE}.`) || rel === LOCK_FILE || rel === ROOT_INDEX_FILE) continue;
     // A year's own pages are the archive's, at <年度>/ (forms never take those names).
-    if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE || name === REPORT_FILE)) continue;
-    // So are the folders' combined PDFs, wherever a name pattern puts them (forms never take that name).
-    if (name === `${COMBINED_NAME}.pdf` || name === REVIEW_FILE) continue;
-    // Annotated copies are made from the forms, never named by them.
-    if (rel.split('/').includes(ANNOTATED_FOLDER)) continue;
+    if (rel.split('/').length === 2 && (name === INDEX_FILE || name === SUMMARY_FILE)) continue;
+    // Names forms never take (output-names keeps them off): the year's report, the folders' combined
+    // PDFs and review sheets, the annotated copies. Where such a file is someone's own, its writer
+    // keeps it and says so (own-files.ts).
+    if (name === REPORT_FILE || name === `${COMBINED_NAME}.pdf` || name === REVIEW_FILE || rel.split('/').includes(ANNOTATED_FOLDER)) continue;
     names.reserve(baseName(rel), `输出文件夹中已有的文件“${rel}”`, { adoptable: true });
     if (/\.(xlsx|pdf)$/i.test(name)) unclaimed.push(rel);
   }
@@ -525,18 +560,21 @@ interface WriteContext {
   names: OutputNames;
   stats: BuildStats;
   reserve: number;
-  /** the forms of the last build, where each form's earlier result is found */
+  /** the forms of the last build (an annotated copy it recorded stays the archive's) */
   previous: ManifestForm[];
+  /** the earlier result each form follows, and what it takes the place of */
+  successions: Successions;
   /** this run's time, each rebuilt form's `builtAt` */
   builtAt: string;
   /** collects the forms whose source changed, with what changed */
   revisions: FormRevision[];
   /** real paths of inputs inside the output folder: an output there would be read as an input next time */
   inputsInside: string[];
+  /** what the last manifest says the archive wrote (lower case): another file where an annotated copy goes is kept */
+  claimed: Set<string>;
+  /** what the run says about files it did not write */
+  messages: RunMessage[];
 }
-
-/** `<folder>/复核批注/<name>.xlsx` beside the form's own copies. */
-const annotatedPath = (base: string): string => posix.join(posix.dirname(base), ANNOTATED_FOLDER, `${posix.basename(base)}.xlsx`);
 
 /** Names and writes the outputs of one file's forms (main thread: names must not race). */
 async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, context: WriteContext): Promise<ManifestForm[]> {
@@ -544,17 +582,20 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
   addTimings(stats.timings, result.timings);
   const t = performance.now();
   const produced: ManifestForm[] = [];
+  const entries = result.forms.map((form) => manifestEntry(form, result));
   // Each form follows its earlier result: its history, and what the change did to its findings.
-  const dated = (entry: ManifestForm): ManifestForm => {
-    const { entry: withPast, revision } = withHistory(entry, predecessorOf(entry, context.previous), context.builtAt);
+  // Found before any is named: a form that takes another's place takes its names.
+  const predecessors = await context.successions.follow(item.source, entries);
+  const dated = (entry: ManifestForm, i: number): ManifestForm => {
+    const { entry: withPast, revision } = withHistory(entry, predecessors[i] ?? null, context.builtAt);
     if (revision) context.revisions.push(revision);
     return withPast;
   };
-  for (const form of result.forms) {
-    const entry = manifestEntry(form, result);
+  for (const [i, form] of result.forms.entries()) {
+    const entry = entries[i] ?? manifestEntry(form, result);
     const input = form.scored?.input;
     if (!input || form.files.length === 0) {
-      produced.push(dated({ ...entry, fingerprint: item.fingerprint }));
+      produced.push(dated({ ...entry, fingerprint: item.fingerprint }, i));
       continue;
     }
     const fields = {
@@ -582,7 +623,6 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
     const { name: base, clashesWith } = adopted ?? names.next(fields, who);
     const paths: Partial<Record<Format, string>> = {};
     const sums: Partial<Record<Format, string>> = {};
-    let annotated: ManifestForm['annotated'];
     const need = form.files.reduce((a, f) => a + f.bytes.length, 0) + (form.annotated?.length ?? 0) + reserve;
     const free = await fs.freeBytes();
     if (free !== null && free < need)
@@ -597,18 +637,17 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
         paths[file.format] = path;
         sums[file.format] = sha256(file.bytes);
       }
-      if (form.annotated) {
-        const path = annotatedPath(base);
-        if (!isInside(fs.root, path)) throw archiveError('PATH_OUTSIDE', { path: fs.shown(path), out: fs.shown('') });
-        await fs.write(path, form.annotated);
-        annotated = { path, sha256: sha256(form.annotated) };
-      }
     } catch (error) {
       if (!(error instanceof ArchiveError) || !formLocal.has(error.code)) throw error;
       // No fingerprint: the next run tries again. Files already written stay; being identical, the retry adopts them.
-      produced.push(dated({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] }));
+      produced.push(dated({ ...entry, status: 'error', findings: [...entry.findings, finding('OUTPUT_WRITE_FAILED', { file: item.source }, { detail: `${error.code}：${error.message}` })] }, i));
       continue;
     }
+    // The annotated copy on its own: one not written is said, and the form is written and counted all the same.
+    const notes = form.annotated ? await writeAnnotatedCopy(fs, base, form.annotated, context) : { record: null, current: true };
+    const annotated = notes.record;
+    // A copy that was due and not written: no fingerprint, so the next run tries again (and says again why not).
+    const fingerprint = notes.current ? { fingerprint: item.fingerprint } : {};
     const outputs = ManifestOutputs.parse({ ...paths, sha256: sums });
     const last = form.files[form.files.length - 1];
     if (clashesWith && last) {
@@ -616,7 +655,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
       entry.findings = [...entry.findings, finding('DUPLICATE_FORM', { file: item.source, cell: input.projectName.cell }, { name, other: clashesWith, output: `${base}${last.extension}` })];
     }
     // In the schema's order: the manifest is checked by printing it again from its parsed form.
-    produced.push(dated({ ...entry, outputs, fingerprint: item.fingerprint, ...(annotated ? { annotated } : {}) }));
+    produced.push(dated({ ...entry, outputs, ...fingerprint, ...(annotated ? { annotated } : {}) }, i));
   }
   stats.timings.write += performance.now() - t;
   return produced;

@@ -13,6 +13,12 @@ export function isIgnorable(path: string): boolean {
 
 const spreadsheet = /\.xlsx?$/i;
 
+/**
+ * Where serve keeps an upload that a corrected one replaced (inside the uploads folder): kept, never
+ * deleted, and never an input again, whoever builds that folder.
+ */
+export const REPLACED_FOLDER = '已被更正替换';
+
 export interface Discovery {
   files: string[];
   /** inputs that match nothing (a typo) */
@@ -66,6 +72,7 @@ async function walkFolder(input: string, options: DiscoverOptions, problems: Run
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
       const abs = join(dir, e.name);
       if (e.isDirectory()) {
+        if (e.name === REPLACED_FOLDER) continue;
         const info = await lstat(abs).catch(() => null);
         if (info && excluded.some((x) => x.dev === info.dev && x.ino === info.ino)) continue;
         await visit(abs, childRel);

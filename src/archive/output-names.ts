@@ -4,7 +4,8 @@ import { REPORT_NAME } from '../reports/year-report/write.js';
 import { ANNOTATED_FOLDER, REVIEW_NAME } from '../reports/review-sheets.js';
 import { safeSegment } from './safe-name.js';
 
-const reserved = new Set(['汇总表', 'manifest', COMBINED_NAME, REPORT_NAME, REVIEW_NAME]);
+/** Names (lower case, without extension) of the archive's own files that a form's copy could land beside: `index` is every year's and the archive's page. */
+const reserved = new Set(['index', '汇总表', 'manifest', COMBINED_NAME, REPORT_NAME, REVIEW_NAME]);
 
 export const DEFAULT_NAME_PATTERN = '{{年度}}/{{主管部门}}/{{项目名称}}';
 
@@ -38,7 +39,8 @@ export class OutputNames {
     const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, safeSegment(String(v)).replace(/\//g, '_')])) as unknown as NameFields;
     const rendered = this.template(safe);
     const segments = rendered.split(/[\\/]+/).map((s) => safeSegment(s));
-    // A form file may not take the name of the year's summary workbook (`汇总表` + `.xlsx`), of
+    // A form file may not take the name of the year's page (`index` + `.html`, a pattern like
+    // `{{年度}}/{{项目名称}}` puts forms beside it), its summary workbook (`汇总表` + `.xlsx`), of
     // its folder's combined PDF (`合并打印` + `.pdf`) or review (`复核意见` + `.xlsx`), or of the
     // year's report (`年度报告` + `.pdf`); no folder on its way may be the annotated copies' own (`复核批注`).
     const last = segments.length - 1;
@@ -79,6 +81,12 @@ export class OutputNames {
       if (this.adoptable.has(name.toLowerCase())) found.push({ name, clashesWith: name === base ? null : (this.taken.get(base.toLowerCase()) ?? null) });
     }
     return found;
+  }
+
+  /** Frees a reserved name: its form left the archive (a corrected file took its place and may take its names). */
+  release(name: string): void {
+    this.taken.delete(name.toLowerCase());
+    this.adoptable.delete(name.toLowerCase());
   }
 
   /** Gives a form the name of an unclaimed file on disk that holds exactly what it would write. */

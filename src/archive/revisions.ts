@@ -12,15 +12,27 @@ export interface FormRevision {
 }
 
 /**
- * The earlier result a freshly built form follows: the same source (and sheet), or else a form of
- * another source with the same 年度, 主管部门 and 项目名称 (a corrected file sent under a new name).
+ * Which form a result is of: 年度, 主管部门, 实施单位 and 项目名称 (two units of a department may
+ * each have an 办公经费); null for a result that does not say them all.
  */
-export function predecessorOf(entry: ManifestForm, previous: ManifestForm[]): ManifestForm | null {
+export function formIdentity(f: ManifestForm): string | null {
+  if (f.status !== 'ok' || !f.projectName || f.year === null) return null;
+  return JSON.stringify([f.year, f.department ?? '', f.implementingUnit ?? '', f.projectName]);
+}
+
+/**
+ * The earlier result a freshly built form follows: the same source (and sheet), or else a form of
+ * another source with the same identity (formIdentity) whose source is `gone` (no longer an input:
+ * deleted, or replaced by a corrected file). One whose source is still there is another file
+ * holding the same project: a duplicate, not a correction.
+ */
+export function predecessorOf(entry: ManifestForm, previous: ManifestForm[], gone: (source: string) => boolean): ManifestForm | null {
   const same = previous.filter((p) => p.source === entry.source);
   const bySheet = same.find((p) => p.sheet === entry.sheet) ?? (same.length === 1 ? same[0] : undefined);
   if (bySheet) return bySheet;
-  if (entry.status !== 'ok' || !entry.projectName || entry.year === null) return null;
-  return previous.find((p) => p.status === 'ok' && p.year === entry.year && p.department === entry.department && p.projectName === entry.projectName) ?? null;
+  const identity = formIdentity(entry);
+  if (identity === null) return null;
+  return previous.find((p) => gone(p.source) && formIdentity(p) === identity) ?? null;
 }
 
 /**
@@ -32,7 +44,8 @@ export function withHistory(entry: ManifestForm, previous: ManifestForm | null, 
   const dated: ManifestForm = { ...entry, builtAt: now };
   if (!previous) return { entry: dated, revision: null };
   if (previous.sourceSha256 === entry.sourceSha256) return { entry: previous.history ? { ...dated, history: previous.history } : dated, revision: null };
-  const before = { at: previous.builtAt ?? now, sourceSha256: previous.sourceSha256, total: previous.total, findings: findingKeys(previous.findings) };
+  // An entry of an older manifest does not say when it was made: left unknown, not dated today.
+  const before = { ...(previous.builtAt ? { at: previous.builtAt } : {}), sourceSha256: previous.sourceSha256, total: previous.total, findings: findingKeys(previous.findings) };
   const revision = compareRevisions(before.findings, findingKeys(entry.findings));
   return {
     entry: { ...dated, history: [before, ...(previous.history ?? [])].slice(0, HISTORY_KEPT) },

@@ -77,11 +77,26 @@ const catalog = {
     severity: 'info',
     say: (a: { count: string; example: string }) => `输出文件夹中有 ${a.count} 个文件不在清单中(如“${a.example}”)，已原样保留；新生成的文件不会覆盖它们(同名时加后缀)。`,
   },
+  FORM_SUPERSEDED: {
+    severity: 'info',
+    say: (a: { source: string; name: string; by: string }) =>
+      `文件“${a.source}”已不在输入中，其中的项目“${a.name}”由文件“${a.by}”中年度、主管部门、实施单位和项目名称都相同的表格接替，不再单独列出和计入汇总；它的输出已删除(同名的由接替的表格覆盖)。`,
+  },
+  OUTPUT_UNCLAIMED_KEPT: {
+    severity: 'warning',
+    say: (a: { path: string; what: string }) =>
+      `输出文件夹中已有“${a.path}”，但清单中没有它(不是本程序写的，或是清单丢失之前写的)：已原样保留，没有写入本次的${a.what}。如果它是您自己的文件，请把它移走或改名，再运行一次，${a.what}就会写在这里。`,
+  },
+  OUTPUT_FILE_NOT_WRITTEN: {
+    severity: 'warning',
+    say: (a: { what: string; path: string; detail: string }) =>
+      `${a.what}“${a.path}”没有写入(${a.detail})。其余文件照常生成并记入清单。请按括号中的说明处理(文件在 Excel/WPS 或 PDF 阅读器中打开时，关闭它)，再运行一次即可补上。`,
+  },
   YEAR_REPORTS_REMOVED: { severity: 'info', say: (a: { year: string }) => `年度“${a.year}”已没有表格，已删除该年度的索引页、汇总表和年度报告。` },
   YEAR_REPORT_REPAIRED: { severity: 'info', say: (a: { path: string }) => `年度报告“${a.path}”已被改动或删除，已按清单重新生成。` },
   YEAR_REPORT_FAILED: {
     severity: 'warning',
-    say: (a: { path: string; detail: string }) => `没有生成年度报告“${a.path}”(${a.detail})。各表格的输出、索引页和汇总表不受影响；请把这条信息发给维护人员。`,
+    say: (a: { path: string; detail: string; old: string }) => `没有生成年度报告“${a.path}”(${a.detail})。${a.old}各表格的输出、索引页和汇总表不受影响；请把这条信息发给维护人员。`,
   },
   COMBINED_PDF_SKIPPED: {
     severity: 'warning',

@@ -17,6 +17,14 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Most severe first: error, warning, info (a sort's comparison). */
+export const bySeverity = (a: Severity, b: Severity): number => RANK[a] - RANK[b];
+
+/** The most severe severity of a list (`info` for an empty one). */
+export const worstSeverity = (list: Array<{ severity: Severity }>): Severity => list.reduce<Severity>((m, x) => (RANK[x.severity] < RANK[m] ? x.severity : m), 'info');
+
 /** How a severity is said to a person. */
 export const severityText: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
 

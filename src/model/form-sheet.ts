@@ -112,6 +112,20 @@ export const FormSheet = z.object({
 });
 export type FormSheet = z.infer<typeof FormSheet>;
 
+/** `row,col` of a printed cell: how remarks are looked up by the cell they sit on. */
+export const cellKey = (row: number, col: number): string => `${row},${col}`;
+
+/** The annotations on each printed cell (key `cellKey`), in their numbers' order; remarks with no printed cell are left out. */
+export function annotationsByCell(sheet: Pick<FormSheet, 'annotations'>): Map<string, Annotation[]> {
+  const byCell = new Map<string, Annotation[]>();
+  for (const a of sheet.annotations ?? []) {
+    if (!a.at) continue;
+    const key = cellKey(a.at.row, a.at.col);
+    byCell.set(key, [...(byCell.get(key) ?? []), a]);
+  }
+  return byCell;
+}
+
 /** A4 in points. */
 export const A4 = { width: 595.28, height: 841.89 };
 

@@ -54,8 +54,8 @@ export type FindingKey = z.infer<typeof FindingKey>;
 
 /** An earlier result of a form whose source has since changed (a corrected file). */
 export const HistoryEntry = z.object({
-  /** when that result was made (ISO time) */
-  at: z.string(),
+  /** when that result was made (ISO time); absent when the manifest it came from did not record it (versions before builtAt) */
+  at: z.string().optional(),
   sourceSha256: z.string(),
   total: z.number().nullable(),
   findings: z.array(FindingKey),
@@ -126,13 +126,18 @@ export const RemovedSource = z.object({
 
 export type RemovedSource = z.infer<typeof RemovedSource>;
 
-/** A department's forms of a year in one PDF: its path, sha256, and a digest of the form PDFs it holds (their paths, sha256 and titles). */
-export const CombinedPdf = z.object({
+/**
+ * A file of a department folder made from its forms, as last written: its path, sha256, and a
+ * digest of what it was made from. The combined PDF (合并打印.pdf: the form PDFs it holds, their
+ * paths, sha256 and titles) and the review sheet (复核意见.xlsx, one row per finding to send back:
+ * the findings it lists) are both recorded so.
+ */
+export const DepartmentFile = z.object({
   path: z.string(),
   sha256: z.string(),
   forms: z.string(),
 });
-export type CombinedPdf = z.infer<typeof CombinedPdf>;
+export type DepartmentFile = z.infer<typeof DepartmentFile>;
 
 /** The year's printed report (年度报告.pdf): its path, sha256, and a digest of everything it shows. */
 export const ReportPdf = z.object({
@@ -142,17 +147,6 @@ export const ReportPdf = z.object({
   inputs: z.string(),
 });
 export type ReportPdf = z.infer<typeof ReportPdf>;
-
-/**
- * A department folder's 复核意见.xlsx (one row per finding, to send back): its path, sha256, and a
- * digest of the findings it lists.
- */
-export const ReviewSheet = z.object({
-  path: z.string(),
-  sha256: z.string(),
-  forms: z.string(),
-});
-export type ReviewSheet = z.infer<typeof ReviewSheet>;
 
 /**
  * A year's index page and 汇总表 as last written: their paths (relative to out), sha256, and a
@@ -167,11 +161,11 @@ export const YearReport = z.object({
   /** sha256 of the forms the pages list, the tool version and the grades */
   forms: z.string(),
   /** each department folder's forms in one PDF for printing (two or more forms) */
-  combined: z.array(CombinedPdf).optional(),
+  combined: z.array(DepartmentFile).optional(),
   /** the year's printed report, when the year has forms */
   report: ReportPdf.optional(),
   /** each department folder's 复核意见.xlsx (only folders with findings) */
-  review: z.array(ReviewSheet).optional(),
+  review: z.array(DepartmentFile).optional(),
 });
 export type YearReport = z.infer<typeof YearReport>;
 

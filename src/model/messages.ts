@@ -160,7 +160,8 @@ const catalog = {
   },
   DUPLICATE_FORM: {
     severity: 'warning',
-    say: (a: { name: string; other: string; output: string }) => `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门。两份都已保留，本份输出为文件“${a.output}”。请确认是否重复填报。`,
+    say: (a: { name: string; other: string; output: string }) =>
+      `项目“${a.name}”与 ${a.other} 中的项目同名、同年度、同主管部门：两份都已保留，各自计入汇总，本份输出为文件“${a.output}”。如果本份是更正后重新提交的表格，请把 ${a.other} 所在的文件移出输入文件夹；如果要留下的是那一份，请移走本份。再运行一次后只计留下的一份。如果确是两个不同的项目，请在项目名称中加以区分。`,
   },
   OUTPUT_WRITE_FAILED: {
     severity: 'error',

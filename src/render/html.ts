@@ -1,7 +1,7 @@
 import { visibleLine, visibleText } from '../model/display-text.js';
-import { severityText, type Severity } from '../model/finding.js';
+import { severityText, worstSeverity, type Severity } from '../model/finding.js';
 import { cellLabel } from '../model/finding-parts.js';
-import { PAD_X, PAD_Y, cellWidth, type Annotation, type FormSheet } from '../model/form-sheet.js';
+import { PAD_X, PAD_Y, annotationsByCell, cellKey, cellWidth, type Annotation, type FormSheet } from '../model/form-sheet.js';
 import { template } from '../template-files.js';
 import { pageFooter } from './page-footer.js';
 import { cellParts, textShown } from './pdf-parts.js';
@@ -17,7 +17,6 @@ import type { RenderContext } from './registry.js';
 
 /** A shape for each severity, so a mark reads without its colour (grey print, colour blindness). */
 const ICON: Record<Severity, string> = { error: '■', warning: '▲', info: '●' };
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 interface MarkView {
   no: number;
@@ -73,9 +72,6 @@ interface FormView {
 
 const pt = (n: number): string => `${Math.round(n * 100) / 100}pt`;
 
-/** The most severe of a cell's remarks decides how its mark looks. */
-const worst = (list: Annotation[]): Severity => list.reduce<Severity>((m, a) => (RANK[a.severity] < RANK[m] ? a.severity : m), 'info');
-
 function pageView(sheet: FormSheet, parts: ReturnType<typeof cellParts>[number], index: number, count: number, byCell: Map<string, Annotation[]>, anchored: Set<string>): PageView {
   const page = sheet.pages[index];
   const placed = page?.rows ?? [];
@@ -89,13 +85,13 @@ function pageView(sheet: FormSheet, parts: ReturnType<typeof cellParts>[number],
     const { cell } = part;
     for (let r = first; r < first + span; r++) for (let c = cell.col; c < cell.col + cell.colSpan; c++) covered.add(`${r},${c}`);
     const shown = cell.text !== '' && textShown(sheet, part);
-    const remarks = byCell.get(`${cell.row},${cell.col}`) ?? [];
+    const key = cellKey(cell.row, cell.col);
+    const remarks = byCell.get(key) ?? [];
     const marked = remarks.length > 0 && textShown(sheet, part);
-    const key = `${cell.row},${cell.col}`;
     const own = marked && !anchored.has(key);
     if (own) anchored.add(key);
     const s = cell.style;
-    const cls = [`f-${s.font}`, s.bold ? 'b' : '', `a-${s.align}`, `v-${s.valign}`, s.border ? 'bd' : '', marked ? `mk mk-${worst(remarks)}` : ''].filter(Boolean).join(' ');
+    const cls = [`f-${s.font}`, s.bold ? 'b' : '', `a-${s.align}`, `v-${s.valign}`, s.border ? 'bd' : '', marked ? `mk mk-${worstSeverity(remarks)}` : ''].filter(Boolean).join(' ');
     at.set(`${first},${cell.col}`, {
       empty: false,
       rowspan: span,
@@ -122,8 +118,7 @@ function pageView(sheet: FormSheet, parts: ReturnType<typeof cellParts>[number],
 /** FormSheet → the review page, UTF-8. */
 export async function renderHtml(sheet: FormSheet, _context?: RenderContext): Promise<Uint8Array> {
   const annotations = sheet.annotations ?? [];
-  const byCell = new Map<string, Annotation[]>();
-  for (const a of annotations) if (a.at) byCell.set(`${a.at.row},${a.at.col}`, [...(byCell.get(`${a.at.row},${a.at.col}`) ?? []), a]);
+  const byCell = annotationsByCell(sheet);
   const anchored = new Set<string>();
   const partsByPage = cellParts(sheet);
   const pages = partsByPage.map((parts, i) => pageView(sheet, parts, i, partsByPage.length, byCell, anchored));

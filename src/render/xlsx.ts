@@ -1,7 +1,7 @@
 import { cellAddress } from '../model/cell-address.js';
 import { visibleText } from '../model/display-text.js';
-import { severityText, type Severity } from '../model/finding.js';
-import { cellWidth, type Annotation, type CellStyle, type FontRole, type FormSheet, type SheetCell } from '../model/form-sheet.js';
+import { severityText, worstSeverity, type Severity } from '../model/finding.js';
+import { annotationsByCell, cellKey, cellWidth, type Annotation, type CellStyle, type FontRole, type FormSheet, type SheetCell } from '../model/form-sheet.js';
 import { FIXED_DATE } from '../zip/fixed-date.js';
 import { writeZip } from '../zip/zip-file.js';
 import { FOOTER_FROM_BOTTOM, SPREADSHEET_FOOTER } from './page-footer.js';
@@ -133,15 +133,6 @@ const numberText = (n: number): string => String(n);
 /** The sheet name as a formula reference: quoted, quotes doubled. */
 const sheetRef = (name: string): string => `'${name.replace(/'/g, "''")}'`;
 
-const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
-/** The annotations on each printed cell, keyed `row,col`, in their numbers' order. */
-function annotationsByCell(sheet: FormSheet): Map<string, Annotation[]> {
-  const byCell = new Map<string, Annotation[]>();
-  for (const a of sheet.annotations ?? []) if (a.at) byCell.set(`${a.at.row},${a.at.col}`, [...(byCell.get(`${a.at.row},${a.at.col}`) ?? []), a]);
-  return byCell;
-}
-
 /** Points of a note's box: wide enough for a sentence of 9 pt text, tall enough for its lines. */
 const NOTE_WIDTH = 216;
 const noteHeight = (text: string): number => Math.min(400, Math.max(60, Math.ceil([...text].length / 22 + text.split('\n').length) * 12 + 12));
@@ -192,7 +183,10 @@ function notesOf(
  */
 export async function renderXlsx(sheet: FormSheet, context?: RenderContext): Promise<Buffer> {
   const byCell = context?.annotated ? annotationsByCell(sheet) : new Map<string, Annotation[]>();
-  const markOf = (cell: SheetCell): Severity | undefined => byCell.get(`${cell.row},${cell.col}`)?.reduce<Severity>((m, a) => (severityRank[a.severity] < severityRank[m] ? a.severity : m), 'info');
+  const markOf = (cell: SheetCell): Severity | undefined => {
+    const remarks = byCell.get(cellKey(cell.row, cell.col));
+    return remarks ? worstSeverity(remarks) : undefined;
+  };
   const styles = new Styles();
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();

@@ -1,11 +1,12 @@
 import { posix } from 'node:path';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
-import type { CombinedPdf, ManifestForm } from '../model/manifest.js';
+import type { DepartmentFile, ManifestForm } from '../model/manifest.js';
 import { combinePdfs, type CombinedPart } from '../render/pdf-combine.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { generator } from '../version.js';
 import { yearFolder } from './year-folder.js';
+import { writeOwnFile } from '../archive/own-files.js';
 import { removeWritten } from './written-files.js';
 
 /** The combined file's name in each department folder; output-names keeps forms off it. */
@@ -89,10 +90,10 @@ class PartMissing extends Error {
 export async function writeCombinedPdfs(
   fs: ArchiveFs,
   groups: CombinedGroup[],
-  previous: CombinedPdf[],
+  previous: DepartmentFile[],
   typeset: Typesetter,
-): Promise<{ combined: CombinedPdf[]; written: string[]; messages: RunMessage[] }> {
-  const combined: CombinedPdf[] = [];
+): Promise<{ combined: DepartmentFile[]; written: string[]; messages: RunMessage[] }> {
+  const combined: DepartmentFile[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
   for (const group of groups) {
@@ -126,9 +127,12 @@ export async function writeCombinedPdfs(
       messages.push(runMessage('COMBINED_PDF_SKIPPED', { path: fs.shown(group.path), missing: fs.shown(error.path) }));
       continue;
     }
+    const done = await writeOwnFile(fs, group.path, bytes, before !== undefined, '合并打印文件', messages);
+    // Not written (open in a PDF reader): as when a part is missing, the record stays for the next build.
+    if (done === 'failed' && before) combined.push(before);
+    if (done !== 'written' && done !== 'same') continue;
     if (before && before.forms === digest) messages.push(runMessage('COMBINED_PDF_REPAIRED', { path: fs.shown(group.path) }));
-    await fs.write(group.path, bytes);
-    written.push(group.path);
+    if (done === 'written') written.push(group.path);
     combined.push({ path: group.path, sha256: sha256Hex(bytes), forms: digest });
   }
   return { combined, written, messages };
@@ -138,6 +142,6 @@ export async function writeCombinedPdfs(
  * Removes combined files the last build wrote whose folder no longer has a group: only files this
  * tool wrote (the previous manifest says which) and only while they still hold what it wrote.
  */
-export function removeCombinedPdfs(fs: ArchiveFs, previous: CombinedPdf[], kept: Set<string>): Promise<RunMessage[]> {
+export function removeCombinedPdfs(fs: ArchiveFs, previous: DepartmentFile[], kept: Set<string>): Promise<RunMessage[]> {
   return removeWritten(fs, previous, kept, 'COMBINED_PDF_REMOVED');
 }

@@ -1,8 +1,9 @@
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import { isProblem } from '../model/finding.js';
-import type { ManifestForm, ReviewSheet } from '../model/manifest.js';
+import type { DepartmentFile, ManifestForm } from '../model/manifest.js';
 import { generator } from '../version.js';
+import { writeOwnFile } from '../archive/own-files.js';
 import { removeWritten } from './written-files.js';
 import { departmentFolders } from './combined-pdfs.js';
 import { renderReviewSheet } from './review-sheet.js';
@@ -45,10 +46,17 @@ const digestOf = (group: ReviewGroup): string =>
 
 /**
  * Writes each group's 复核意见.xlsx whose findings changed since the last build, or whose file is
- * missing or differs from what was written (said), and keeps the others.
+ * missing or differs from what was written (said), and keeps the others. Each file on its own: one
+ * that cannot be written (open in Excel) is said and keeps its old record, so it stays the
+ * archive's and the next build tries again; it is not `current`, so no page links it.
  */
-export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], previous: ReviewSheet[]): Promise<{ review: ReviewSheet[]; written: string[]; messages: RunMessage[] }> {
-  const review: ReviewSheet[] = [];
+export async function writeReviewSheets(
+  fs: ArchiveFs,
+  groups: ReviewGroup[],
+  previous: DepartmentFile[],
+): Promise<{ review: DepartmentFile[]; current: string[]; written: string[]; messages: RunMessage[] }> {
+  const review: DepartmentFile[] = [];
+  const current: string[] = [];
   const written: string[] = [];
   const messages: RunMessage[] = [];
   for (const group of groups) {
@@ -56,18 +64,22 @@ export async function writeReviewSheets(fs: ArchiveFs, groups: ReviewGroup[], pr
     const before = previous.find((r) => r.path === group.path);
     if (before && before.forms === digest && (await fs.hash(group.path)) === before.sha256) {
       review.push(before);
+      current.push(group.path);
       continue;
     }
-    if (before && before.forms === digest) messages.push(runMessage('REVIEW_SHEET_REPAIRED', { path: fs.shown(group.path) }));
     const bytes = await renderReviewSheet(group.department, group.forms);
-    await fs.write(group.path, bytes);
-    written.push(group.path);
+    const done = await writeOwnFile(fs, group.path, bytes, before !== undefined, '复核意见', messages);
+    if (done === 'failed' && before) review.push(before);
+    if (done !== 'written' && done !== 'same') continue;
+    if (before && before.forms === digest) messages.push(runMessage('REVIEW_SHEET_REPAIRED', { path: fs.shown(group.path) }));
+    if (done === 'written') written.push(group.path);
     review.push({ path: group.path, sha256: sha256Hex(bytes), forms: digest });
+    current.push(group.path);
   }
-  return { review, written, messages };
+  return { review, current, written, messages };
 }
 
 /** Removes review files the last build wrote whose department has no findings left (only while they hold what was written). */
-export function removeReviewSheets(fs: ArchiveFs, previous: ReviewSheet[], kept: Set<string>): Promise<RunMessage[]> {
+export function removeReviewSheets(fs: ArchiveFs, previous: DepartmentFile[], kept: Set<string>): Promise<RunMessage[]> {
   return removeWritten(fs, previous, kept, 'REVIEW_SHEET_REMOVED');
 }

@@ -1,9 +1,10 @@
-import { ArchiveError, runMessage, type RunMessage } from '../model/archive-messages.js';
+import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import type { ManifestForm, YearReport } from '../model/manifest.js';
 import type { Profile } from '../model/profile.js';
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
+import { isFileLocal, oneFile } from '../archive/one-file.js';
 import { combinedGroups, removeCombinedPdfs, writeCombinedPdfs } from './combined-pdfs.js';
 import { UNKNOWN_YEAR, yearFolder } from './year-folder.js';
 import { REPORT_FILE, writeYearReport, type ReportOptions } from './year-report/write.js';
@@ -34,9 +35,6 @@ export function formsByYear(forms: ManifestForm[]): Map<string, ManifestForm[]> 
   for (const [year, ok] of years) years.set(year, [...ok, ...failed]);
   return years;
 }
-
-/** Errors that concern one year's folder (a link there, a file in its place): that year is skipped, the others written. */
-const yearLocal = new Set(['PATH_SYMLINK', 'PATH_OUTSIDE', 'FS_ENOTDIR', 'FS_EISDIR', 'FS_EEXIST', 'FS_EBUSY', 'FS_EPERM', 'FS_EACCES']);
 
 export interface YearReportsResult {
   /** what the manifest records of the pages now on disk */
@@ -105,14 +103,15 @@ export async function writeYearReports(
       );
       written.push(...reviewed.written);
       messages.push(...reviewed.messages);
-      const reviewLinks = reviewing.filter((g) => reviewed.review.some((r) => r.path === g.path)).map((g) => ({ department: g.department, path: g.path, count: reviewRows(g.forms).length }));
+      // Only sheets that show the findings as they are now: one that could not be written is not linked.
+      const reviewLinks = reviewing.filter((g) => reviewed.current.includes(g.path)).map((g) => ({ department: g.department, path: g.path, count: reviewRows(g.forms).length }));
       const previousYear = /^\d+$/.test(year) ? String(Number(year) - 1) : null;
       const inputs = { forms: formsDigest(year) ?? '', previousYear: previousYear === null ? null : formsDigest(previousYear) };
       const printed = await writeYearReport(fs, { year, forms: yearForms, archive: forms, groups: onDisk, grades, before: before?.report, digests: inputs }, options);
       written.push(...printed.written);
       messages.push(...printed.messages);
       reportMs += printed.ms;
-      const report = printed.record ? REPORT_FILE : null;
+      const report = printed.current ? REPORT_FILE : null;
       // The combined files, the review sheets and the report the page links are part of what it shows.
       const digest = sha256Hex(canonicalJson({ generator, grades, forms: inputs.forms, combined: links, ...(reviewLinks.length > 0 ? { review: reviewLinks } : {}), ...(report ? { report } : {}) }));
       const record = (r: YearReport): YearReport => {
@@ -131,12 +130,17 @@ export async function writeYearReports(
       }
       const page = await renderYearIndex({ year, forms: yearForms, generator, grades, combined: links, review: reviewLinks, ...(report ? { report } : {}) });
       const book = await renderYearSummary({ year, forms: yearForms });
-      await fs.write(index, page);
-      await fs.write(summary, book);
-      written.push(index, summary);
-      reports.push(record({ year, index, summary, sha256: { index: sha256Hex(page), summary: sha256Hex(book) }, forms: digest }));
+      // Each on its own: an 汇总表.xlsx open in Excel leaves the index page written, and the other way round.
+      const pageDone = await oneFile(fs, index, '年度索引页', messages, async () => fs.write(index, page).then(() => true));
+      const bookDone = await oneFile(fs, summary, '汇总表', messages, async () => fs.write(summary, book).then(() => true));
+      if (pageDone) written.push(index);
+      if (bookDone) written.push(summary);
+      const sha = { index: pageDone ? sha256Hex(page) : (before?.sha256.index ?? ''), summary: bookDone ? sha256Hex(book) : (before?.sha256.summary ?? '') };
+      // A page not written leaves the year's record out of date (no digest), so the next build writes both again.
+      reports.push(record({ year, index, summary, sha256: sha, forms: pageDone && bookDone ? digest : '' }));
     } catch (error) {
-      if (!(error instanceof ArchiveError) || !yearLocal.has(error.code)) throw error;
+      // What concerns the year's folder as a whole (a link there, a file in its place): that year is skipped, the others written.
+      if (!isFileLocal(error)) throw error;
       messages.push({ code: error.code, severity: error.severity, message: error.message });
       // What was recorded stays recorded (its combined files above all): the next build checks it again.
       if (before) reports.push(before);
@@ -163,7 +167,10 @@ export async function writeYearReports(
   for (const year of new Set(before)) {
     if (years.has(year) || safeSegment(year) !== year) continue;
     let removed = false;
-    for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`, `${year}/${REPORT_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    for (const page of [`${year}/${INDEX_FILE}`, `${year}/${SUMMARY_FILE}`]) if (await fs.remove(page).catch(() => false)) removed = true;
+    // The report only as it was written: a 年度报告.pdf of someone's there was never the archive's (own-files.ts).
+    const report = previous?.reports?.find((r) => r.year === year)?.report;
+    if (report && (await fs.hash(report.path).catch(() => null)) === report.sha256 && (await fs.remove(report.path).catch(() => false))) removed = true;
     if (removed) await fs.removeEmptyDirs(`${year}/${INDEX_FILE}`);
     if (removed) messages.push(runMessage('YEAR_REPORTS_REMOVED', { year }));
   }

@@ -25,8 +25,14 @@ const catalog = {
   UPLOAD_BAD_REQUEST: (a: { detail: string }) => `上传请求不完整(${a.detail})。请刷新页面后重新上传。`,
   UPLOAD_FAILED: (a: { name: string; detail: string }) => `处理“${a.name}”时程序内部出错(${a.detail})，其他文件不受影响。请把该文件和这条信息发给维护人员。`,
   UPLOAD_ABORTED: (a: { name: string }) => `文件“${a.name}”上传到一半连接断开了(浏览器被关闭或网络中断)，没有保存任何部分。请重新上传。`,
-  UPLOAD_NOT_BUILT: (a: { name: string }) => `文件“${a.name}”已收到，但没有被处理(可能刚被移出“上传的表格”文件夹，或是 Office 的临时文件)。请重新上传。`,
+  UPLOAD_NOT_BUILT: (a: { name: string; folder: string }) => `文件“${a.name}”已收到，但没有被处理(可能刚被移出文件夹“${a.folder}”，或是 Office 的临时文件)。请重新上传。`,
+  UPLOAD_NAME_UNSAFE: (a: { name: string; folder: string }) =>
+    `文件名“${a.name}”会让上传的文件保存到文件夹“${a.folder}”以外，没有保存，也没有处理。请把文件改一个普通的名字(不含 \\ / : 和 ..)后重新上传。`,
+  UPLOAD_NO_FREE_NAME: (a: { name: string; folder: string }) =>
+    `文件夹“${a.folder}”中“${a.name}”及其编号的名字(到 -9999)都已被其他内容不同的文件占用，这份上传没有保存，也没有处理。请把文件改名后重新上传，或清理该文件夹中不再需要的旧表格。`,
   SERVE_FORBIDDEN: () => `这个请求不是从 ziping 自己的页面发出的，已拒绝。请在浏览器地址栏直接打开 ziping 显示的地址。`,
+  SERVE_HOST_NOT_ALLOWED: (a: { host: string }) =>
+    `这个网页是用名称“${a.host}”打开的，这台电脑上的 ziping serve 不认识这个名称，已拒绝(防止别的网站借用这个名称读取归档)。请改用 ziping serve 启动时显示的地址打开；如果要用这个名称打开，请运行 ziping serve 的同事在启动命令后加上 --allow-host ${a.host} 重新启动。`,
   SERVE_NOT_FOUND: (a: { path: string }) => `找不到“${a.path}”。它可能已被删除或改名；请回到首页刷新。`,
 } satisfies Record<string, (a: never) => string>;
 
@@ -41,6 +47,16 @@ export interface ServeMessage {
 export function serveMessage<C extends ServeCode>(code: C, ...args: Args<C> extends undefined ? [] : [Args<C>]): ServeMessage {
   const say = catalog[code] as (a: unknown) => string;
   return { code, message: say(args[0]) };
+}
+
+/** A failure of serve's own (not the archive's), carried to the page with its code and words. */
+export class ServeError extends Error {
+  readonly code: ServeCode;
+  constructor(readonly served: ServeMessage) {
+    super(served.message);
+    this.name = 'ServeError';
+    this.code = served.code;
+  }
 }
 
 /** A message as one console line: `CODE：text`, as the other commands print theirs. */

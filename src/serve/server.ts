@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { relative } from 'node:path';
-import { ArchiveError, messageLine } from '../model/archive-messages.js';
+import path, { relative } from 'node:path';
+import { ArchiveError } from '../model/archive-messages.js';
 import { build } from '../archive/build.js';
 import type { FormRevision } from '../archive/revisions.js';
 import { limits } from '../ingest/xlsx/limits.js';
@@ -15,13 +15,13 @@ import { shownPath } from '../model/shown-path.js';
 import { template } from '../template-files.js';
 import type { Typesetter } from '../typeset/typesetter.js';
 import { writeZip } from '../zip/zip-file.js';
-import { accessPolicy, isLoopbackAddress, newToken, outsideAddresses } from './access.js';
+import { accessPolicy, hostOf, isLoopbackAddress, newToken, outsideAddresses } from './access.js';
 import { batcher } from './batches.js';
-import { messageLine as serveLine, serveMessage, type ServeMessage } from './messages.js';
+import { messageLine as serveLine, ServeError, serveMessage, type ServeMessage } from './messages.js';
 import { archiveView, FILES_PREFIX, noteViews, uploadForms, type UploadView } from './results.js';
 import { contentDisposition, resolveArchiveFile, sendArchiveFile } from './static-files.js';
 import { ticketBook } from './tickets.js';
-import { readBody, storeUpload, uploadName, uploadsFor } from './uploads.js';
+import { readBody, setAsideUpload, storeUpload, uploadName, uploadsFor } from './uploads.js';
 
 export interface ServeSettings {
   out: string;
@@ -75,6 +75,8 @@ interface PageView {
 interface RefusedPage {
   code: string;
   message: string;
+  /** refused for the host name it was opened under (else for want of the token) */
+  host: boolean;
 }
 
 /** What one upload's file gave in its batch's build. */
@@ -166,6 +168,12 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           ...(settings.waitMs === undefined ? {} : { lockTimes: { waitMs: settings.waitMs } }),
           ...(settings.namePattern ? { namePattern: settings.namePattern } : {}),
           ...(settings.archiveName ? { archiveName: settings.archiveName } : {}),
+          // A corrected upload replaces the earlier upload of its projects: that one is moved aside, no input any more.
+          replaceEarlier: async (earlier, by) => {
+            const moved = await setAsideUpload(uploads, earlier, by);
+            if (moved) settings.log(`↻ ${path.basename(earlier)} 已由 ${path.basename(by)} 更正替换，原文件移到“${shownPath(moved)}”`);
+            return moved !== null;
+          },
         },
         (e) => {
           if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes, revisions: e.revisions });
@@ -188,7 +196,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
   async function outcome(given: string, session: string, stored: string, built: Promise<Built>): Promise<UploadView> {
     try {
       const { forms, notes, revisions } = await built;
-      if (forms.length === 0 && notes.length === 0) return refusedView(given, serveMessage('UPLOAD_NOT_BUILT', { name: visibleLine(given) }));
+      if (forms.length === 0 && notes.length === 0) return refusedView(given, serveMessage('UPLOAD_NOT_BUILT', { name: visibleLine(given), folder: shownPath(uploads) }));
       if (session)
         remember(
           session,
@@ -206,8 +214,8 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
    * said as they are, with their code; anything else as UPLOAD_FAILED.
    */
   function failedView(given: string, error: unknown): UploadView {
-    if (error instanceof ArchiveError) {
-      settings.log(`✗ ${given}：${messageLine(error)}`);
+    if (error instanceof ArchiveError || error instanceof ServeError) {
+      settings.log(`✗ ${given}：${error.code}：${error.message}`);
       return refusedView(given, { code: error.code, message: visibleText(error.message) });
     }
     const detail = error instanceof Error ? (error.message.split('\n')[0]?.slice(0, 160) ?? '') : String(error);
@@ -282,11 +290,15 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     sendHtml(res, 200, html, nonce);
   }
 
-  /** Without the token: the same words for every path, none of which names anything in the archive. */
-  async function refuse(res: ServerResponse, url: URL): Promise<void> {
-    const message = serveMessage('SERVE_TOKEN_REQUIRED');
+  /**
+   * Without the token: the same words for every path, none of which names anything in the archive.
+   * Under a host name this server does not know: that name, and how whoever runs it lets it in.
+   */
+  async function refuse(req: IncomingMessage, res: ServerResponse, url: URL, why: 'host' | 'token'): Promise<void> {
+    const message =
+      why === 'host' ? serveMessage('SERVE_HOST_NOT_ALLOWED', { host: visibleLine(hostOf(req.headers.host)?.name ?? req.headers.host ?? '').slice(0, 100) }) : serveMessage('SERVE_TOKEN_REQUIRED');
     if (url.pathname.startsWith('/api/')) return sendMessage(res, 403, message);
-    sendHtml(res, 403, (await template<RefusedPage>('serve-refused.hbs'))(message), null);
+    sendHtml(res, 403, (await template<RefusedPage>('serve-refused.hbs'))({ ...message, host: why === 'host' }), null);
   }
 
   let origin = '';
@@ -301,7 +313,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     if (!allowed.ok) {
       // A refused request's body is never read, only let through.
       req.resume();
-      return allowed.why === 'host' ? sendMessage(res, 403, serveMessage('SERVE_FORBIDDEN')) : refuse(res, url);
+      return refuse(req, res, url, allowed.why);
     }
     if (allowed.setCookie) res.setHeader('Set-Cookie', allowed.setCookie);
     if (method === 'POST' && url.pathname === '/api/upload') {

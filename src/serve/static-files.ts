@@ -84,7 +84,8 @@ export async function sendArchiveFile(res: ServerResponse, path: string, downloa
     'Content-Type': types[extname(path).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': info.size,
     'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'no-cache',
+    // Budget files: not kept in the cache of a browser a whole office may share.
+    'Cache-Control': 'no-store',
     'Content-Security-Policy': PAGE_POLICY,
   };
   // Shown in the browser, a PDF still keeps its name when the viewer saves it.

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { REPLACED_FOLDER } from '../archive/discover.js';
 import { safeSegment } from '../archive/safe-name.js';
 import { writeAtomic } from '../archive/write-atomic.js';
+import { visibleLine } from '../model/display-text.js';
+import { shownPath } from '../model/shown-path.js';
+import { ServeError, serveMessage } from './messages.js';
 
 /**
  * Where the page's uploads are kept: beside --out, named after it (归档 → 归档-上传的表格). They
@@ -53,7 +57,7 @@ export async function storeUpload(folder: string, name: string, bytes: Buffer): 
   const digest = sha256(bytes);
   for (let n = 1; n < 10_000; n++) {
     const candidate = n === 1 ? name : `${stem}-${n}${ext}`;
-    if (!staysInside(folder, candidate)) throw new Error(`upload name leaves the folder: ${candidate}`);
+    if (!staysInside(folder, candidate)) throw new ServeError(serveMessage('UPLOAD_NAME_UNSAFE', { name: visibleLine(name), folder: shownPath(folder) }));
     const target = path.join(folder, candidate);
     const existing = await readFile(target).catch(() => null);
     if (existing && sha256(existing) === digest) return target;
@@ -61,7 +65,34 @@ export async function storeUpload(folder: string, name: string, bytes: Buffer): 
     await writeAtomic(target, bytes);
     return target;
   }
-  throw new Error(`no free name for ${name}`);
+  throw new ServeError(serveMessage('UPLOAD_NO_FREE_NAME', { name: visibleLine(name), folder: shownPath(folder) }));
+}
+
+/**
+ * An earlier upload that a corrected one replaces (both kept in `folder`, the uploads folder): moved,
+ * never deleted, into its `已被更正替换` folder (under the next free name there), where no build
+ * reads it. Returns where it went; null when `earlier` or `by` is not an upload of this folder (a
+ * file of the user's elsewhere is never moved) or the move failed (then both stay inputs: a duplicate).
+ */
+export async function setAsideUpload(folder: string, earlier: string, by: string): Promise<string | null> {
+  const root = path.resolve(folder);
+  const here = (file: string): boolean => path.dirname(path.resolve(file)) === root;
+  if (!here(earlier) || !here(by)) return null;
+  const aside = path.join(root, REPLACED_FOLDER);
+  const name = path.basename(earlier);
+  const dot = name.lastIndexOf('.');
+  try {
+    await mkdir(aside, { recursive: true });
+    for (let n = 1; n < 10_000; n++) {
+      const target = path.join(aside, n === 1 ? name : `${name.slice(0, dot)}-${n}${name.slice(dot)}`);
+      if (await lstat(target).catch(() => null)) continue;
+      await rename(path.resolve(earlier), target);
+      return target;
+    }
+  } catch {
+    return null;
+  }
+  return null;
 }
 
 export type Body = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };

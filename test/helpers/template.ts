@@ -10,11 +10,11 @@ export const TEMPLATE = join('模板', '项目支出绩效自评表-空白模板
  * The ningxia template filled in as a unit would (rows of the layout: funds total row 7,
  * indicator lines 14–29, 总分 row 30). With `costScore` 20 every score agrees with the rules.
  */
-export function fillNingxia(ws: ExcelJS.Worksheet, year: ExcelJS.CellValue, options: { name?: string; department?: string; costScore?: number; executed?: number } = {}): void {
+export function fillNingxia(ws: ExcelJS.Worksheet, year: ExcelJS.CellValue, options: { name?: string; department?: string; unit?: string; costScore?: number; executed?: number } = {}): void {
   ws.getCell('A3').value = year;
   ws.getCell('C4').value = options.name ?? '乡村道路养护';
   ws.getCell('C5').value = options.department ?? '某县交通运输局';
-  ws.getCell('F5').value = '某县公路段';
+  ws.getCell('F5').value = options.unit ?? '某县公路段';
   ws.getCell('C7').value = 50;
   ws.getCell('D7').value = 60;
   ws.getCell('E7').value = options.executed ?? 54;

@@ -1,38 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ManifestForm } from '../../src/model/manifest.js';
+import { manifestForm } from '../helpers/manifest-form.js';
 import { finding } from '../../src/model/messages.js';
 import { loadProfile } from '../../src/profiles/load-profile.js';
 import { attentionReasons, lowGrades, median, reportFacts, scoreHistogram, shortText, totalsOf } from '../../src/reports/year-report/facts.js';
-import { money } from '../../src/reports/year-report/format.js';
+import { money, rate } from '../../src/reports/year-report/format.js';
 
 /** The report's numbers, worked out from manifest entries (no PDF): the edges of each rule. */
 
 const grades = loadProfile('ningxia').grades;
 
-function form(over: Partial<ManifestForm> & { budget?: number | null; executed?: number | null }): ManifestForm {
-  const { budget = 100, executed = 90, ...rest } = over;
-  return {
-    source: 'in/a.xlsx',
-    sheet: 'Sheet1',
-    sourceSha256: '0'.repeat(64),
-    status: 'ok',
-    profile: 'ningxia',
-    scores: 'auto',
-    year: 2021,
-    projectName: '甲项目',
-    department: '某某厅',
-    implementingUnit: '某某厅本级',
-    funds: { initialBudget: budget, fullYearBudget: budget, executed, executionRate: budget && executed !== null ? executed / budget : null, weight: 10, score: null },
-    indicators: [],
-    totalWeight: 100,
-    filledTotal: 90,
-    computedTotal: 90,
-    total: 90,
-    grade: '优',
-    findings: [],
-    ...rest,
-  };
-}
+const form = manifestForm;
 
 describe('the year report’s facts', () => {
   it('puts a score in 5-point bins, lower bound in, 100 in the last; what lies outside is counted apart', () => {
@@ -51,10 +29,22 @@ describe('the year report’s facts', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 
-  it('sums money over the forms that state it, and the rate over those that state both, saying how many were left out', () => {
-    const t = totalsOf([form({ budget: 100, executed: 50 }), form({ budget: null, executed: 30 }), form({ budget: 200, executed: null }), form({ budget: 0, executed: 5 })], 2);
-    expect(t).toMatchObject({ budget: 300, executed: 85, rate: 0.5, budgetMissing: 1, executedMissing: 1, rateMissing: 3, failed: 2 });
-    expect(totalsOf([form({ budget: null, executed: null })], 0)).toMatchObject({ budget: null, executed: null, rate: null });
+  it('sums 预算数 and 执行数 and takes the rate over one set of forms, those that state both, saying how many were left out and why', () => {
+    const t = totalsOf([
+      form({ budget: 100, executed: 50 }),
+      form({ budget: null, executed: 30 }),
+      form({ budget: 200, executed: null }),
+      form({ budget: 0, executed: 5 }),
+      form({ budget: null, executed: null }),
+    ]);
+    // 100 + 0 and 50 + 5: the budget of the form without 执行数 and the 执行数 of the one without a budget are in neither.
+    expect(t).toMatchObject({ budget: 100, executed: 55, rate: 0.55, leftOut: { noBudget: 1, noExecuted: 1, neither: 1 } });
+    expect(totalsOf([form({ budget: null, executed: null })])).toMatchObject({ budget: null, executed: null, rate: null, leftOut: { noBudget: 0, noExecuted: 0, neither: 1 } });
+    expect(totalsOf([form({ budget: 0, executed: 0 })])).toMatchObject({ budget: 0, executed: 0, rate: null });
+    // The rate printed is the printed 执行数 over the printed 预算数 (both to the cent): 0.10 ÷ 0.13, not 0.1 ÷ 0.125.
+    const cents = totalsOf([form({ budget: 0.125, executed: 0.1 })]);
+    expect([money(cents.budget), money(cents.executed)]).toEqual(['0.13', '0.10']);
+    expect(rate(cents.rate)).toBe(rate(0.1 / 0.13));
     expect(money(1234567.891)).toBe('1,234,567.89');
     expect(money(-0.004)).toBe('0.00');
     expect(money(null)).toBe('—');
@@ -113,5 +103,23 @@ describe('the year report’s facts', () => {
       ['某某厅', 1],
     ]);
     expect(f.comparison).toBeNull();
+  });
+
+  it('counts the files that could not be processed in this year’s totals only: the comparison does not claim a count for the year before', () => {
+    const failed = (i: number): ManifestForm => ({ ...form({ source: `in/bad${i}.xlsx` }), status: 'error', year: null, funds: null, total: null, grade: null });
+    const f = reportFacts({
+      year: '2021',
+      forms: [form({ source: 'in/a.xlsx' }), failed(1), failed(2)],
+      archive: [form({ source: 'in/a.xlsx' }), form({ source: 'in/old.xlsx', year: 2020 }), failed(1), failed(2)],
+      archiveName: '归档',
+      generator: 'ziping 0.1.0',
+      grades,
+      combined: new Map(),
+    });
+    expect(f.totals.failed).toBe(2);
+    expect(f.comparison?.before.projects).toBe(1);
+    // Files with no year belong to no year: 2020's column has no count of them (it had the current year's before).
+    expect(f.comparison?.before).not.toHaveProperty('failed');
+    expect(f.comparison?.after).not.toHaveProperty('failed');
   });
 });

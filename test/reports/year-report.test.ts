@@ -77,6 +77,9 @@ const columnText = (of: DrawnPage[], x0: number, x1: number): string =>
       .join(''),
   );
 
+/** The rate a reader works out from the two sums as printed (`1,234.50`). */
+const printedRate = (executed: string, budget: string): string => rate(Number(executed.replace(/,/g, '')) / Number(budget.replace(/,/g, '')));
+
 /** The pages whose text holds `text` (whitespace ignored), 1-based. */
 const pagesWith = (text: string): number[] => lines.flatMap((page, i) => (squash(page.join('')).includes(squash(text)) ? [i + 1] : []));
 
@@ -118,10 +121,12 @@ describe('the year report (年度报告.pdf)', () => {
   it('gives the overall numbers of the manifest: counts, average and median score, money and the overall rate', () => {
     const forms = ok2021();
     const scores = forms.map(displayScore).filter((s): s is number => s !== null);
-    const budget = forms.reduce((a, f) => a + (f.funds?.fullYearBudget ?? 0), 0);
-    const executed = forms.reduce((a, f) => a + (f.funds?.executed ?? 0), 0);
-    const both = forms.filter((f) => (f.funds?.fullYearBudget ?? 0) > 0 && typeof f.funds?.executed === 'number');
-    const overall = both.reduce((a, f) => a + (f.funds?.executed ?? 0), 0) / both.reduce((a, f) => a + (f.funds?.fullYearBudget ?? 0), 0);
+    // 预算数, 执行数 and the rate over one set: the forms that state both (己项目 has no budget).
+    const both = forms.filter((f) => typeof f.funds?.fullYearBudget === 'number' && typeof f.funds?.executed === 'number');
+    expect(forms.length - both.length).toBe(1);
+    const budget = both.reduce((a, f) => a + (f.funds?.fullYearBudget ?? 0), 0);
+    const executed = both.reduce((a, f) => a + (f.funds?.executed ?? 0), 0);
+    const overall = printedRate(money(executed), money(budget));
     const page = lines[pagesWith(SECTIONS.overview)[0]! - 1] ?? [];
     // Each row of the table: the label and its number on one line (the note beside them is smaller, on its own baseline).
     const row = (label: string, value: string): void => expect(page, label).toContain(`${label}${value}`);
@@ -133,8 +138,9 @@ describe('the year report (年度报告.pdf)', () => {
     row('本次总分中位数', score(median(scores)));
     row('全年预算数合计(万元)', money(budget));
     row('全年执行数合计(万元)', money(executed));
-    row('总体执行率', rate(overall));
-    expect(page).toContain('1 份未填写全年预算数，不计入');
+    row('总体执行率', overall);
+    expect(squash(page.join(''))).toContain(squash('1 份未填写全年预算数，不计入(只计两项都填写了的表格)'));
+    expect(squash(page.join(''))).toContain(squash('(1 份表格没有同时填写全年预算数和全年执行数，不计入这三项)'));
   });
 
   it('has one row per 主管部门, in name order with numbers by value, holding the manifest’s numbers', () => {
@@ -146,17 +152,19 @@ describe('the year report (年度报告.pdf)', () => {
     const rowsFound: string[] = [];
     for (const name of names) {
       const mine = forms.filter((f) => departmentOf(f) === name);
-      const both = mine.filter((f) => (f.funds?.fullYearBudget ?? 0) > 0 && typeof f.funds?.executed === 'number');
+      // The row adds up: 预算数 and 执行数 over the forms that state both, the rate of the two as printed.
+      const both = mine.filter((f) => typeof f.funds?.fullYearBudget === 'number' && typeof f.funds?.executed === 'number');
       const scores = mine.map(displayScore).filter((s): s is number => s !== null);
-      const known = (xs: Array<number | null | undefined>) => xs.filter((x): x is number => typeof x === 'number');
+      const budget = money(both.reduce((a, f) => a + (f.funds?.fullYearBudget ?? 0), 0));
+      const executed = money(both.reduce((a, f) => a + (f.funds?.executed ?? 0), 0));
       const expected = [
         String(mine.length),
         score(scores.reduce((a, b) => a + b, 0) / scores.length),
         ...['优', '良', '中', '差'].map((g) => String(mine.filter((f) => f.grade === g).length)),
         String(mine.filter((f) => hasError(f.findings)).length),
-        money(known(mine.map((f) => f.funds?.fullYearBudget)).reduce((a, b) => a + b, 0)),
-        money(known(mine.map((f) => f.funds?.executed)).reduce((a, b) => a + b, 0)),
-        rate(both.reduce((a, f) => a + (f.funds?.executed ?? 0), 0) / both.reduce((a, f) => a + (f.funds?.fullYearBudget ?? 0), 0)),
+        budget,
+        executed,
+        printedRate(executed, budget),
       ];
       // The row's first line: the name's first line in the first column, then every number cell.
       const first = table.texts.find((t) => name.startsWith(t.text) && t.x < 80 && table.texts.some((u) => Math.abs(u.y - t.y) < 1 && u.x > 200));
@@ -174,6 +182,9 @@ describe('the year report (年度报告.pdf)', () => {
     const ys = names.map((name) => table.texts.find((t) => name.startsWith(t.text) && t.x < 80)?.y ?? 0);
     expect([...ys].sort((a, b) => a - b)).toEqual(ys);
     expect(rowsFound).toHaveLength(names.length);
+    // The table says which forms its money leaves out, and why.
+    const without = forms.find((f) => f.funds?.fullYearBudget === null);
+    expect(squash(lines[start]?.join('') ?? '')).toContain(squash(`没有计入金额的表格共 1 份：${departmentOf(without!)} 1 份未填写全年预算数。`));
   });
 
   it('draws the charts as vector bars whose heights and lengths are proportional to what they count', () => {

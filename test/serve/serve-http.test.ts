@@ -86,13 +86,16 @@ describe('ziping serve over HTTP', () => {
       expect(view.stored ?? '', name).toMatch(/^[^/\\]+\.xlsx$/);
     }
     expect((await readdir(dir)).sort()).toEqual(before);
-    const kept = (await readdir(uploads)).sort();
     // Same bytes under the same name: one file; `CON` is a Windows device name, and a NUL is dropped.
-    expect(kept).toEqual(expect.arrayContaining(['逃逸.xlsx', '_CON.xlsx', '机构编制.xlsx']));
+    // Each is the sample form again under another name: it replaced the one before, which went aside, kept.
+    expect((await readdir(uploads)).sort()).toEqual(['已被更正替换', '逃逸.xlsx.xlsx']);
+    expect((await readdir(join(uploads, '已被更正替换'))).sort()).toEqual(['_CON.xlsx', '机构编制.xlsx', '逃逸.xlsx']);
+    for (const name of ['_CON.xlsx', '机构编制.xlsx', '逃逸.xlsx']) expect(await readFile(join(uploads, '已被更正替换', name))).toEqual(seed);
+    // Another form under a name taken: kept beside it, never over it.
     await filledTemplate(join(dir, 'init'), join(dir, 'other.xlsx'), 2021, { costScore: 20 });
-    const second = await uploadView(live.url, '机构编制.xlsx', await readFile(join(dir, 'other.xlsx')));
-    expect(second.stored).toBe('机构编制-2.xlsx');
-    expect(await readFile(join(uploads, '机构编制.xlsx'))).toEqual(seed);
+    const second = await uploadView(live.url, '逃逸.xlsx.xlsx', await readFile(join(dir, 'other.xlsx')));
+    expect(second.stored).toBe('逃逸.xlsx-2.xlsx');
+    expect(await readFile(join(uploads, '逃逸.xlsx.xlsx'))).toEqual(seed);
   });
 
   it('refuses an upload over the size limit with a Chinese message, and keeps answering', async () => {
@@ -111,6 +114,8 @@ describe('ziping serve over HTTP', () => {
     const lock = await uploadView(live.url, '~$机构编制.xlsx', seed);
     expect(lock.refused?.code).toBe('UPLOAD_NOT_BUILT');
     expect(lock.refused?.message).toContain('“~$机构编制.xlsx”已收到，但没有被处理');
+    // …naming the folder the uploads are really kept in.
+    expect(lock.refused?.message).toContain(`“${uploads}”`);
   });
 
   it('builds uploads sent at once together: six all end up in the manifest with their outputs', async () => {
@@ -160,7 +165,11 @@ describe('ziping serve over HTTP', () => {
     // DNS rebinding: a page at attacker.example resolved to 127.0.0.1 sends its own host name.
     const rebound = await getWithHost(live.url, `attacker.example:${new URL(live.url).port}`);
     expect(rebound.status).toBe(403);
-    expect(rebound.body).toContain('SERVE_FORBIDDEN');
+    // Said as what it is: a name this server does not know, and how its owner lets it in.
+    expect(rebound.body).toContain('SERVE_HOST_NOT_ALLOWED');
+    expect(rebound.body).toContain('“attacker.example”');
+    expect(rebound.body).toContain('--allow-host attacker.example');
+    expect(rebound.body).toMatch(/^<!DOCTYPE html>/);
   });
 
   it('hands out files of --out only: no climbing out, no links leading out', async () => {
@@ -173,6 +182,8 @@ describe('ziping serve over HTTP', () => {
     }
     const index = await fetch(`${live.url}files/index.html`);
     expect(index.status).toBe(200);
+    // Budget files are not kept in the browser's cache of a shared office PC.
+    expect(index.headers.get('cache-control')).toBe('no-store');
     expect(await index.text()).toContain('项目支出绩效自评归档');
   });
 });

@@ -149,7 +149,7 @@ describe('ziping serve beyond this machine: only with the address’s token', ()
     for (const host of [`attacker.example:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `127.0.0.2:${Number(port) + 1}`]) {
       const a = await call(base, `/?token=${token}`, { headers: { Host: host } });
       expect(a.status, host).toBe(403);
-      expect(a.text).toContain('SERVE_FORBIDDEN');
+      expect(a.text).toContain('SERVE_HOST_NOT_ALLOWED');
       expect(a.headers['set-cookie']).toBeUndefined();
     }
     for (const origin of ['http://evil.example', `http://127.0.0.1:${port}`, 'null']) {

@@ -3,6 +3,7 @@ import * as fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { breakLines, fitText } from '../../src/typeset/line-break.js';
 import { analyseParagraph } from '../../src/typeset/opportunities.js';
+import { mulberry32 } from '../../src/bench/random.js';
 
 /** CJK and full-width marks 1 em, ASCII half an em, at size 1: easy to count by hand. */
 const simple = (s: string): number => {
@@ -208,22 +209,11 @@ describe('fitText', () => {
 });
 
 describe('properties over random strings', () => {
-  /** A small deterministic generator so a failure reproduces. */
-  function rng(seed: number): () => number {
-    let s = seed >>> 0;
-    return () => {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const pool = [...'项目资金年度总额经济效益指标完成率满意度区内外人次培训', ...'、。，；：！？（）《》“”‘’……——·', ...'0123456789.%', ...'abcXYZ', ' ', ' ', '\n'];
   const NO_START = new Set(CLOSING);
 
   it('keeps every line within the width unless a piece is wider, keeps the rules and loses no text', () => {
-    const random = rng(20240611);
+    const random = mulberry32(20240611);
     for (let run = 0; run < 500; run++) {
       const length = 1 + Math.floor(random() * 60);
       let text = '';

@@ -1,7 +1,7 @@
 import type { DocumentDefinition } from 'pdfmake';
 import { FIXED_DATE } from '../../zip/fixed-date.js';
 import { gradeColor, histogramBars, rateChart, verticalBars, type TableNode } from './charts.js';
-import type { AttentionRow, Comparison, ReportFacts, Totals } from './facts.js';
+import { leftOutCount, type AttentionRow, type Comparison, type ReportFacts, type Totals } from './facts.js';
 import { money, rate, score } from './format.js';
 import { fillWidths, gridLayout } from './table-layout.js';
 import type { LineNode, ReportText, TextStyle } from './text-lines.js';
@@ -88,15 +88,29 @@ function titlePage(t: ReportText, facts: ReportFacts): Node[] {
   ];
 }
 
-/** Forms left out of a sum, said beside it. */
-const leftOut = (missing: number, what: string): string => (missing > 0 ? `${missing} 份未填写${what}，不计入` : '');
+/** Why forms are left out of a total's money: `1 份未填写全年预算数，2 份未填写全年执行数`; '' when none is. */
+function leftOutWhy(t: Pick<Totals, 'leftOut'>): string {
+  const parts: Array<[number, string]> = [
+    [t.leftOut.noBudget, '未填写全年预算数'],
+    [t.leftOut.noExecuted, '未填写全年执行数'],
+    [t.leftOut.neither, '两项都未填写'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, why]) => `${n} 份${why}`)
+    .join('，');
+}
+
+/** What the money of the report counts, said where it is printed. */
+const MONEY_RULE = '全年预算数、全年执行数和执行率只计两项都填写了的表格(三者出自同一组表格)，执行率 = 印出的执行数 ÷ 印出的预算数';
 
 function overview(t: ReportText, facts: ReportFacts): Node[] {
   const x = facts.totals;
   const intro =
     `${facts.yearLabel}共归档项目支出绩效自评表 ${x.projects} 份，涉及主管部门 ${x.departments} 个；` +
     `本次总分平均 ${score(x.average)} 分，中位数 ${score(x.median)} 分；` +
-    `全年预算数合计 ${money(x.budget)} 万元，全年执行数合计 ${money(x.executed)} 万元，总体执行率 ${rate(x.rate)}。` +
+    `全年预算数合计 ${money(x.budget)} 万元，全年执行数合计 ${money(x.executed)} 万元，总体执行率 ${rate(x.rate)}` +
+    (leftOutCount(x) > 0 ? `(${leftOutCount(x)} 份表格没有同时填写全年预算数和全年执行数，不计入这三项)。` : '。') +
     (x.withErrors > 0 ? `有错误的表格 ${x.withErrors} 份，` : '没有带错误的表格，') +
     (x.failed > 0 ? `另有 ${x.failed} 个文件无法处理(见年度索引页)。` : '没有无法处理的文件。');
   const rows: Array<[string, string, string]> = [
@@ -106,9 +120,9 @@ function overview(t: ReportText, facts: ReportFacts): Node[] {
     ['无法处理的文件', `${x.failed}`, '读不出年度，各年度报告都计入'],
     ['本次总分平均', score(x.average), x.projects - x.scored > 0 ? `${x.projects - x.scored} 份没有总分，不计入` : `${x.scored} 份`],
     ['本次总分中位数', score(x.median), ''],
-    ['全年预算数合计(万元)', money(x.budget), leftOut(x.budgetMissing, '全年预算数')],
-    ['全年执行数合计(万元)', money(x.executed), leftOut(x.executedMissing, '全年执行数')],
-    ['总体执行率', rate(x.rate), x.rateMissing > 0 ? `执行数合计 ÷ 预算数合计，只计两项都有的表格(${x.rateMissing} 份不计)` : '执行数合计 ÷ 预算数合计'],
+    ['全年预算数合计(万元)', money(x.budget), leftOutCount(x) > 0 ? `${leftOutWhy(x)}，不计入(只计两项都填写了的表格)` : '只计两项都填写了的表格'],
+    ['全年执行数合计(万元)', money(x.executed), '与预算数合计为同一组表格'],
+    ['总体执行率', rate(x.rate), '印出的执行数合计 ÷ 印出的预算数合计'],
   ];
   const widths = fillWidths(CONTENT_WIDTH, [120, 90, null]);
   return [
@@ -159,7 +173,7 @@ function charts(t: ReportText, facts: ReportFacts): Node[] {
 
 function departmentTable(t: ReportText, facts: ReportFacts): Node[] {
   const grades = facts.totals.grades.map((g) => g.grade);
-  const rowTexts = (d: Omit<Totals, 'departments' | 'failed'>): string[] => [
+  const rowTexts = (d: Omit<Totals, 'departments'>): string[] => [
     String(d.projects),
     score(d.average),
     ...grades.map((g) => String(d.grades.find((x) => x.grade === g)?.count ?? 0)),
@@ -183,7 +197,19 @@ function departmentTable(t: ReportText, facts: ReportFacts): Node[] {
   const row = (name: string, texts: string[], style: TextStyle) => [t.block(name, nameWidth, style), ...texts.map((s, i) => t.block(s, widths[i + 1] ?? 0, S.number, 'right'))];
   return [
     { ...heading(t, SECTIONS.departments, 1), pageBreak: 'before' },
-    paragraph(t, `每个主管部门一行，按部门名称排序；平均分是本次总分的平均，执行率是该部门全年执行数合计 ÷ 全年预算数合计。末行为全年度合计。`, S.note),
+    paragraph(t, `每个主管部门一行，按部门名称排序；平均分是本次总分的平均。${MONEY_RULE}。末行为全年度合计。`, S.note),
+    ...(leftOutCount(facts.totals) > 0
+      ? [
+          paragraph(
+            t,
+            `没有计入金额的表格共 ${leftOutCount(facts.totals)} 份：${facts.departments
+              .filter((d) => leftOutCount(d) > 0)
+              .map((d) => `${d.name} ${leftOutWhy(d)}`)
+              .join('；')}。`,
+            S.note,
+          ),
+        ]
+      : []),
     {
       table: {
         headerRows: 1,

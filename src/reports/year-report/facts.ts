@@ -1,8 +1,10 @@
 import { visibleLine } from '../../model/display-text.js';
-import { hasError, type Finding, type Severity } from '../../model/finding.js';
+import { bySeverity, hasError, type Finding, type Severity } from '../../model/finding.js';
+import { cellLabel } from '../../model/finding-parts.js';
 import type { ManifestForm } from '../../model/manifest.js';
 import { locationText } from '../../model/messages.js';
 import type { Profile } from '../../model/profile.js';
+import { roundHalfUp } from '../../model/numbers.js';
 import { FIXED_DATE } from '../../zip/fixed-date.js';
 import { yearOverYear } from '../archive-index.js';
 import { displayScore, gradeCounts } from '../year-index.js';
@@ -40,25 +42,27 @@ export interface Totals {
   projects: number;
   departments: number;
   withErrors: number;
-  /** files of the archive that could not be processed (they have no year: every year's report counts them) */
-  failed: number;
   /** forms with a 本次总分, which the average and median are over */
   scored: number;
   average: number | null;
   median: number | null;
   grades: Array<{ grade: string; count: number }>;
-  /** 全年预算数 summed over the forms that state it, in 万元 */
+  /** 全年预算数 summed over the forms that state both 全年预算数 and 全年执行数, in 万元 (null when none does) */
   budget: number | null;
+  /** 全年执行数 summed over the same forms */
   executed: number | null;
-  /** Σ执行数 ÷ Σ预算数 over the forms that state both (and a budget above 0) */
+  /** the two sums' ratio as printed (each to the cent of 万元, as `money` prints it); null when the budget printed is 0 */
   rate: number | null;
-  /** forms left out of each sum for want of the number */
-  budgetMissing: number;
-  executedMissing: number;
-  rateMissing: number;
+  /** forms left out of the three for want of a number: no 全年预算数, no 全年执行数, neither */
+  leftOut: { noBudget: number; noExecuted: number; neither: number };
 }
 
-export interface DepartmentRow extends Omit<Totals, 'departments' | 'failed'> {
+/** The year's totals, with the files of the archive that could not be processed (they have no year: every year's report counts them). */
+export interface YearTotals extends Totals {
+  failed: number;
+}
+
+export interface DepartmentRow extends Omit<Totals, 'departments'> {
   name: string;
 }
 
@@ -104,7 +108,7 @@ export interface ReportFacts {
   generator: string;
   /** the newest `sourceModified` of the year's forms, as a date in China Standard Time, and how many forms record none */
   newestSource: { date: string | null; undated: number };
-  totals: Totals;
+  totals: YearTotals;
   /** 5-point bins of 本次总分, 0–5 … 95–100 (100 falls in the last), then what lies outside 0–100 */
   histogram: Bin[];
   outsideHistogram: { below: number; above: number; none: number };
@@ -127,31 +131,42 @@ export function median(values: number[]): number | null {
 export const departmentOf = (f: ManifestForm): string => visibleLine(f.department || '未填写主管部门');
 const nameOf = (f: ManifestForm): string => visibleLine(f.projectName || '未填写项目名称');
 
-/** Counts, scores and money of a set of forms (all `ok`). */
-export function totalsOf(forms: ManifestForm[], failed: number): Totals {
+/** A sum of 万元 as the report prints it (`money`): to the cent. */
+const cents = (value: number): number => roundHalfUp(value, 2);
+
+/**
+ * Counts, scores and money of a set of forms (all `ok`). 预算数, 执行数 and the rate are over one
+ * and the same forms, those that state both amounts, so a row adds up as printed: the rate is the
+ * printed 执行数 over the printed 预算数. The forms left out are counted, by what they lack.
+ */
+export function totalsOf(forms: ManifestForm[]): Totals {
   const scores = forms.map(displayScore).filter((v): v is number => v !== null);
-  const budgets = forms.map((f) => f.funds?.fullYearBudget ?? null);
-  const executed = forms.map((f) => f.funds?.executed ?? null);
-  const both = forms.filter((f) => (f.funds?.fullYearBudget ?? 0) > 0 && typeof f.funds?.executed === 'number');
-  const bothBudget = sum(both.map((f) => f.funds?.fullYearBudget ?? 0));
-  const known = (xs: Array<number | null>): number[] => xs.filter((v): v is number => v !== null);
+  const budgetOf = (f: ManifestForm): number | null => f.funds?.fullYearBudget ?? null;
+  const executedOf = (f: ManifestForm): number | null => f.funds?.executed ?? null;
+  const counted = forms.filter((f) => budgetOf(f) !== null && executedOf(f) !== null);
+  const budget = counted.length === 0 ? null : sum(counted.map((f) => budgetOf(f) ?? 0));
+  const executed = counted.length === 0 ? null : sum(counted.map((f) => executedOf(f) ?? 0));
   return {
     projects: forms.length,
     departments: new Set(forms.map(departmentOf)).size,
     withErrors: forms.filter((f) => hasError(f.findings)).length,
-    failed,
     scored: scores.length,
     average: scores.length === 0 ? null : sum(scores) / scores.length,
     median: median(scores),
     grades: gradeCounts(forms),
-    budget: known(budgets).length === 0 ? null : sum(known(budgets)),
-    executed: known(executed).length === 0 ? null : sum(known(executed)),
-    rate: both.length === 0 ? null : sum(both.map((f) => f.funds?.executed ?? 0)) / bothBudget,
-    budgetMissing: budgets.filter((v) => v === null).length,
-    executedMissing: executed.filter((v) => v === null).length,
-    rateMissing: forms.length - both.length,
+    budget,
+    executed,
+    rate: budget === null || executed === null || cents(budget) === 0 ? null : cents(executed) / cents(budget),
+    leftOut: {
+      noBudget: forms.filter((f) => budgetOf(f) === null && executedOf(f) !== null).length,
+      noExecuted: forms.filter((f) => budgetOf(f) !== null && executedOf(f) === null).length,
+      neither: forms.filter((f) => budgetOf(f) === null && executedOf(f) === null).length,
+    },
   };
 }
+
+/** How many forms a total leaves out of its money. */
+export const leftOutCount = (t: Pick<Totals, 'leftOut'>): number => t.leftOut.noBudget + t.leftOut.noExecuted + t.leftOut.neither;
 
 /** 5-point bins over 0–100; a score of exactly 100 belongs to 95–100. */
 export function scoreHistogram(scores: Array<number | null>): { bins: Bin[]; outside: ReportFacts['outsideHistogram'] } {
@@ -166,14 +181,10 @@ export function scoreHistogram(scores: Array<number | null>): { bins: Bin[]; out
   return { bins, outside };
 }
 
-const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /** Findings shown per form on the attention list: the rest are counted, and are in the year index. */
 export const FINDINGS_SHOWN = 3;
 /** Characters of a finding's text the list keeps. */
 const SHORT_TEXT = 36;
-
-/** `H30` of `Sheet1!H30`. */
-const cellAddress = (cell: string | undefined): string => (cell ? (cell.slice(cell.lastIndexOf('!') + 1) || cell).replace(/\$/g, '') : '');
 
 /**
  * A finding's message without its location prefix (the list names the cell itself), cut to its
@@ -189,8 +200,8 @@ export function shortText(f: Finding): string {
 }
 
 function topFindings(findings: Finding[]): { shown: ShortFinding[]; more: number } {
-  const ranked = findings.map((f, i) => ({ f, i })).sort((a, b) => severityRank[a.f.severity] - severityRank[b.f.severity] || a.i - b.i);
-  const shown = ranked.slice(0, FINDINGS_SHOWN).map(({ f }) => ({ severity: f.severity, code: visibleLine(f.code), cell: visibleLine(cellAddress(f.cell)), text: shortText(f) }));
+  const ranked = findings.map((f, i) => ({ f, i })).sort((a, b) => bySeverity(a.f.severity, b.f.severity) || a.i - b.i);
+  const shown = ranked.slice(0, FINDINGS_SHOWN).map(({ f }) => ({ severity: f.severity, code: visibleLine(f.code), cell: visibleLine(cellLabel(f.cell).replace(/\$/g, '')), text: shortText(f) }));
   return { shown, more: findings.length - shown.length };
 }
 
@@ -263,10 +274,10 @@ export function reportFacts(input: ReportInput): ReportFacts {
     archiveName: visibleLine(input.archiveName),
     generator: input.generator,
     newestSource: { date: newest === null ? null : chinaDate(newest), undated: ok.length - dated.length },
-    totals: totalsOf(ok, failed),
+    totals: { ...totalsOf(ok), failed },
     histogram: bins,
     outsideHistogram: outside,
-    departments: [...byDepartment.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, forms]) => ({ name, ...totalsOf(forms, 0) })),
+    departments: [...byDepartment.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, forms]) => ({ name, ...totalsOf(forms) })),
     attention,
     attentionGrades: low,
     comparison: comparison(input),
@@ -281,6 +292,6 @@ function comparison(input: ReportInput): Comparison | null {
   const before = ofYear(year - 1);
   if (before.length === 0) return null;
   const pair = yearOverYear([...before, ...ofYear(year)]).find((p) => p.to === input.year);
-  const failed = input.forms.filter((f) => f.status === 'error').length;
-  return { from: String(year - 1), to: input.year, before: totalsOf(before, failed), after: totalsOf(ofYear(year), failed), rows: pair?.rows ?? [] };
+  // The files that could not be processed have no year: neither column counts them.
+  return { from: String(year - 1), to: input.year, before: totalsOf(before), after: totalsOf(ofYear(year)), rows: pair?.rows ?? [] };
 }
