@@ -23,7 +23,7 @@ import { ArchiveAreas } from './archive-areas.js';
 import { discover } from './discover.js';
 import { LOCK_FILE, type LockTimes } from './lock.js';
 import { errorEntry, manifestEntry } from './manifest.js';
-import { dropRecords, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords } from './manifest-file.js';
+import { dropRecords, formDigests, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords } from './manifest-file.js';
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { isInside } from './safe-name.js';
 import { openArchive, type Archive } from './session.js';
@@ -399,8 +399,16 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   // The lock must still be ours: a run that lost it (it looked dead to another) writes no manifest.
   await archive.lock.assertHeld();
   let reports;
+  const digestOf = formDigests();
   try {
-    reports = await writeYearReports(fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, (name) => gradesOf(name, options.profile), reportOptions(options));
+    reports = await writeYearReports(
+      fs,
+      forms,
+      previous ? { reports: previous.yearReports, forms: previous.forms } : null,
+      (name) => gradesOf(name, options.profile),
+      reportOptions(options),
+      digestOf,
+    );
   } catch (error) {
     // The forms are written: their manifest goes first, the pages are left for the next run.
     await commitPartial(archive, previous, forms, null, reportOptions(options)).catch(() => undefined);
@@ -416,7 +424,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     ...(reports.reports.length > 0 ? { yearReports: reports.reports } : {}),
   };
   const manifest = await writeManifest(fs, draft);
-  await dropRecords(fs, await writeRecords(fs, forms));
+  await dropRecords(fs, await writeRecords(fs, forms, digestOf));
   // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
   const indexProblem = await refreshArchiveIndex(fs, forms, reports.reports);
   if (indexProblem) messages.push(indexProblem);

@@ -23,12 +23,15 @@ const toText = (value: unknown): string => JSON.stringify(value, null, 2);
  */
 export function manifestText(manifest: Manifest): { text: string; manifest: Manifest } {
   const { checksum: _old, ...body } = manifest;
-  const sealed: Manifest = { ...body, checksum: `sha256:${sha256Hex(toText(body))}` };
-  return { text: `${toText(sealed)}\n`, manifest: sealed };
+  const bodyText = toText(body);
+  const checksum = `sha256:${sha256Hex(bodyText)}`;
+  // The sealed manifest printed: the body's text with the checksum as its last key (printed once, not twice).
+  const text = `${bodyText.slice(0, -2)},\n  "checksum": ${JSON.stringify(checksum)}\n}\n`;
+  return { text, manifest: { ...body, checksum } };
 }
 
-/** Why a manifest's content cannot be trusted, or null. */
-function sanity(raw: unknown): string | null {
+/** The manifest, or why its content cannot be trusted. */
+function sanity(raw: unknown): Manifest | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '不是 JSON 对象';
   const { checksum, ...body } = raw as Record<string, unknown>;
   if (checksum !== undefined && checksum !== `sha256:${sha256Hex(toText(body))}`) return '校验和不符，文件被改动或只写了一部分';
@@ -50,7 +53,7 @@ function sanity(raw: unknown): string | null {
       seen.add(key);
     }
   }
-  return null;
+  return parsed.data;
 }
 
 function stamp(date: Date): string {
@@ -88,11 +91,12 @@ export async function loadPrevious(fs: ArchiveFs): Promise<PreviousState> {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
-      why = sanity(raw);
+      const checked = sanity(raw);
+      if (typeof checked === 'string') why = checked;
+      else [why, manifest] = [null, checked];
     } catch {
       why = text.trim() === '' ? '文件是空的' : '不是完整的 JSON，可能写入时被中断或被截断';
     }
-    if (why === null) manifest = Manifest.parse(raw);
   }
   if (why === null) return { manifest, damaged: null, messages: [], bytes };
 
@@ -109,8 +113,22 @@ const FormRecord = z.object({ record: z.literal(1), writtenAt: z.string(), form:
 
 const recordHash = (form: unknown): string => sha256Hex(canonicalJson(form)).slice(0, 40);
 
+/**
+ * The digest of each form of one build (its record's name), worked out once: the records and the
+ * year pages' digests both need it, and over 1,000 forms it is most of a rerun's work. Made for
+ * one build's list of forms, which nothing changes after it is made.
+ */
+export function formDigests(): (form: ManifestForm) => string {
+  const known = new Map<ManifestForm, string>();
+  return (form) => {
+    let digest = known.get(form);
+    if (digest === undefined) known.set(form, (digest = recordHash(form)));
+    return digest;
+  };
+}
+
 /** A record's file name: the sha256 of the form's (canonical) JSON, so a record is its own checksum. */
-export const recordName = (form: ManifestForm): string => `${recordHash(form)}.json`;
+export const recordName = (form: ManifestForm, digestOf: (form: ManifestForm) => string = recordHash): string => `${digestOf(form)}.json`;
 
 /** Forms recorded in RECORDS_DIR whose every output is on disk with the recorded sha256; one per output path. */
 async function recoverFromRecords(fs: ArchiveFs): Promise<ManifestForm[]> {
@@ -151,14 +169,14 @@ async function recoverFromRecords(fs: ArchiveFs): Promise<ManifestForm[]> {
  * manifest: on a full disk the manifest matters more; a record missing after a failure is written
  * by the next run). Returns the names to keep for `dropRecords`.
  */
-export async function writeRecords(fs: ArchiveFs, forms: ManifestForm[]): Promise<Set<string>> {
+export async function writeRecords(fs: ArchiveFs, forms: ManifestForm[], digestOf: (form: ManifestForm) => string = formDigests()): Promise<Set<string>> {
   const { files } = await fs.walk(RECORDS_DIR);
   const present = new Set(files.map((f) => posix.basename(f)));
   const keep = new Set<string>();
   const writtenAt = new Date().toISOString();
   for (const form of forms) {
     if (outputFiles(form.outputs).length === 0) continue;
-    const name = recordName(form);
+    const name = recordName(form, digestOf);
     keep.add(name);
     if (!present.has(name)) await fs.write(`${RECORDS_DIR}/${name}`, `${JSON.stringify({ record: 1, writtenAt, form })}\n`);
   }

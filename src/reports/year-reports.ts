@@ -4,6 +4,7 @@ import type { Profile } from '../model/profile.js';
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from '../archive/archive-fs.js';
 import { isInside, safeSegment } from '../archive/safe-name.js';
+import { formDigests } from '../archive/manifest-file.js';
 import { isFileLocal, oneFile } from '../archive/one-file.js';
 import { combinedGroups, removeCombinedPdfs, writeCombinedPdfs } from './combined-pdfs.js';
 import { UNKNOWN_YEAR, yearFolder } from './year-folder.js';
@@ -59,6 +60,7 @@ export async function writeYearReports(
   previous: { reports: YearReport[] | undefined; forms: ManifestForm[] } | null,
   gradesOf: (profile: string) => Profile['grades'],
   options: ReportOptions,
+  digestOf: (form: ManifestForm) => string = formDigests(),
 ): Promise<YearReportsResult> {
   const years = formsByYear(forms);
   const reports: YearReport[] = [];
@@ -66,13 +68,14 @@ export async function writeYearReports(
   const messages: RunMessage[] = [];
   let reportMs = 0;
   const groups = combinedGroups(forms);
-  // Canonical: the forms read back from the manifest must give the digest they gave when fresh.
+  // Of each form's canonical digest (the one its record is named by), so the forms read back from
+  // the manifest give the digest they gave when fresh, and each form is digested once per build.
   // Each year's once: its pages and its report use it, and so does the next year's report.
   const digests = new Map<string, string>();
   const formsDigest = (year: string): string | null => {
     const list = years.get(year);
     if (!list) return null;
-    const known = digests.get(year) ?? sha256Hex(canonicalJson(list));
+    const known = digests.get(year) ?? sha256Hex(list.map(digestOf).join('\n'));
     digests.set(year, known);
     return known;
   };
