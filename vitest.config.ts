@@ -26,6 +26,14 @@ const slow = [
   'test/cli/watch-results.test.ts',
   // The year report of 400 forms in 60 departments, every page checked and read by four PDF readers.
   'test/reports/year-report-layout.test.ts',
+  // Whole builds through the CLI or the archive, several each (test:fast stays under a minute).
+  'test/cli/help-summary.test.ts',
+  'test/cli/build.test.ts',
+  'test/cli/init.test.ts',
+  'test/archive/combined.test.ts',
+  'test/archive/corrections.test.ts',
+  'test/serve/corrections.test.ts',
+  'test/serve/store-upload.test.ts',
   // bin/ziping.js under Windows' node.exe, in Wine.
   'test/windows/**/*.test.ts',
 ];

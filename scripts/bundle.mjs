@@ -16,8 +16,10 @@ import Handlebars from 'handlebars';
  * replaced by a stand-in whose every function throws when called: a future use fails loudly in
  * the tests instead of silently shipping. (exceljs's stream reader calls tmp.setGracefulCleanup()
  * as it loads; that one call is let through.)
+ * fontkit (ours, and pdfkit's copy) requires a brotli decoder for WOFF2 fonts: the fonts here are
+ * OpenType files, and the decoder with its dictionary is 1.4 MB that every start would compile.
  */
-const notShipped = ['unzipper', 'archiver', 'fast-csv', 'tmp'];
+const notShipped = ['unzipper', 'archiver', 'fast-csv', 'tmp', 'brotli/decompress.js'];
 const standIn = (name) => `
 const fail = () => { throw new Error(${JSON.stringify(`ziping: "${name}" is left out of the bundle (scripts/bundle.mjs, notShipped)`)}); };
 module.exports = new Proxy(fail, { get: (_, key) => (key === 'setGracefulCleanup' ? () => {} : key === '__esModule' ? false : fail), apply: fail, construct: fail });
@@ -25,7 +27,7 @@ module.exports = new Proxy(fail, { get: (_, key) => (key === 'setGracefulCleanup
 const stubOut = {
   name: 'not-shipped',
   setup(b) {
-    const filter = new RegExp(`^(${notShipped.join('|')})$`);
+    const filter = new RegExp(`^(${notShipped.map((n) => n.replace(/[.]/g, '\\.')).join('|')})$`);
     b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-shipped' }));
     b.onLoad({ filter: /.*/, namespace: 'not-shipped' }, (args) => ({ contents: standIn(args.path), loader: 'js' }));
   },
