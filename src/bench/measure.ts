@@ -4,6 +4,7 @@ import { link, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promi
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { Manifest } from '../model/manifest.js';
 import { PdfReader } from '../render/pdf-read.js';
 
 /**
@@ -152,17 +153,18 @@ export async function filesUnder(dir: string): Promise<Array<{ path: string; byt
 
 /** Sizes of a build's PDFs: forms (all, and those of one page) and combined files. */
 export async function pdfSizes(out: string): Promise<{ forms: number[]; onePage: number[]; combined: number[] }> {
-  const pdfs = (await filesUnder(out)).filter((f) => f.path.endsWith('.pdf'));
+  // Which PDF is which is the manifest's to say: a year's 年度报告.pdf is no form's.
+  const manifest = Manifest.parse(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
+  const formPdfs = manifest.forms.flatMap((f) => (f.outputs?.pdf ? [f.outputs.pdf] : []));
+  const combinedPdfs = (manifest.yearReports ?? []).flatMap((y) => (y.combined ?? []).map((c) => c.path));
   const forms: number[] = [];
   const onePage: number[] = [];
   const combined: number[] = [];
-  for (const f of pdfs) {
-    if (basename(f.path) === '合并打印.pdf') {
-      combined.push(f.bytes);
-      continue;
-    }
-    forms.push(f.bytes);
-    if (new PdfReader(await readFile(f.path)).pages().length === 1) onePage.push(f.bytes);
+  for (const rel of combinedPdfs) combined.push((await stat(join(out, rel))).size);
+  for (const rel of formPdfs) {
+    const bytes = await readFile(join(out, rel));
+    forms.push(bytes.length);
+    if (new PdfReader(bytes).pages().length === 1) onePage.push(bytes.length);
   }
   return { forms, onePage, combined };
 }
