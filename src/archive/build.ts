@@ -206,7 +206,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const sources = files.map((file) => ({ file, source: recordedPath(file) }));
   const discovered = new Set(sources.map((s) => s.source));
   const pattern = options.namePattern ?? DEFAULT_NAME_PATTERN;
-  const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: options.typeset.fontDir }));
+  const settings = sha256(JSON.stringify({ generator, profile: options.profile, mode: options.mode, pattern, fonts: options.typeset.fontsIdentity }));
   const stats: BuildStats = { files: files.length, built: 0, reused: 0, repaired: 0, failed: 0, withErrors: 0, removed: [], pruned: 0, timings: noTimings(), firstFormMs: null, reportMs: 0 };
 
   // Inputs of earlier runs that are not part of this one stay in the archive (a year whose folder

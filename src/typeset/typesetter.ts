@@ -88,6 +88,16 @@ export class Typesetter {
     for (const [face, sab] of Object.entries(shared ?? {})) this.bytes.set(face as FaceName, Buffer.from(sab));
   }
 
+  /**
+   * The fonts as a build's fingerprint and the year report's digest name them. The bundled fonts
+   * ship with the tool, so its version names them wherever it is installed: an archive shared by
+   * a Windows and a Linux computer, or an install that moved, does not rebuild every form. Any
+   * other folder (config `fonts`) is named by its path.
+   */
+  get fontsIdentity(): string {
+    return this.fontDir === defaultFontDir ? 'bundled' : this.fontDir;
+  }
+
   faceBytes(face: FaceName): Buffer {
     let b = this.bytes.get(face);
     if (!b) {

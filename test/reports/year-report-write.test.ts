@@ -11,10 +11,10 @@ import { typeset } from '../helpers/pipeline.js';
 
 const form = manifestForm();
 
-/** A typesetter whose every use fails (as a damaged font folder would), but which still names its folder. */
+/** A typesetter whose every use fails (as a damaged font folder would), but which still names its fonts. */
 const broken = new Proxy(typeset, {
   get(target, key) {
-    if (key === 'fontDir') return target.fontDir;
+    if (key === 'fontDir' || key === 'fontsIdentity') return target[key];
     throw new Error('字体文件无法读取(测试)');
   },
 }) as Typesetter;

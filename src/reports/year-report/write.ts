@@ -80,7 +80,7 @@ export async function writeYearReport(fs: ArchiveFs, job: YearReportJob, options
     canonicalJson({
       generator,
       archiveName: options.archiveName,
-      fonts: options.typeset.fontDir,
+      fonts: options.typeset.fontsIdentity,
       grades: job.grades,
       forms: job.digests.forms,
       previousYear: job.digests.previousYear,
