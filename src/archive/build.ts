@@ -28,7 +28,7 @@ import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { isInside } from './safe-name.js';
 import { openArchive, type Archive } from './session.js';
 import { withHistory, type FormRevision } from './revisions.js';
-import { Successions } from './successions.js';
+import { Successions, type Taker } from './successions.js';
 import { writeAnnotatedCopy } from './annotated-copy.js';
 import { claimedPaths } from './own-files.js';
 import { ANNOTATED_FOLDER, REVIEW_FILE } from '../reports/review-sheets.js';
@@ -224,13 +224,14 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   if (options.prune) {
     for (const r of stats.removed) for (const o of r.outputs) if (isInside(fs.root, o) && (await removeOrSay(fs, o, messages))) stats.pruned++;
   }
-  // Carried outputs are checked too: they cannot be rebuilt from here, but nobody should learn of damage by chance.
-  const carriedOutputs = carried.flatMap((f) => formFiles(f).map((o) => ({ ...o, source: f.source })));
+  // Carried outputs are checked too: they cannot be rebuilt from here, but nobody should learn of
+  // damage by chance. Said once the run knows which entries stay (a corrected file may take one's place).
+  const carriedOutputs = carried.flatMap((form) => formFiles(form).map((o) => ({ ...o, form })));
   const carriedProblems = await mapLimited(carriedOutputs, (o) => outputProblem(fs, o.path, o.sha256));
-  for (const [i, why] of carriedProblems.entries()) {
-    const o = carriedOutputs[i];
-    if (why && o) messages.push(runMessage('OUTPUT_DAMAGED_KEPT', { path: fs.shown(o.path), why, source: o.source }));
-  }
+  const carriedDamage = carriedOutputs.flatMap((o, i) => {
+    const why = carriedProblems[i];
+    return why ? [{ form: o.form, message: runMessage('OUTPUT_DAMAGED_KEPT', { path: fs.shown(o.path), why, source: o.form.source }) }] : [];
+  });
 
   // Decide what is up to date before naming anything, so rebuilt forms never take a kept name.
   // Files are read and outputs hashed a few at a time (disk waits overlap); the plan keeps input order.
@@ -270,7 +271,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     release: (name) => names.release(name),
     ...(options.replaceEarlier ? { replaceEarlier: options.replaceEarlier } : {}),
   });
-  successions.reused(plan.flatMap((p) => p.reuse ?? []));
+  for (const p of plan) if (p.reuse) successions.reused(p.source, p.reuse);
 
   // Room to keep on the disk while writing forms: the manifest (written whole, beside the old one,
   // at the end or when the run stops early), the new records and the year pages. A run that would
@@ -289,8 +290,11 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   const revisions: FormRevision[] = [];
   const builtAt = new Date().toISOString();
   const done = new Map<string, ManifestForm[]>();
-  /** whether a source's forms were written this run (an entry they replace leaves the archive only then) */
-  const written = (source: string): boolean => (done.get(source) ?? []).length > 0 && !(done.get(source) ?? []).some(failedToWrite);
+  /** whether a form of this run was written (an entry it takes the place of leaves the archive only then) */
+  const written = (by: Taker): boolean => {
+    const form = done.get(by.source)?.[by.index];
+    return form !== undefined && !failedToWrite(form);
+  };
   try {
     // Jobs run in parallel; results are taken in input order, so names do not depend on timing.
     // Only a window of jobs ahead of the one being written is started: results waiting to be
@@ -390,12 +394,13 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   }
 
   const forms = [...successions.kept(carried, written), ...current].sort(bySource);
+  const staying = new Set(forms);
+  messages.push(...carriedDamage.filter((d) => staying.has(d.form)).map((d) => d.message));
   // What a form of this run took the place of leaves the archive: its outputs go, but for those the new form now has.
   const inUse = new Set(outputsOf(forms).map((o) => o.toLowerCase()));
-  for (const { entry, by } of successions.droppedEntries())
-    if (written(by)) for (const o of outputsOf([entry])) if (!inUse.has(o.toLowerCase()) && isInside(fs.root, o)) await removeOrSay(fs, o, messages);
-  messages.push(...successions.messages);
-  if (!options.prune) stats.removed = successions.removedLeft(stats.removed);
+  for (const { entry } of successions.droppedEntries(written)) for (const o of outputsOf([entry])) if (!inUse.has(o.toLowerCase()) && isInside(fs.root, o)) await removeOrSay(fs, o, messages);
+  messages.push(...successions.messages(written));
+  if (!options.prune) stats.removed = successions.removedLeft(stats.removed, written);
   // The lock must still be ours: a run that lost it (it looked dead to another) writes no manifest.
   await archive.lock.assertHeld();
   let reports;
@@ -589,6 +594,7 @@ async function writeOutputs(fs: ArchiveFs, result: FileOutcome, item: PlanItem, 
   const { names, stats, reserve, inputsInside } = context;
   addTimings(stats.timings, result.timings);
   const t = performance.now();
+  // One entry per form, in the file's order: produced[i] is form i's (Successions names its takers so).
   const produced: ManifestForm[] = [];
   const entries = result.forms.map((form) => manifestEntry(form, result));
   // Each form follows its earlier result: its history, and what the change did to its findings.

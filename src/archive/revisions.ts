@@ -13,11 +13,13 @@ export interface FormRevision {
 
 /**
  * Which form a result is of: 年度, 主管部门, 实施单位 and 项目名称 (two units of a department may
- * each have an 办公经费); null for a result that does not say them all.
+ * each have an 办公经费); null for a result that does not say them all. Blank is not a name: two
+ * forms that both leave 实施单位 empty may be two units', and neither takes the other's place.
  */
 export function formIdentity(f: ManifestForm): string | null {
-  if (f.status !== 'ok' || !f.projectName || f.year === null) return null;
-  return JSON.stringify([f.year, f.department ?? '', f.implementingUnit ?? '', f.projectName]);
+  const said = (v: string | null): v is string => v !== null && v.trim() !== '';
+  if (f.status !== 'ok' || !said(f.projectName) || f.year === null || !said(f.department) || !said(f.implementingUnit)) return null;
+  return JSON.stringify([f.year, f.department, f.implementingUnit, f.projectName]);
 }
 
 /**

@@ -4,6 +4,12 @@ import { formFiles, type ManifestForm, type RemovedSource } from '../model/manif
 import { shownPath } from '../model/shown-path.js';
 import { formIdentity, predecessorOf } from './revisions.js';
 
+/** The form of this run that takes an entry's place: its source, and which of the source's forms (one sheet may hold several). */
+export interface Taker {
+  source: string;
+  index: number;
+}
+
 export interface SuccessionOptions {
   /** every form of the last manifest */
   previous: ManifestForm[];
@@ -33,31 +39,31 @@ export interface SuccessionOptions {
  * present are a duplicate (DUPLICATE_FORM), not a correction.
  */
 export class Successions {
-  /** dropped entry → the source whose form took its place */
-  private readonly dropped = new Map<ManifestForm, string>();
-  readonly messages: RunMessage[] = [];
+  /** dropped entry → the form that took its place */
+  private readonly dropped = new Map<ManifestForm, Taker>();
+  private readonly superseded: Array<{ message: RunMessage; by: Taker }> = [];
 
   constructor(private readonly o: SuccessionOptions) {}
 
-  private drop(entry: ManifestForm, by: string): void {
+  private drop(entry: ManifestForm, by: Taker): void {
     this.dropped.set(entry, by);
     for (const f of formFiles(entry)) this.o.release(f.path.slice(0, f.path.length - posix.extname(f.path).length));
   }
 
-  /** Gone entries with `entry`'s identity, other than its predecessor, are superseded by it. */
-  private supersede(entry: ManifestForm, predecessor: ManifestForm | null): void {
+  /** Gone entries with `entry`'s identity, other than its predecessor, are superseded by it (`by`). */
+  private supersede(entry: ManifestForm, predecessor: ManifestForm | null, by: Taker): void {
     const identity = formIdentity(entry);
     if (identity === null) return;
     for (const p of this.o.carried) {
       if (p === predecessor || this.dropped.has(p) || p.source === entry.source || !this.o.gone.has(p.source) || formIdentity(p) !== identity) continue;
-      this.drop(p, entry.source);
-      this.messages.push(runMessage('FORM_SUPERSEDED', { source: shownPath(p.source), name: p.projectName ?? '', by: shownPath(entry.source) }));
+      this.drop(p, by);
+      this.superseded.push({ message: runMessage('FORM_SUPERSEDED', { source: shownPath(p.source), name: p.projectName ?? '', by: shownPath(entry.source) }), by });
     }
   }
 
-  /** Before any form is written: the up-to-date forms of this run (not rebuilt) supersede gone entries of their identity. */
-  reused(forms: ManifestForm[]): void {
-    for (const f of forms) this.supersede(f, null);
+  /** Before any form is written: the up-to-date forms of one source (not rebuilt) supersede gone entries of their identity. */
+  reused(source: string, forms: ManifestForm[]): void {
+    forms.forEach((f, index) => this.supersede(f, null, { source, index }));
   }
 
   /**
@@ -67,14 +73,14 @@ export class Successions {
    */
   async follow(source: string, entries: ManifestForm[]): Promise<Array<ManifestForm | null>> {
     if (this.o.replaceEarlier) await this.replaceEarlier(source, entries, this.o.replaceEarlier);
-    return entries.map((entry) => {
+    return entries.map((entry, index) => {
       const predecessor = predecessorOf(
         entry,
         this.o.previous.filter((p) => !this.dropped.has(p)),
         (s) => this.o.gone.has(s),
       );
-      if (predecessor && predecessor.source !== entry.source) this.drop(predecessor, source);
-      this.supersede(entry, predecessor);
+      if (predecessor && predecessor.source !== entry.source) this.drop(predecessor, { source, index });
+      this.supersede(entry, predecessor, { source, index });
       return predecessor;
     });
   }
@@ -91,25 +97,40 @@ export class Successions {
     }
   }
 
-  /** Entries this run dropped, with the source that took each one's place. */
-  droppedEntries(): Array<{ entry: ManifestForm; by: string }> {
-    return [...this.dropped].map(([entry, by]) => ({ entry, by }));
+  /**
+   * Entries this run dropped for a form that was written, with that form. Here and below, `written`
+   * says whether a taker's form was written: an entry leaves the archive only for a form that was.
+   * A corrected workbook whose one sheet could not be written (a file of it open in Excel) keeps
+   * that project's earlier entry, and only that one, so no project is counted twice and no two
+   * entries claim one file.
+   */
+  droppedEntries(written: (by: Taker) => boolean): Array<{ entry: ManifestForm; by: Taker }> {
+    return [...this.dropped].filter(([, by]) => written(by)).map(([entry, by]) => ({ entry, by }));
   }
 
-  /** `forms` less what was dropped (only for the takers `done` says were written, when the run ends early). */
-  kept(forms: ManifestForm[], done: (source: string) => boolean = () => true): ManifestForm[] {
+  /** `forms` less the entries whose place a written form took. */
+  kept(forms: ManifestForm[], written: (by: Taker) => boolean): ManifestForm[] {
     return forms.filter((f) => {
       const by = this.dropped.get(f);
-      return by === undefined || !done(by);
+      return by === undefined || !written(by);
     });
   }
 
+  /** FORM_SUPERSEDED for each entry a written form superseded. */
+  messages(written: (by: Taker) => boolean): RunMessage[] {
+    return this.superseded.filter((s) => written(s.by)).map((s) => s.message);
+  }
+
   /** The removed inputs still in the archive: less the entries dropped, their outputs those of what is left. */
-  removedLeft(removed: RemovedSource[]): RemovedSource[] {
+  removedLeft(removed: RemovedSource[], written: (by: Taker) => boolean): RemovedSource[] {
+    const gone = (f: ManifestForm): boolean => {
+      const by = this.dropped.get(f);
+      return by !== undefined && written(by);
+    };
     return removed.flatMap((r) => {
       const all = this.o.carried.filter((f) => f.source === r.source);
-      if (all.length === 0 || !all.some((f) => this.dropped.has(f))) return [r];
-      const left = all.filter((f) => !this.dropped.has(f));
+      if (all.length === 0 || !all.some(gone)) return [r];
+      const left = all.filter((f) => !gone(f));
       return left.length === 0 ? [] : [{ ...r, outputs: left.flatMap((f) => formFiles(f).map((o) => o.path)) }];
     });
   }

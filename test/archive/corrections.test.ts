@@ -1,9 +1,10 @@
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isProblem } from '../../src/model/finding.js';
 import type { Manifest } from '../../src/model/manifest.js';
-import { readManifest } from '../helpers/archive-check.js';
+import { expectArchiveConsistent, readManifest } from '../helpers/archive-check.js';
+import { fixture } from '../helpers/pipeline.js';
 import { filledTemplate } from '../helpers/template.js';
 import { DEPARTMENT, testArchive } from '../helpers/test-archive.js';
 import { loadWorkbook } from '../helpers/xlsx.js';
@@ -131,5 +132,56 @@ describe('a corrected file sent under another name', () => {
     expect(manifest.forms.every((f) => f.history === undefined)).toBe(true);
     // The first stays as a removed input, until --prune.
     expect(result.stats.removed.map((r) => r.source.split('/').pop())).toEqual(['甲.xlsx']);
+  }, 120_000);
+
+  it('from a unit that leaves 实施单位 blank takes no place of another blank one: two forms, neither followed', async () => {
+    const { dir, inbox, out, run } = await setup('blank-unit');
+    await filledTemplate(join(dir, 'a'), join(inbox, '甲.xlsx'), 2021, { name: '办公经费', unit: '' });
+    await run();
+    await rm(join(inbox, '甲.xlsx'));
+    await filledTemplate(join(dir, 'b'), join(inbox, '乙.xlsx'), 2021, { name: '办公经费', unit: '', costScore: 20 });
+    const result = await run();
+    expect(result.revisions).toEqual([]);
+    expect(result.messages.map((m) => m.code)).not.toContain('FORM_SUPERSEDED');
+    const manifest = await readManifest(out);
+    expect(manifest.forms.map((f) => f.source.split('/').pop()).sort()).toEqual(['乙.xlsx', '甲.xlsx']);
+    expect(manifest.forms.every((f) => f.history === undefined)).toBe(true);
+  }, 120_000);
+
+  it('of several projects, one of which cannot be written: that project keeps its earlier entry, the others take theirs; no file claimed twice', async () => {
+    const { inbox, out, run } = await setup('corrected-partly');
+    await copyFile(fixture('seed-multi.xlsx'), join(inbox, '甲.xlsx'));
+    await run();
+    const first = await readManifest(out);
+    // Two projects in one sheet, one in another.
+    expect(first.forms.map((f) => [f.sheet, f.year])).toEqual([
+      ['Sheet1', 2021],
+      ['Sheet1', 2019],
+      ['Sheet2', 2022],
+    ]);
+    const blocked = first.forms.find((f) => f.year === 2021)?.outputs?.pdf ?? '';
+    // The corrected workbook under a new name; the 2021 project's PDF is open elsewhere (a folder in its place).
+    await rm(join(inbox, '甲.xlsx'));
+    await copyFile(fixture('seed-multi.xlsx'), join(inbox, '乙.xlsx'));
+    await rm(join(out, blocked));
+    await mkdir(join(out, blocked));
+    const result = await run();
+    const manifest = await readManifest(out);
+    const of = (year: number) => manifest.forms.filter((f) => f.year === year).map((f) => `${f.source.split('/').pop()} ${f.status}`);
+    expect(of(2021).sort()).toEqual(['乙.xlsx error', '甲.xlsx ok']);
+    expect(of(2019)).toEqual(['乙.xlsx ok']);
+    expect(of(2022)).toEqual(['乙.xlsx ok']);
+    expect(result.messages.map((m) => m.code)).not.toContain('FORM_SUPERSEDED');
+    const paths = manifest.forms.flatMap((f) => [...Object.values(f.outputs ?? {}).filter((v): v is string => typeof v === 'string'), ...(f.annotated ? [f.annotated.path] : [])]);
+    expect(new Set(paths.map((p) => p.toLowerCase())).size).toBe(paths.length);
+    // The next run (the file closed) finishes the correction: the project once, under its names.
+    await rm(join(out, blocked), { recursive: true });
+    const again = await run();
+    const final = await readManifest(out);
+    expect(final.forms.map((f) => `${f.source.split('/').pop()} ${f.year} ${f.status}`).sort()).toEqual(['乙.xlsx 2019 ok', '乙.xlsx 2021 ok', '乙.xlsx 2022 ok']);
+    expect(final.forms.find((f) => f.year === 2021)?.outputs?.pdf).toBe(blocked);
+    expect(again.messages.map((m) => m.code)).toContain('FORM_SUPERSEDED');
+    expect(again.messages.map((m) => m.code)).not.toContain('OUTPUT_DAMAGED_KEPT');
+    await expectArchiveConsistent(out, 'corrected partly');
   }, 120_000);
 });
