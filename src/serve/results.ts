@@ -54,6 +54,12 @@ export interface UploadView {
   forms: FormView[];
   /** forms left out on purpose (a blank template) */
   notes: FindingView[];
+  /**
+   * What the build of this upload's batch said about the archive (a 汇总表.xlsx open in Excel and
+   * not rewritten, a file of someone's kept in place, a project superseded…): the same for every
+   * upload of the batch, so whoever uploaded learns it.
+   */
+  archive: Array<{ code: string; message: string }>;
   /** why nothing was done (too large, not a spreadsheet, --out locked by another run…) */
   refused: { code: string; message: string } | null;
 }

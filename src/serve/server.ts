@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path, { relative } from 'node:path';
-import { ArchiveError } from '../model/archive-messages.js';
+import { ArchiveError, type RunMessage } from '../model/archive-messages.js';
 import { build } from '../archive/build.js';
 import type { FormRevision } from '../archive/revisions.js';
 import { limits } from '../ingest/xlsx/limits.js';
@@ -83,6 +83,8 @@ interface RefusedPage {
 interface Built {
   forms: ManifestForm[];
   notes: Finding[];
+  /** the warnings and errors its batch's build said about the archive */
+  archive: RunMessage[];
   /** what a corrected file's build changed of its forms' findings */
   revisions: FormRevision[];
 }
@@ -116,7 +118,7 @@ function sendHtml(res: ServerResponse, status: number, html: string, nonce: stri
   res.end(html);
 }
 
-const refusedView = (name: string, refused: { code: string; message: string }): UploadView => ({ name: visibleLine(name), stored: null, forms: [], notes: [], refused });
+const refusedView = (name: string, refused: { code: string; message: string }): UploadView => ({ name: visibleLine(name), stored: null, forms: [], notes: [], archive: [], refused });
 
 /**
  * `ziping serve`: a page where forms are dropped, built into --out like `ziping build` does, and
@@ -157,7 +159,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
     async (inputs) => {
       const byFile = new Map<string, Built>();
       // Each build takes --out's lock: a `ziping build` or `watch` at the same moment waits for it, or the batch says who holds it.
-      await build(
+      const result = await build(
         inputs,
         {
           out: settings.out,
@@ -176,18 +178,21 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           },
         },
         (e) => {
-          if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes, revisions: e.revisions });
+          if (e.kind === 'file') byFile.set(e.file, { forms: e.forms, notes: e.notes, revisions: e.revisions, archive: [] });
         },
       );
+      // What the build said about the archive goes to the console and to every card of the batch.
+      const archive = result.messages.filter((m) => m.severity !== 'info');
+      for (const m of result.messages) settings.log(`${m.code}：${m.message}`);
       const results = new Map<string, Built>();
       for (const input of inputs) {
         const built = byFile.get(toPosix(input));
-        if (built) results.set(input, built);
+        if (built) results.set(input, { ...built, archive });
       }
       return results;
     },
     // Not built at all (moved away since, or an Office lock file by its name): said as UPLOAD_NOT_BUILT.
-    () => ({ forms: [], notes: [], revisions: [] }),
+    () => ({ forms: [], notes: [], revisions: [], archive: [] }),
     settings.gatherMs,
   );
   const tickets = ticketBook();
@@ -195,7 +200,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
   /** What the page shows for one upload once its batch is built (or could not be). */
   async function outcome(given: string, session: string, stored: string, built: Promise<Built>): Promise<UploadView> {
     try {
-      const { forms, notes, revisions } = await built;
+      const { forms, notes, revisions, archive } = await built;
       if (forms.length === 0 && notes.length === 0) return refusedView(given, serveMessage('UPLOAD_NOT_BUILT', { name: visibleLine(given), folder: shownPath(uploads) }));
       if (session)
         remember(
@@ -203,7 +208,7 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path)),
         );
       for (const f of forms) settings.log(`${f.status === 'error' ? '✗' : '✓'} ${given}${f.projectName ? ` → ${f.projectName}` : ''}${f.grade ? `(${f.grade})` : ''}`);
-      return { name: visibleLine(given), stored: toPosix(relative(uploads, stored)), forms: uploadForms({ current: forms, revisions }), notes: noteViews(notes), refused: null };
+      return { name: visibleLine(given), stored: toPosix(relative(uploads, stored)), forms: uploadForms({ current: forms, revisions }), notes: noteViews(notes), archive: archive.map((m) => ({ code: m.code, message: visibleText(m.message) })), refused: null };
     } catch (error) {
       return failedView(given, error);
     }

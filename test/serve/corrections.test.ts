@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,20 @@ describe('serve: a corrected form sent again', () => {
     expect(await readdir(join(uploads, '已被更正替换'))).toEqual(['道路.xlsx']);
     const roads = (await readManifest(out)).forms.filter((f) => f.projectName === ROAD);
     expect(roads.map((f) => f.implementingUnit).sort()).toEqual(['另一个公路段', '某县公路段']);
+  }, 120_000);
+
+  it('what the build says about the archive reaches the card and the console: a 汇总表.xlsx open in Excel is not rewritten, and said', async () => {
+    // A folder where the year's 汇总表.xlsx goes stands for the file held open on the server's computer.
+    await rm(join(out, '2021', '汇总表.xlsx'));
+    await mkdir(join(out, '2021', '汇总表.xlsx'));
+    try {
+      const view = await send('桥梁.xlsx', join(dir, 'c', '道路.xlsx'));
+      const said = view.archive.find((m) => m.code === 'OUTPUT_FILE_NOT_WRITTEN');
+      expect(said?.message).toContain('汇总表.xlsx');
+      expect(view.forms[0]?.status).toBe('ok');
+      expect(log.some((line) => line.startsWith('OUTPUT_FILE_NOT_WRITTEN：') && line.includes('汇总表.xlsx'))).toBe(true);
+    } finally {
+      await rm(join(out, '2021', '汇总表.xlsx'), { recursive: true });
+    }
   }, 120_000);
 });
