@@ -208,7 +208,14 @@ export async function startServer(settings: ServeSettings): Promise<RunningServe
           forms.flatMap((f) => outputFiles(f.outputs).map((o) => o.path)),
         );
       for (const f of forms) settings.log(`${f.status === 'error' ? '✗' : '✓'} ${given}${f.projectName ? ` → ${f.projectName}` : ''}${f.grade ? `(${f.grade})` : ''}`);
-      return { name: visibleLine(given), stored: toPosix(relative(uploads, stored)), forms: uploadForms({ current: forms, revisions }), notes: noteViews(notes), archive: archive.map((m) => ({ code: m.code, message: visibleText(m.message) })), refused: null };
+      return {
+        name: visibleLine(given),
+        stored: toPosix(relative(uploads, stored)),
+        forms: uploadForms({ current: forms, revisions }),
+        notes: noteViews(notes),
+        archive: archive.map((m) => ({ code: m.code, message: visibleText(m.message) })),
+        refused: null,
+      };
     } catch (error) {
       return failedView(given, error);
     }
