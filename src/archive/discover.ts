@@ -1,5 +1,5 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
 import { recordedPath, shownPath } from '../model/shown-path.js';
@@ -15,9 +15,12 @@ const spreadsheet = /\.xlsx?$/i;
 
 /**
  * Where serve keeps an upload that a corrected one replaced (inside the uploads folder): kept, never
- * deleted, and never an input again, whoever builds that folder.
+ * deleted, and never an input again, whoever builds that folder. Only there: a folder of the same
+ * name anywhere else is someone's own and read like any other.
  */
 export const REPLACED_FOLDER = '已被更正替换';
+/** The end of the uploads folder's name (`归档-上传的表格`, serve/uploads.ts). */
+export const UPLOADS_FOLDER_SUFFIX = '-上传的表格';
 
 export interface Discovery {
   files: string[];
@@ -72,7 +75,7 @@ async function walkFolder(input: string, options: DiscoverOptions, problems: Run
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
       const abs = join(dir, e.name);
       if (e.isDirectory()) {
-        if (e.name === REPLACED_FOLDER) continue;
+        if (e.name === REPLACED_FOLDER && rel === '' && basename(resolve(input)).endsWith(UPLOADS_FOLDER_SUFFIX)) continue;
         const info = await lstat(abs).catch(() => null);
         if (info && excluded.some((x) => x.dev === info.dev && x.ino === info.ino)) continue;
         await visit(abs, childRel);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import { REPLACED_FOLDER } from '../archive/discover.js';
+import { REPLACED_FOLDER, UPLOADS_FOLDER_SUFFIX } from '../archive/discover.js';
 import { safeSegment } from '../archive/safe-name.js';
 import { writeAtomic } from '../archive/write-atomic.js';
 import { visibleLine } from '../model/display-text.js';
@@ -15,7 +15,7 @@ import { ServeError, serveMessage } from './messages.js';
  * whose source is gone as removed; and not inside --out, whose files are outputs, never inputs
  * (a build refuses an input there: INPUT_INSIDE_OUT).
  */
-export const UPLOAD_SUFFIX = '-上传的表格';
+export const UPLOAD_SUFFIX = UPLOADS_FOLDER_SUFFIX;
 
 export function uploadsFor(out: string): string {
   const abs = path.resolve(out);
