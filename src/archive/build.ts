@@ -23,7 +23,7 @@ import { ArchiveAreas } from './archive-areas.js';
 import { discover } from './discover.js';
 import { LOCK_FILE, type LockTimes } from './lock.js';
 import { errorEntry, manifestEntry } from './manifest.js';
-import { dropRecords, formDigests, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords } from './manifest-file.js';
+import { dropRecords, formDigests, loadPrevious, MANIFEST_FILE, writeManifest, writeRecords, writeYearsRecord } from './manifest-file.js';
 import { DEFAULT_NAME_PATTERN, OutputNames } from './output-names.js';
 import { isInside } from './safe-name.js';
 import { openArchive, type Archive } from './session.js';
@@ -430,6 +430,7 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
   };
   const manifest = await writeManifest(fs, draft);
   await dropRecords(fs, await writeRecords(fs, forms, digestOf));
+  await writeYearsRecord(fs, reports.reports);
   // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
   const indexProblem = await refreshArchiveIndex(fs, forms, reports.reports);
   if (indexProblem) messages.push(indexProblem);
@@ -474,6 +475,7 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
     ...(yearReports && yearReports.length > 0 ? { yearReports } : {}),
   });
   await writeRecords(archive.fs, forms).catch(() => undefined);
+  await writeYearsRecord(archive.fs, yearReports ?? []).catch(() => undefined);
   await refreshArchiveIndex(archive.fs, forms, yearReports ?? []).catch(() => null);
 }
 

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { runMessage, type RunMessage } from '../model/archive-messages.js';
-import { formFiles, Manifest, ManifestForm, MANIFEST_SCHEMA, outputFiles } from '../model/manifest.js';
+import { formFiles, Manifest, ManifestForm, MANIFEST_SCHEMA, outputFiles, YearReport } from '../model/manifest.js';
 import { generator } from '../version.js';
 import { canonicalJson, sha256Hex, type ArchiveFs } from './archive-fs.js';
 import { isInside } from './safe-name.js';
@@ -106,7 +106,35 @@ export async function loadPrevious(fs: ArchiveFs): Promise<PreviousState> {
   const messages: RunMessage[] = [runMessage('MANIFEST_DAMAGED', { path: fs.shown(MANIFEST_FILE), why, aside: fs.shown(aside) })];
   const recovered = await recoverFromRecords(fs);
   if (recovered.length > 0) messages.push(runMessage('MANIFEST_RECOVERED', { count: String(recovered.length), records: fs.shown(RECORDS_DIR) }));
-  return { manifest: recovered.length > 0 ? { schema: MANIFEST_SCHEMA, generator, forms: recovered } : null, damaged: { why, aside }, messages, bytes };
+  const years = recovered.length > 0 ? await readYearsRecord(fs) : [];
+  const rebuilt: Manifest | null = recovered.length > 0 ? { schema: MANIFEST_SCHEMA, generator, forms: recovered, ...(years.length > 0 ? { yearReports: years } : {}) } : null;
+  return { manifest: rebuilt, damaged: { why, aside }, messages, bytes };
+}
+
+/**
+ * The year files the archive wrote (index pages, 汇总表, reports, combined PDFs, review sheets), as
+ * the last manifest recorded them, beside the forms' records: a manifest rebuilt from the records
+ * still knows them as the archive's, and goes on updating them, instead of keeping each as someone's
+ * own file (OUTPUT_UNCLAIMED_KEPT) with its old numbers.
+ */
+export const YEARS_RECORD = '.ziping/years.json';
+const YearsRecord = z.object({ record: z.literal(1), yearReports: z.array(YearReport) });
+
+async function readYearsRecord(fs: ArchiveFs): Promise<YearReport[]> {
+  const text = await fs.readText(YEARS_RECORD).catch(() => null);
+  if (text === null) return [];
+  try {
+    const parsed = YearsRecord.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.yearReports : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Brings the years' record in line with the manifest just written (written only when it changed). */
+export async function writeYearsRecord(fs: ArchiveFs, yearReports: YearReport[]): Promise<void> {
+  const text = `${JSON.stringify({ record: 1, yearReports })}\n`;
+  if ((await fs.readText(YEARS_RECORD).catch(() => null)) !== text) await fs.write(YEARS_RECORD, text);
 }
 
 const FormRecord = z.object({ record: z.literal(1), writtenAt: z.string(), form: ManifestForm });

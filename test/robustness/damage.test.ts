@@ -15,6 +15,7 @@ import { loadProfile } from '../../src/profiles/load-profile.js';
 import { claimedPaths, expectArchiveConsistent, hashTree, readManifest } from '../helpers/archive-check.js';
 import { fixture, seedPath, typeset } from '../helpers/pipeline.js';
 import { ziping } from '../helpers/spawn-cli.js';
+import { filledTemplate } from '../helpers/template.js';
 
 /** Folder 甲: a 2021 and a 2019 form; folder 乙: two 2022 forms and a 2020 one. */
 async function sandbox(prefix: string): Promise<string> {
@@ -68,6 +69,8 @@ describe('a damaged manifest', () => {
       expect(other.size).toBe(6);
       await damage(join(out, 'manifest.json'));
       const damaged = await readFile(join(out, 'manifest.json'));
+      // A new form of 2022 in this run: the year's report must be rewritten, as the archive's own file.
+      await filledTemplate(join(dir, 'new'), join(dir, '乙', '新.xlsx'), 2022, { name: '新增项目' });
 
       const run = await ziping(['build', '乙', '--out', 'out'], dir);
       expect(run.code, run.stderr).toBe(0);
@@ -81,8 +84,12 @@ describe('a damaged manifest', () => {
       // The other folder's forms are registered again, with the same outputs.
       expect(await outputsOf(out, '甲')).toEqual(other);
       const check = await expectArchiveConsistent(out, 'after recovery');
-      expect(check.forms).toBe(5);
+      expect(check.forms).toBe(6);
       expect(check.years).toEqual(['2019', '2020', '2021', '2022']);
+      // The year files the archive wrote are still its own: recorded again, none kept as someone's.
+      expect(run.stdout).not.toContain('OUTPUT_UNCLAIMED_KEPT');
+      const years = (await readManifest(out)).yearReports ?? [];
+      expect(years.map((y) => [y.year, y.report?.path])).toEqual(['2019', '2020', '2021', '2022'].map((y) => [y, `${y}/年度报告.pdf`]));
     },
     120_000,
   );

@@ -75,8 +75,8 @@ async function expectAllComplete(out: string, label: string): Promise<{ pdf: num
       counts.lock = true;
       continue;
     }
-    // Per-form records beside the manifest: written whole (atomically) like everything else.
-    if (f.startsWith('.ziping/forms/')) {
+    // Per-form records and the years' record beside the manifest: written whole (atomically) like everything else.
+    if (f.startsWith('.ziping/forms/') || f === '.ziping/years.json') {
       JSON.parse(await readFile(join(out, f), 'utf8'));
       continue;
     }
