@@ -429,8 +429,11 @@ async function buildIn(archive: Archive, inputs: string[], options: BuildOptions
     ...(reports.reports.length > 0 ? { yearReports: reports.reports } : {}),
   };
   const manifest = await writeManifest(fs, draft);
-  await dropRecords(fs, await writeRecords(fs, forms, digestOf));
-  await writeYearsRecord(fs, reports.reports);
+  // The manifest is committed: the records are its backup, and one not written is written by the next run.
+  await writeRecords(fs, forms, digestOf)
+    .then((keep) => dropRecords(fs, keep))
+    .catch(() => undefined);
+  await writeYearsRecord(fs, reports.reports).catch(() => undefined);
   // The archive's own page is drawn from the manifest, after it: if it cannot be written, the run stands and says so.
   const indexProblem = await refreshArchiveIndex(fs, forms, reports.reports);
   if (indexProblem) messages.push(indexProblem);

@@ -22,6 +22,12 @@ export const REPLACED_FOLDER = '已被更正替换';
 /** The end of the uploads folder's name (`归档-上传的表格`, serve/uploads.ts). */
 export const UPLOADS_FOLDER_SUFFIX = '-上传的表格';
 
+/** Whether `path` (either separator) lies in an uploads folder's 已被更正替换, at any depth of the input. */
+export function isReplacedUpload(path: string): boolean {
+  const parts = resolve(path).split(/[\\/]/);
+  return parts.some((part, i) => part === REPLACED_FOLDER && i > 0 && (parts[i - 1] ?? '').endsWith(UPLOADS_FOLDER_SUFFIX));
+}
+
 export interface Discovery {
   files: string[];
   /** inputs that match nothing (a typo) */
@@ -75,7 +81,7 @@ async function walkFolder(input: string, options: DiscoverOptions, problems: Run
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
       const abs = join(dir, e.name);
       if (e.isDirectory()) {
-        if (e.name === REPLACED_FOLDER && rel === '' && basename(resolve(input)).endsWith(UPLOADS_FOLDER_SUFFIX)) continue;
+        if (e.name === REPLACED_FOLDER && basename(resolve(dir)).endsWith(UPLOADS_FOLDER_SUFFIX)) continue;
         const info = await lstat(abs).catch(() => null);
         if (info && excluded.some((x) => x.dev === info.dev && x.ino === info.ino)) continue;
         await visit(abs, childRel);
@@ -115,7 +121,7 @@ export async function discover(inputs: string[], options: DiscoverOptions = {}):
       const matched = await fg(input, { dot: false, onlyFiles: true, suppressErrors: true });
       for (const m of matched) {
         const real = await realpath(m).catch(() => null);
-        if (real !== null && !options.written?.(real)) found.push(m);
+        if (real !== null && !options.written?.(real) && !isReplacedUpload(m)) found.push(m);
       }
     }
     const kept = found.filter((f) => !isIgnorable(f));

@@ -221,9 +221,9 @@ async function createWithContent(path: string, content: string, shown: string): 
       await link(own, path);
       linked = true;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') linked = false;
-      else if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+      // Any other failure is a file system without hard links, whatever it is called (Windows says
+      // EISDIR for FAT32 and exFAT, Linux EPERM): the wx way below, which says a real error if there is one.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') linked = false;
     }
   } catch (error) {
     await rm(own, { force: true }).catch(() => undefined);
@@ -262,7 +262,8 @@ export interface AcquireOptions {
 
 /**
  * Takes the lock of the output folder `outDir` (a real path): creates `.ziping-lock` exclusively
- * (`wx`: of several runs exactly one succeeds) holding this run's pid, host, start time and id.
+ * (createWithContent: of several runs exactly one succeeds) holding this run's pid, host, start
+ * time and id.
  * A lock of a live run is waited for up to `waitMs`, then the run is refused (OUT_LOCKED, exit 2);
  * a dead one (its pid gone on this host, or not refreshed for `staleMs`) is taken over, said so.
  */

@@ -83,7 +83,7 @@ describe('a corrected file sent under another name', () => {
     expect(duplicate[0]?.message).toMatch(/如果本份是更正后重新提交的表格，请把 文件“[^”]*收件箱\/道路\.xlsx”[^。]*所在的文件移出输入文件夹；如果要留下的是那一份，请移走本份。/);
     expect(duplicate[0]?.message).toContain('道路-更正.xlsx');
     // Taking one away ends the duplicate only when 实施单位 matches too; otherwise --prune does.
-    expect(duplicate[0]?.message).toContain('实施单位不同时');
+    expect(duplicate[0]?.message).toContain('主管部门、实施单位都已填写且相同时只计留下的一份');
     expect(duplicate[0]?.message).toContain('--prune');
 
     // The unit's first file taken out: the corrected one stays, alone, under the plain names.

@@ -28,4 +28,11 @@ describe('discovery', () => {
     const inbox = await folderWithReplaced('收件箱');
     expect((await discover([inbox])).files.map((f) => f.split('/').slice(-2).join('/'))).toEqual([`收件箱/新.xlsx`, `${REPLACED_FOLDER}/旧.xlsx`].sort());
   });
+
+  it('leaves them out too when a folder above the uploads folder is built, or a glob reaches into it', async () => {
+    const uploads = await folderWithReplaced(`归档${UPLOADS_FOLDER_SUFFIX}`);
+    const parent = join(uploads, '..');
+    expect((await discover([parent])).files.map((f) => f.split('/').pop())).toEqual(['新.xlsx']);
+    expect((await discover([`${parent}/**/*.xlsx`])).files.map((f) => f.split('/').pop())).toEqual(['新.xlsx']);
+  });
 });
