@@ -465,8 +465,9 @@ async function refreshArchiveIndex(fs: ArchiveFs, forms: ManifestForm[], yearRep
 async function commitPartial(archive: Archive, previous: Manifest | null, forms: ManifestForm[], grades: ((profile: string) => Profile['grades']) | null, report: ReportOptions): Promise<void> {
   await archive.lock.assertHeld();
   let yearReports = previous?.yearReports;
+  const digestOf = formDigests();
   try {
-    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades, report)).reports;
+    if (grades) yearReports = (await writeYearReports(archive.fs, forms, previous ? { reports: previous.yearReports, forms: previous.forms } : null, grades, report, digestOf)).reports;
   } catch {
     // Kept as they were.
   }
@@ -477,7 +478,7 @@ async function commitPartial(archive: Archive, previous: Manifest | null, forms:
     ...(previous?.removed ? { removed: previous.removed } : {}),
     ...(yearReports && yearReports.length > 0 ? { yearReports } : {}),
   });
-  await writeRecords(archive.fs, forms).catch(() => undefined);
+  await writeRecords(archive.fs, forms, digestOf).catch(() => undefined);
   await writeYearsRecord(archive.fs, yearReports ?? []).catch(() => undefined);
   await refreshArchiveIndex(archive.fs, forms, yearReports ?? []).catch(() => null);
 }

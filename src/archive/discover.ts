@@ -81,7 +81,7 @@ async function walkFolder(input: string, options: DiscoverOptions, problems: Run
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
       const abs = join(dir, e.name);
       if (e.isDirectory()) {
-        if (e.name === REPLACED_FOLDER && basename(resolve(dir)).endsWith(UPLOADS_FOLDER_SUFFIX)) continue;
+        if (e.name === REPLACED_FOLDER && isReplacedUpload(abs)) continue;
         const info = await lstat(abs).catch(() => null);
         if (info && excluded.some((x) => x.dev === info.dev && x.ino === info.ino)) continue;
         await visit(abs, childRel);

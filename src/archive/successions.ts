@@ -108,12 +108,15 @@ export class Successions {
     return [...this.dropped].filter(([, by]) => written(by)).map(([entry, by]) => ({ entry, by }));
   }
 
+  /** Whether `entry` leaves the archive: a form took its place and was written. */
+  private leaves(entry: ManifestForm, written: (by: Taker) => boolean): boolean {
+    const by = this.dropped.get(entry);
+    return by !== undefined && written(by);
+  }
+
   /** `forms` less the entries whose place a written form took. */
   kept(forms: ManifestForm[], written: (by: Taker) => boolean): ManifestForm[] {
-    return forms.filter((f) => {
-      const by = this.dropped.get(f);
-      return by === undefined || !written(by);
-    });
+    return forms.filter((f) => !this.leaves(f, written));
   }
 
   /** FORM_SUPERSEDED for each entry a written form superseded. */
@@ -123,10 +126,7 @@ export class Successions {
 
   /** The removed inputs still in the archive: less the entries dropped, their outputs those of what is left. */
   removedLeft(removed: RemovedSource[], written: (by: Taker) => boolean): RemovedSource[] {
-    const gone = (f: ManifestForm): boolean => {
-      const by = this.dropped.get(f);
-      return by !== undefined && written(by);
-    };
+    const gone = (f: ManifestForm): boolean => this.leaves(f, written);
     return removed.flatMap((r) => {
       const all = this.o.carried.filter((f) => f.source === r.source);
       if (all.length === 0 || !all.some(gone)) return [r];
